@@ -1,0 +1,11 @@
+//! paycore — an embeddable, I/O-free payment core for card acquiring.
+//!
+//! The crate is a pure library: no sockets, files, threads or clock reads. Time, randomness
+//! and keys come in as arguments; effects go out as values. Programs that do I/O live in the
+//! workspace's `examples/` crate.
+#![forbid(unsafe_code)]
+#![warn(missing_debug_implementations)]
+
+pub mod hex;
+pub mod money;
+pub mod card;
