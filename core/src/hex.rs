@@ -15,6 +15,14 @@ pub enum HexError {
         /// Number of characters in the input.
         len: usize,
     },
+    /// The decoded value has the wrong number of bytes.
+    #[error("expected {expected} bytes, got {actual}")]
+    WrongLength {
+        /// Bytes required.
+        expected: usize,
+        /// Bytes decoded.
+        actual: usize,
+    },
     /// A character that is not a hex digit.
     #[error("invalid hex digit at character offset {offset}")]
     InvalidDigit {
@@ -41,7 +49,10 @@ pub fn decode(text: &str) -> Result<Vec<u8>, HexError> {
 /// Decodes hex text into a fixed-size array; the length must match exactly.
 pub fn decode_array<const N: usize>(text: &str) -> Result<[u8; N], HexError> {
     let v = decode(text)?;
-    v.try_into().map_err(|v: Vec<u8>| HexError::OddLength { len: v.len() * 2 })
+    v.try_into().map_err(|v: Vec<u8>| HexError::WrongLength {
+        expected: N,
+        actual: v.len(),
+    })
 }
 
 /// Encodes bytes as upper-case hex.
