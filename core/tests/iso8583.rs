@@ -644,3 +644,74 @@ fn iso87ascii_and_binary_known_layouts() {
     assert_eq!(view.field(130).unwrap().as_str(), Some("abc"));
     assert_eq!(view.to_message(), m);
 }
+
+#[test]
+fn empty_secondary_bitmap_is_rejected() {
+    let spec = Spec::builtin("iso87binary").unwrap();
+    let e = decode_ref(&spec, &h("0200 A000000000000000 0000000000000000 000000")).unwrap_err();
+    assert_eq!(
+        (e.field, e.offset, e.cause),
+        (FIELD_BITMAP, 10, DecodeCause::EmptyBitmap)
+    );
+}
+
+/// A custom dialect from JSON: EBCDIC text and MTI, EBCDIC-hex bitmap, binary and ASCII
+/// prefixes, byte-counted BCD, LLLL, right-padded with F.
+#[test]
+fn custom_json_spec_ebcdic_binary_prefixes() {
+    let json = r#"{
+      "name": "custom",
+      "mti": "ebcdic",
+      "bitmap": "ebcdichex",
+      "framing": {"length": "ascii4"},
+      "fields": {
+        "2":  {"name": "PAN", "format": "n", "length": "LL", "max": 19, "prefix": "binary",
+               "encoding": "bcd", "align": "left", "pad": 15, "mask": "pan"},
+        "3":  {"name": "Proc", "format": "n", "length": "fixed", "max": 6, "encoding": "ebcdic"},
+        "43": {"name": "Name", "format": "ans", "length": "LLL", "max": 40, "prefix": "ebcdic",
+               "encoding": "ebcdic"},
+        "48": {"name": "Data", "format": "n", "length": "LLLL", "max": 2000, "prefix": "ascii",
+               "counts": "bytes", "encoding": "bcd"},
+        "52": {"name": "PIN", "format": "b", "length": "L", "max": 8, "prefix": "binary",
+               "encoding": "binary", "mask": "full"}
+      }
+    }"#;
+    let spec = Spec::from_json(json).unwrap();
+    let mut m = Message::new(Mti::parse("0100").unwrap());
+    m.set_text(2, "123456789012345")
+        .set_text(3, "000000")
+        .set_text(43, "Shop 1")
+        .set_text(48, "1234")
+        .set_bytes(52, &[1, 2]);
+    let b = m.encode(&spec).unwrap();
+    assert_eq!(
+        hex::encode(&b),
+        [
+            "F0F1F0F0",                         // MTI in EBCDIC
+            "F6F0F0F0F0F0F0F0F0F0F2F1F1F0F0F0", // bitmap 6000000000211000 in EBCDIC hex
+            "0F 123456789012345F",              // F2: binary LL = 15, BCD left, pad F
+            "F0F0F0F0F0F0",                     // F3
+            "F0F0F6 E288969740F1",              // F43: EBCDIC LLL = 006, "Shop 1"
+            "30303032 1234",                    // F48: ASCII LLLL counts bytes = 2
+            "02 0102",                          // F52: binary L
+        ]
+        .concat()
+        .replace(' ', "")
+    );
+    assert_eq!(decode(&spec, &b).unwrap(), m);
+    // Byte-counted BCD cannot carry an odd digit count.
+    let mut odd = m.clone();
+    odd.set_text(48, "123");
+    assert!(odd.encode(&spec).is_err());
+    // The wrong pad nibble is reported.
+    let mut bad = b.clone();
+    bad[28] = 0x50;
+    let e = decode_ref(&spec, &bad).unwrap_err();
+    assert_eq!(
+        (e.field, e.offset, e.cause),
+        (2, 28, DecodeCause::BadPad { nibble: 0 })
+    );
+    assert_eq!(spec.framing().length, LengthHeader::Ascii4);
+    let framed = spec.framing().wrap(None, None, &b).unwrap();
+    assert_eq!(&framed[..4], format!("{:04}", b.len()).as_bytes());
+}

@@ -266,6 +266,10 @@ pub(crate) fn decode_field(
         }
         (chars, data)
     };
+    if fs.format == Format::Xn && chars == 0 {
+        // An amount needs at least its sign.
+        return Err(DecodeError::new(field, pos, DecodeCause::BadLengthPrefix));
+    }
     let wire = fs.wire_len(chars);
     let Some(bytes) = buf.get(data..data + wire) else {
         return Err(DecodeError::new(

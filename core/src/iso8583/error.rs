@@ -93,6 +93,10 @@ pub enum DecodeCause {
     /// The MTI is not four digits.
     #[error("bad MTI")]
     BadMti,
+    /// A secondary or tertiary bitmap is announced but marks no field; an encoder never
+    /// produces one, so accepting it would break the byte-exact round trip.
+    #[error("empty secondary/tertiary bitmap")]
+    EmptyBitmap,
 }
 
 /// A message could not be decoded.

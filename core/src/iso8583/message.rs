@@ -169,10 +169,24 @@ pub fn decode_ref<'a>(spec: &'a Spec, bytes: &'a [u8]) -> Result<MessageRef<'a>,
     pos += spec.bitmap_width();
     if bitmap.has(1) {
         bitmap.0[1] = decode_bitmap_word(spec, bytes, pos)?;
+        if bitmap.0[1] == 0 {
+            return Err(DecodeError::new(
+                FIELD_BITMAP,
+                pos,
+                DecodeCause::EmptyBitmap,
+            ));
+        }
         pos += spec.bitmap_width();
     }
     if spec.has_tertiary() && bitmap.has(65) {
         bitmap.0[2] = decode_bitmap_word(spec, bytes, pos)?;
+        if bitmap.0[2] == 0 {
+            return Err(DecodeError::new(
+                FIELD_BITMAP,
+                pos,
+                DecodeCause::EmptyBitmap,
+            ));
+        }
         pos += spec.bitmap_width();
     }
     let mut spans = [Span::default(); 193];
