@@ -715,3 +715,53 @@ fn custom_json_spec_ebcdic_binary_prefixes() {
     let framed = spec.framing().wrap(None, None, &b).unwrap();
     assert_eq!(&framed[..4], format!("{:04}", b.len()).as_bytes());
 }
+
+#[test]
+fn bitmapped_subfields_round_trip() {
+    let json = r#"{
+      "name": "private48", "mti": "ascii", "bitmap": "hex",
+      "fields": {
+        "3": {"name": "Proc", "format": "n", "length": "fixed", "max": 6, "encoding": "ascii"},
+        "48": {"name": "Private", "format": "ans", "length": "LLL", "max": 200, "encoding": "ascii",
+          "structure": {"type": "bitmapped", "bitmap": "hex", "fields": {
+            "1": {"name": "Kind", "format": "n", "length": "fixed", "max": 2, "encoding": "ascii"},
+            "3": {"name": "Ref", "format": "ans", "length": "LL", "max": 20, "encoding": "ascii"},
+            "64": {"name": "Tail", "format": "an", "length": "fixed", "max": 1, "encoding": "ascii"}
+          }}}
+      }
+    }"#;
+    let spec = Spec::from_json(json).unwrap();
+    let mut m = Message::new(Mti::parse("0100").unwrap());
+    m.set_text(3, "000000");
+    m.set_bitmapped(&spec, 48, &[(3, b"AB-1"), (1, b"07"), (64, b"Z")])
+        .unwrap();
+    // Inner bitmap A000000000000001 (1, 3, 64), then 07, 04AB-1, Z.
+    assert_eq!(m.text(48).unwrap(), "A0000000000000010704AB-1Z");
+    let subs = m.bitmapped_subfields(&spec, 48).unwrap().unwrap();
+    assert_eq!(
+        subs,
+        vec![
+            (1, b"07".to_vec()),
+            (3, b"AB-1".to_vec()),
+            (64, b"Z".to_vec())
+        ]
+    );
+    let j = m.to_json(&spec);
+    let v: serde_json::Value = serde_json::from_str(&j).unwrap();
+    assert_eq!(v["fields"]["48"]["3"], "AB-1");
+    assert_eq!(Message::from_json(&j, &spec).unwrap(), m);
+    let b = m.encode(&spec).unwrap();
+    assert_eq!(decode(&spec, &b).unwrap(), m);
+    // An inner error names the parent field and the offset inside its value.
+    let mut bad = m.clone();
+    bad.set_text(48, "A0000000000000010704AB-1");
+    let e = bad.bitmapped_subfields(&spec, 48).unwrap().unwrap_err();
+    assert_eq!((e.field, e.offset), (48, 24));
+    assert!(m.clone().set_bitmapped(&spec, 48, &[(2, b"x")]).is_err());
+    // Sub-field specs are validated with the parent named.
+    let broken = json.replace(r#""max": 20"#, r#""max": 200"#);
+    assert!(matches!(
+        Spec::from_json(&broken),
+        Err(SpecError::InvalidField { field: 48, .. })
+    ));
+}

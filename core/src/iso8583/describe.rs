@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::message::{Message, split_subfields};
+use super::message::{Message, split_bitmapped, split_subfields};
 use super::spec::{Format, Mask, Spec, Structure};
 
 /// EMV tags whose values are card data (PAN, track 2 equivalent, track 1/2 discretionary data,
@@ -147,6 +147,20 @@ pub fn describe(msg: &Message, spec: &Spec, masked: bool) -> String {
             fs.notation(),
             render(fs.format, fs.mask, v, masked)
         );
+        if let (Some(Structure::Bitmapped { fields, .. }), Some(Ok(subs))) =
+            (&fs.structure, split_bitmapped(fs, n, v))
+        {
+            for (k, sv) in subs {
+                if let Some(sfs) = fields.get(&k) {
+                    let _ = writeln!(
+                        out,
+                        "     {n}.{k:<3} {:<40} {}",
+                        sfs.name,
+                        render(sfs.format, sfs.mask, &sv, masked)
+                    );
+                }
+            }
+        }
         if let (Some(Structure::Positional { subfields }), Some(parts)) =
             (&fs.structure, split_subfields(fs, v))
         {

@@ -8,7 +8,7 @@
 use serde_json::{Map, Value};
 
 use super::error::JsonError;
-use super::message::{Message, join_subfields, split_subfields};
+use super::message::{Message, join_bitmapped, join_subfields, split_bitmapped, split_subfields};
 use super::mti::Mti;
 use super::spec::{FieldSpec, Format, Spec, Structure};
 
@@ -45,6 +45,17 @@ pub(crate) fn field_value(fs: &FieldSpec, v: &[u8]) -> Value {
             }
             return Value::Object(m);
         }
+    }
+    if let Some(Ok(subs)) = split_bitmapped(fs, 0, v) {
+        let mut m = Map::new();
+        if let Some(Structure::Bitmapped { fields, .. }) = &fs.structure {
+            for (n, sv) in &subs {
+                if let Some(sfs) = fields.get(n) {
+                    m.insert(n.to_string(), field_value(sfs, sv));
+                }
+            }
+        }
+        return Value::Object(m);
     }
     text_or_hex(fs.format, v)
 }
@@ -121,6 +132,22 @@ pub(crate) fn value_from_json(fs: &FieldSpec, field: u16, v: &Value) -> Result<V
             }
             let refs: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
             join_subfields(fs, &refs).map_err(|e| field_err(field, e.to_string()))
+        }
+        (Value::Object(m), Some(Structure::Bitmapped { fields, .. }))
+            if !(m.len() == 1 && m.contains_key("hex")) =>
+        {
+            let mut parts: Vec<(u16, Vec<u8>)> = Vec::with_capacity(m.len());
+            for (k, sv) in m {
+                let sub: u16 = k.parse().map_err(|_| {
+                    field_err(field, format!("sub-field key {k:?} is not a number"))
+                })?;
+                let sfs = fields
+                    .get(&sub)
+                    .ok_or_else(|| field_err(field, format!("no sub-field {sub} in the spec")))?;
+                parts.push((sub, value_from_json(sfs, field, sv)?));
+            }
+            let refs: Vec<(u16, &[u8])> = parts.iter().map(|(n, v)| (*n, v.as_slice())).collect();
+            join_bitmapped(fs, &refs).map_err(|e| field_err(field, e.to_string()))
         }
         _ => leaf(field, fs.format, v),
     }

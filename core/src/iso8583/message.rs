@@ -719,3 +719,179 @@ pub(crate) fn join_subfields(fs: &FieldSpec, subs: &[&[u8]]) -> Result<Vec<u8>, 
     }
     Ok(v)
 }
+
+/// Bitmapped sub-fields as `(sub-field number, logical value)` in number order.
+pub type SubFieldValues = Vec<(u16, Vec<u8>)>;
+
+/// Width in bytes of one encoded inner bitmap.
+fn bitmap_width(enc: BitmapEncoding) -> usize {
+    match enc {
+        BitmapEncoding::Binary => 8,
+        _ => 16,
+    }
+}
+
+/// Splits a bitmapped composite value into `(sub-field number, logical value)` pairs.
+/// Offsets in errors count from the start of the field's value; `field` is the parent.
+pub(crate) fn split_bitmapped(
+    fs: &FieldSpec,
+    field: u16,
+    value: &[u8],
+) -> Option<Result<SubFieldValues, DecodeError>> {
+    let Some(Structure::Bitmapped { bitmap, fields }) = &fs.structure else {
+        return None;
+    };
+    Some((|| {
+        let width = bitmap_width(*bitmap);
+        let word = match value.get(..width) {
+            None => {
+                return Err(DecodeError::new(
+                    field,
+                    0,
+                    DecodeCause::Truncated {
+                        needed: width,
+                        available: value.len(),
+                    },
+                ));
+            }
+            Some(b) => read_word(*bitmap, b).map_err(|i| {
+                DecodeError::new(field, i, DecodeCause::BadCharacter { byte: b[i] })
+            })?,
+        };
+        let mut pos = width;
+        let mut out = Vec::new();
+        for n in Bitmap([word, 0, 0]).iter() {
+            let sub =
+                fields
+                    .get(&n)
+                    .ok_or(DecodeError::new(field, pos, DecodeCause::FieldNotInSpec))?;
+            let span = codec::decode_field(sub, field, value, pos)?;
+            let data = &value[span.data as usize..span.end as usize];
+            out.push((n, codec::logical_value(sub, data, span.chars as usize)));
+            pos = span.end as usize;
+        }
+        if pos != value.len() {
+            return Err(DecodeError::new(
+                field,
+                pos,
+                DecodeCause::TrailingBytes {
+                    count: value.len() - pos,
+                },
+            ));
+        }
+        Ok(out)
+    })())
+}
+
+fn read_word(enc: BitmapEncoding, b: &[u8]) -> Result<u64, usize> {
+    match enc {
+        BitmapEncoding::Binary => {
+            let mut a = [0u8; 8];
+            a.copy_from_slice(b);
+            Ok(u64::from_be_bytes(a))
+        }
+        _ => {
+            let mut v = 0u64;
+            for (i, &c) in b.iter().enumerate() {
+                let a = if enc == BitmapEncoding::EbcdicHex {
+                    codec::ebcdic_to_ascii(c).unwrap_or(0)
+                } else {
+                    c
+                };
+                let n = match a {
+                    b'0'..=b'9' => a - b'0',
+                    b'A'..=b'F' => a - b'A' + 10,
+                    _ => return Err(i),
+                };
+                v = v << 4 | u64::from(n);
+            }
+            Ok(v)
+        }
+    }
+}
+
+/// Joins `(sub-field number, logical value)` pairs into a bitmapped composite value.
+pub(crate) fn join_bitmapped(
+    fs: &FieldSpec,
+    subs: &[(u16, &[u8])],
+) -> Result<Vec<u8>, EncodeCause> {
+    let Some(Structure::Bitmapped { bitmap, fields }) = &fs.structure else {
+        return Err(EncodeCause::SubField {
+            sub: 1,
+            reason: "field has no bitmapped sub-fields",
+        });
+    };
+    let mut sorted: Vec<(u16, &[u8])> = subs.to_vec();
+    sorted.sort_by_key(|(n, _)| *n);
+    let mut word = Bitmap::default();
+    for w in sorted.windows(2) {
+        if w[0].0 == w[1].0 {
+            return Err(EncodeCause::SubField {
+                sub: w[0].0,
+                reason: "sub-field given twice",
+            });
+        }
+    }
+    for (n, _) in &sorted {
+        if !fields.contains_key(n) {
+            return Err(EncodeCause::SubField {
+                sub: *n,
+                reason: "sub-field not defined by the spec",
+            });
+        }
+        word.set(*n);
+    }
+    let mut out = Vec::new();
+    match bitmap {
+        BitmapEncoding::Binary => out.extend_from_slice(&word.0[0].to_be_bytes()),
+        enc => {
+            for c in format!("{:016X}", word.0[0]).bytes() {
+                out.push(if *enc == BitmapEncoding::EbcdicHex {
+                    codec::ascii_to_ebcdic(c).unwrap_or(0)
+                } else {
+                    c
+                });
+            }
+        }
+    }
+    for (n, v) in sorted {
+        let sub = &fields[&n];
+        codec::encode_field(sub, n, v, &mut out).map_err(|e| EncodeCause::SubField {
+            sub: n,
+            reason: match e.cause {
+                EncodeCause::TooLong { .. } => "too long",
+                EncodeCause::WrongLength { .. } => "wrong length",
+                EncodeCause::BadCharacter { .. } => "character not allowed by the format",
+                _ => "cannot be encoded",
+            },
+        })?;
+    }
+    Ok(out)
+}
+
+impl Message {
+    /// The sub-fields of a bitmapped composite field `n`, in number order; `None` if the field
+    /// is absent or has no bitmapped structure. Error offsets count from the field's value.
+    pub fn bitmapped_subfields(
+        &self,
+        spec: &Spec,
+        n: u16,
+    ) -> Option<Result<SubFieldValues, DecodeError>> {
+        split_bitmapped(spec.field(n)?, n, self.get(n)?)
+    }
+
+    /// Sets a bitmapped composite field from `(sub-field number, value)` pairs; the inner
+    /// bitmap is built automatically.
+    pub fn set_bitmapped(
+        &mut self,
+        spec: &Spec,
+        n: u16,
+        subs: &[(u16, &[u8])],
+    ) -> Result<&mut Self, EncodeError> {
+        let fs = spec
+            .field(n)
+            .ok_or(EncodeError::new(n, EncodeCause::FieldNotInSpec))?;
+        let v = join_bitmapped(fs, subs).map_err(|c| EncodeError::new(n, c))?;
+        Ok(self.set(n, v))
+    }
+}

@@ -39,7 +39,7 @@ pub use error::{
 pub use frame::{CupHeader, Deframer, Frame, FrameError, Framing, LengthHeader, Tpdu};
 pub use json::{from_json, from_json_value, to_json, to_json_with};
 pub use mac::{MacError, MacHookError, MessageMac};
-pub use message::{Bitmap, FieldRef, Message, MessageRef, decode, decode_ref};
+pub use message::{Bitmap, FieldRef, Message, MessageRef, SubFieldValues, decode, decode_ref};
 pub use mti::{BadMti, Mti, MtiClass, MtiFunction, MtiOrigin, MtiVersion};
 pub use spec::{
     Align, BitmapEncoding, Encoding, FieldSpec, Format, LengthType, LengthUnit, MAX_FIELD, Mask,

@@ -201,6 +201,15 @@ pub enum Structure {
     },
     /// BER-TLV (EMV ICC data). The codec keeps the bytes; TLV parsing belongs to the TLV module.
     Tlv,
+    /// A bitmap (one 64-bit word, sub-fields 1–64) followed by the marked sub-fields, each
+    /// with its own full field description (as in some private DE 48/62/127 layouts).
+    Bitmapped {
+        /// How the inner bitmap is written.
+        bitmap: BitmapEncoding,
+        /// Sub-field descriptions by number (1–64).
+        #[serde(with = "numbered")]
+        fields: BTreeMap<u16, FieldSpec>,
+    },
 }
 
 /// The description of one data element.
@@ -395,6 +404,23 @@ impl FieldSpec {
         }
         if matches!(self.structure, Some(Structure::Tlv)) && self.format != Format::B {
             return bad("BER-TLV structure needs format b");
+        }
+        if let Some(Structure::Bitmapped { fields, .. }) = &self.structure {
+            if !matches!(self.format, Format::B | Format::Ans) {
+                return bad("bitmapped structure needs format b or ans");
+            }
+            for (&k, f) in fields {
+                if !(1..=64).contains(&k) {
+                    return bad("bitmapped sub-fields are numbered 1 to 64");
+                }
+                f.validate(k).map_err(|e| match e {
+                    SpecError::InvalidField { field: sub, reason } => SpecError::InvalidField {
+                        field,
+                        reason: format!("sub-field {sub}: {reason}"),
+                    },
+                    other => other,
+                })?;
+            }
         }
         Ok(())
     }
@@ -605,5 +631,32 @@ impl Spec {
             MtiEncoding::Bcd => 2,
             _ => 4,
         }
+    }
+}
+
+/// Maps keyed by field number, written with string keys (`"1"`) as JSON requires.
+mod numbered {
+    use super::FieldSpec;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer, de::Error as _};
+    use std::collections::BTreeMap;
+
+    pub fn serialize<S: Serializer>(m: &BTreeMap<u16, FieldSpec>, s: S) -> Result<S::Ok, S::Error> {
+        let strings: BTreeMap<String, &FieldSpec> =
+            m.iter().map(|(k, v)| (k.to_string(), v)).collect();
+        strings.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<BTreeMap<u16, FieldSpec>, D::Error> {
+        let strings = BTreeMap::<String, FieldSpec>::deserialize(d)?;
+        strings
+            .into_iter()
+            .map(|(k, v)| {
+                k.parse::<u16>()
+                    .map(|n| (n, v))
+                    .map_err(|_| D::Error::custom(format!("sub-field key {k:?} is not a number")))
+            })
+            .collect()
     }
 }
