@@ -765,3 +765,17 @@ fn bitmapped_subfields_round_trip() {
         Err(SpecError::InvalidField { field: 48, .. })
     ));
 }
+
+#[test]
+fn encrypted_track_nibbles_survive() {
+    // Track data encrypted with a TDK has arbitrary nibbles; they map to the 4-bit track set.
+    let spec = cup();
+    let mut m = Message::new(Mti::parse("0200").unwrap());
+    m.set_text(35, "6228480402564890018=2512:1;2<3?>:;<");
+    let b = m.encode(&spec).unwrap();
+    assert_eq!(
+        hex::encode(&b[10..]),
+        "356228480402564890018D2512A1B2C3FEABC0"
+    );
+    assert_eq!(decode(&spec, &b).unwrap(), m);
+}

@@ -17,7 +17,7 @@ fn value(fs: &FieldSpec) -> BoxedStrategy<Vec<u8>> {
     len.prop_flat_map(move |n| {
         let ch: BoxedStrategy<u8> = match format {
             Format::N => (b'0'..=b'9').boxed(),
-            Format::Z => prop_oneof![9 => b'0'..=b'9', 1 => Just(b'=')].boxed(),
+            Format::Z => prop_oneof![8 => b'0'..=b'9', 1 => Just(b'='), 1 => b':'..=b'?'].boxed(),
             Format::Xn => (b'0'..=b'9').boxed(),
             Format::A | Format::An => (0x20u8..=0x7E).boxed(),
             Format::Ans if encoding == Encoding::Ebcdic => (0x20u8..=0x7E).boxed(),

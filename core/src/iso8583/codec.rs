@@ -109,7 +109,9 @@ fn hex_val(c: u8) -> Option<u8> {
 pub(crate) fn char_ok(format: Format, index: usize, c: u8) -> bool {
     match format {
         Format::N => c.is_ascii_digit(),
-        Format::Z => c.is_ascii_digit() || c == b'=',
+        // Track character set (ISO 7811 4-bit): 0-9 : ; < = > ?, i.e. every nibble 0-F, so
+        // encrypted track data (arbitrary nibbles) survives; '=' is the separator (nibble D).
+        Format::Z => (b'0'..=b'?').contains(&c),
         Format::Xn => {
             if index == 0 {
                 c == b'C' || c == b'D'
@@ -217,10 +219,11 @@ fn write_prefix<S: Sink>(
     out.put(t)
 }
 
-/// Nibble allowed in a BCD content position for `format` (`D` stands for `=` in track data).
+/// Nibble allowed in a BCD content position for `format` (any nibble in track data, where
+/// `D` stands for `=`).
 #[inline]
 fn nibble_ok(format: Format, n: u8) -> bool {
-    n <= 9 || (format == Format::Z && n == 0x0D)
+    n <= 9 || format == Format::Z
 }
 
 /// Decodes one field starting at `pos`: checks the prefix, the length and every content byte.
@@ -382,7 +385,8 @@ pub(crate) fn for_each_char(fs: &FieldSpec, bytes: &[u8], chars: usize, mut f: i
                     if (i == 0 && k == 0 && skip_first) || emitted == digits {
                         continue;
                     }
-                    f(if n == 0x0D { b'=' } else { b'0' + n });
+                    // 0-9 for digits; A-F become : ; < = > ? (track character set).
+                    f(b'0' + n);
                     emitted += 1;
                 }
             }
@@ -506,7 +510,7 @@ fn write_content<S: Sink>(fs: &FieldSpec, value: &[u8], out: &mut S) -> Result<(
             } else {
                 value
             };
-            let nib = |c: u8| if c == b'=' { 0x0D } else { c - b'0' };
+            let nib = |c: u8| (c - b'0') & 0x0F;
             let odd = digits.len() % 2 == 1;
             let mut chunk = [0u8; 64];
             let mut n = 0;

@@ -32,7 +32,8 @@ pub enum Format {
     Ans,
     /// Binary bytes.
     B,
-    /// Track data: digits plus `=` (written as nibble `D` in BCD).
+    /// Track data: digits, `=` (nibble `D` in BCD) and the rest of the 4-bit track set
+    /// `: ; < > ?` (nibbles A, B, C, E, F — seen in encrypted track data).
     Z,
     /// Amount with a `C`/`D` sign character followed by digits (`x+n`).
     Xn,
