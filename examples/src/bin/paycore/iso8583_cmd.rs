@@ -165,3 +165,55 @@ fn encode(spec: &Spec, o: &Opts) -> Result<String, String> {
     };
     Ok(paycore::hex::encode(&out))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::run;
+
+    fn args(s: &[&str]) -> Vec<String> {
+        s.iter().map(|a| (*a).to_owned()).collect()
+    }
+
+    /// A framed CUP sign-on 0800 (length 003C, TPDU, header, body).
+    const SIGN_ON: &str = "003C600006000060310031181208000020000000C0001200000131323334353637\
+                           3831323334353637383930313233343500110000000100300003303031";
+
+    #[test]
+    fn decode_then_encode_is_the_identity() {
+        let json = run(&args(&["decode", "--spec", "cup-pos", "--framed", SIGN_ON])).unwrap();
+        assert!(json.contains("\"tpdu\": \"6000060000\""), "{json}");
+        assert!(json.contains("\"header\": \"603100311812\""), "{json}");
+        assert!(
+            json.contains("\"60\": {\"1\":\"00\",\"2\":\"000001\",\"3\":\"003\"}"),
+            "{json}"
+        );
+        let hex = run(&args(&["encode", "--spec", "cup-pos", "--framed", &json])).unwrap();
+        assert_eq!(hex, SIGN_ON);
+    }
+
+    #[test]
+    fn describe_and_errors() {
+        let d = run(&args(&[
+            "decode",
+            "--spec",
+            "cup-pos",
+            "--framed",
+            "--describe",
+            SIGN_ON,
+        ]))
+        .unwrap();
+        assert!(d.contains("TPDU 6000060000") && d.contains("60.3"), "{d}");
+        let e = run(&args(&["decode", "--spec", "cup-pos", "0200"])).unwrap_err();
+        assert!(e.contains("field 1") && e.contains("byte 2"), "{e}");
+        assert!(run(&args(&["decode", "--spec", "nope", "00"])).is_err());
+        assert!(run(&args(&["--help"])).unwrap().contains("usage"));
+        let e = run(&args(&[
+            "encode",
+            "--spec",
+            "cup-pos",
+            r#"{"mti":"0200","fields":{"3":"1"}}"#,
+        ]))
+        .unwrap_err();
+        assert!(e.contains("field 3"), "{e}");
+    }
+}
