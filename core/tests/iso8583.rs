@@ -588,6 +588,13 @@ fn spec_json_round_trip_and_validation() {
         bad(r#"{"name":"PAN","format":"q","length":"LL","max":19,"encoding":"ascii"}"#),
         Err(SpecError::Json { .. })
     ));
+    // A misspelt attribute is an error, not silently ignored.
+    assert!(matches!(
+        bad(
+            r#"{"name":"PAN","format":"n","length":"LL","max":19,"encoding":"ascii","algin":"left"}"#
+        ),
+        Err(SpecError::Json { .. })
+    ));
     let j = r#"{"name":"x","mti":"bcd","bitmap":"binary","fields":{"1":{"name":"b","format":"b","length":"fixed","max":8,"encoding":"binary"}}}"#;
     assert!(matches!(
         Spec::from_json(j),

@@ -83,6 +83,7 @@ impl LengthHeader {
 
 /// A dialect's framing: which layers come before the MTI.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Framing {
     /// The length header.
     pub length: LengthHeader,

@@ -175,6 +175,7 @@ pub enum Mask {
 /// characters of text, bytes of `b`. Sub-fields are numbered from 1 in order; only trailing
 /// sub-fields may be absent (CUP F60 comes as 11, 13, 14 or 17 digits).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SubFieldSpec {
     /// Human-readable name.
     pub name: String,
@@ -215,6 +216,7 @@ pub enum Structure {
 
 /// The description of one data element.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FieldSpec {
     /// Human-readable name.
     pub name: String,
