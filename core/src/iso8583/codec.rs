@@ -343,6 +343,15 @@ fn validate_content(
             };
             let odd = digits % 2 == 1;
             let last = bytes.len().wrapping_sub(1);
+            if fs.format == Format::Z && !odd {
+                // Every nibble is a track character and there is no pad.
+                return Ok(());
+            }
+            if fs.format != Format::Z && !odd && bytes.iter().all(|&b| b >> 4 <= 9 && b & 0x0F <= 9)
+            {
+                // Fast path: all digits, no pad nibble.
+                return Ok(());
+            }
             for (i, &b) in bytes.iter().enumerate() {
                 let (hi, lo) = (b >> 4, b & 0x0F);
                 let hi_pad = odd && i == 0 && fs.align == Align::Right;
@@ -427,15 +436,16 @@ pub(crate) fn check_value(fs: &FieldSpec, value: &[u8]) -> Result<usize, EncodeC
     if fs.format == Format::Xn && len == 0 {
         return Err(EncodeCause::BadCharacter { index: 0 });
     }
-    for (i, &c) in value.iter().enumerate() {
-        let ok = char_ok(fs.format, i, c)
-            && match fs.encoding {
-                Encoding::Ebcdic => ascii_to_ebcdic(c).is_some(),
-                _ => true,
-            };
-        if !ok {
-            return Err(EncodeCause::BadCharacter { index: i });
-        }
+    let bad_at = match (fs.format, fs.encoding) {
+        // Any byte goes: nothing to scan (the hot path for ICC data and private fields).
+        (Format::B, _) | (Format::Ans, Encoding::Ascii) => None,
+        (Format::N, _) => value.iter().position(|c| !c.is_ascii_digit()),
+        (format, encoding) => value.iter().enumerate().position(|(i, &c)| {
+            !char_ok(format, i, c) || (encoding == Encoding::Ebcdic && ascii_to_ebcdic(c).is_none())
+        }),
+    };
+    if let Some(index) = bad_at {
+        return Err(EncodeCause::BadCharacter { index });
     }
     if fs.format == Format::Z && fs.encoding == Encoding::Bcd && fs.counts == LengthUnit::Bytes {
         // Byte-counted BCD cannot express an odd digit count losslessly.
