@@ -786,3 +786,23 @@ fn encrypted_track_nibbles_survive() {
     );
     assert_eq!(decode(&spec, &b).unwrap(), m);
 }
+
+#[test]
+fn numeric_helpers_pad_explicitly_and_check() {
+    let spec = cup();
+    let mut m = Message::new(Mti::parse("0200").unwrap());
+    m.set_number(&spec, 4, 100)
+        .unwrap()
+        .set_number(&spec, 11, 7)
+        .unwrap();
+    assert_eq!(m.text(4), Some("000000000100"));
+    assert_eq!(m.text(11), Some("000007"));
+    assert_eq!(m.number(4), Some(100));
+    m.set_number(&spec, 32, 96500).unwrap();
+    assert_eq!(m.text(32), Some("96500"));
+    assert_eq!(
+        m.set_number(&spec, 11, 1_000_000).unwrap_err().cause,
+        EncodeCause::TooLong { length: 7, max: 6 }
+    );
+    assert!(m.set_number(&spec, 41, 1).is_err());
+}
