@@ -8,6 +8,26 @@
 //!
 //! Specs serialize to and from JSON so an acquirer can add a dialect without recompiling;
 //! [`Spec::from_json`] validates and names the offending field.
+//!
+//! ```
+//! use paycore::iso8583::Spec;
+//! let spec = Spec::from_json(r#"{
+//!   "name": "acquirer-x", "mti": "bcd", "bitmap": "binary",
+//!   "framing": {"length": "binary2", "tpdu": true, "cup_header": true},
+//!   "fields": {
+//!     "2":  {"name": "PAN", "format": "n", "length": "LL", "max": 19,
+//!            "prefix": "bcd", "counts": "chars", "encoding": "bcd", "align": "left",
+//!            "mask": "pan"},
+//!     "60": {"name": "Private", "format": "n", "length": "LLL", "max": 17,
+//!            "prefix": "bcd", "encoding": "bcd", "align": "left",
+//!            "structure": {"type": "positional", "subfields": [
+//!              {"name": "Type", "format": "n", "length": 2},
+//!              {"name": "Batch", "format": "n", "length": 6},
+//!              {"name": "Rest", "format": "n", "length": 9, "rest": true}]}}
+//!   }
+//! }"#).unwrap();
+//! assert_eq!(spec.field(2).unwrap().notation(), "n..19");
+//! ```
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
