@@ -8,4 +8,5 @@
 
 pub mod card;
 pub mod hex;
+pub mod iso8583;
 pub mod money;
