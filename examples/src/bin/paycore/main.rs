@@ -5,6 +5,7 @@
 //! `paycore COMMAND --help` explains one.
 
 mod card_cmd;
+mod iso8583_cmd;
 mod money_cmd;
 
 use std::process::ExitCode;
@@ -19,6 +20,11 @@ const COMMANDS: &[(&str, &str, Command)] = &[
         money_cmd::run,
     ),
     ("card", "PAN check, brand, masking, track 2", card_cmd::run),
+    (
+        "iso8583",
+        "decode/encode ISO 8583 messages (cup-pos, iso87, iso93, JSON specs)",
+        iso8583_cmd::run,
+    ),
 ];
 
 fn usage() -> String {
