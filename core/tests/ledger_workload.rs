@@ -468,7 +468,7 @@ impl Model {
         let Some(p) = self.transfers.get(&t.pending_id).copied() else {
             return TR::PendingTransferNotFound;
         };
-        let amount = if post && t.amount == AMOUNT_MAX || !post {
+        let amount = if !post || t.amount == AMOUNT_MAX {
             p.amount
         } else {
             t.amount
