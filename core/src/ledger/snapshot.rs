@@ -227,7 +227,10 @@ impl Ledger {
                     let c = &mut expected[cr as usize];
                     c.credits_pending = add(c.credits_pending, t.amount, "amount")?;
                     if t.timeout != 0 {
-                        let e = t.timestamp + u64::from(t.timeout) * NS_PER_S;
+                        let e = u64::from(t.timeout)
+                            .checked_mul(NS_PER_S)
+                            .and_then(|d| d.checked_add(t.timestamp))
+                            .ok_or_else(|| invalid(at("timeout"), "expiry overflows"))?;
                         l.expiry.insert((e, t.timestamp, t.id));
                     }
                 }
@@ -289,6 +292,8 @@ impl Ledger {
             }
             l.history.insert(idx, rows);
         }
+        l.check_invariants()
+            .map_err(|e| invalid("accounts", e.to_string()))?;
         Ok(l)
     }
 
