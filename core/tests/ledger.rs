@@ -1370,3 +1370,10 @@ fn withdrawal_outside_fee_reject_fail_and_limits() {
     );
     l.check_invariants().unwrap();
 }
+
+#[test]
+fn record_layout_matches_tigerbeetle_size() {
+    assert_eq!(std::mem::size_of::<Account>(), 128);
+    assert_eq!(std::mem::size_of::<Transfer>(), 128);
+    assert_eq!(std::mem::size_of::<paycore::ledger::AccountBalance>(), 80);
+}
