@@ -1377,3 +1377,13 @@ fn record_layout_matches_tigerbeetle_size() {
     assert_eq!(std::mem::size_of::<Transfer>(), 128);
     assert_eq!(std::mem::size_of::<paycore::ledger::AccountBalance>(), 80);
 }
+
+#[test]
+fn clock_saturates_instead_of_wrapping() {
+    let mut l = setup();
+    let batch = [tr(1, 1, 4, 1), tr(2, 1, 4, 1)];
+    l.create_transfers(&batch, u64::MAX);
+    l.create_transfers(&[tr(3, 1, 4, 1), tr(4, 1, 4, 1)], u64::MAX);
+    assert_eq!(l.clock(), u64::MAX);
+    l.check_invariants().unwrap();
+}

@@ -42,7 +42,7 @@ pub(crate) type ExpiryKey = (u64, u64, u128);
 ///
 /// **Timestamps.** Each batch gets a base time `max(now, last_timestamp + 1)`; event `i` of
 /// the batch gets `base + i`. Timestamps are therefore unique and strictly increasing even if
-/// the host's clock stalls or steps back.
+/// the host's clock stalls or steps back. (They saturate at `u64::MAX`, the year 2554.)
 ///
 /// **Expiry** is applied eagerly at the start of every batch (and by
 /// [`Ledger::expire_pending`]): every pending transfer whose `timestamp + timeout` is at or
@@ -197,7 +197,7 @@ impl Ledger {
             } else if linked && i + 1 == batch.len() {
                 CreateAccountResult::LinkedEventChainOpen
             } else {
-                self.create_account(a, base + i as u64)
+                self.create_account(a, base.saturating_add(i as u64))
             };
             results[i] = r;
             if r != CreateAccountResult::Created
@@ -320,7 +320,7 @@ impl Ledger {
             } else if linked && i + 1 == batch.len() {
                 CreateTransferResult::LinkedEventChainOpen
             } else {
-                let r = self.create_transfer(t, base + i as u64, chain.is_some());
+                let r = self.create_transfer(t, base.saturating_add(i as u64), chain.is_some());
                 if r.is_transient() {
                     self.failed.insert(t.id, r);
                 }
