@@ -71,6 +71,10 @@ fn two_leg(c: &mut Criterion, journal: bool) {
         b.iter_custom(|iters| {
             let mut total = Duration::ZERO;
             for _ in 0..iters {
+                // Bound memory: start over (untimed) once a million transfers are stored.
+                if ledger.transfers().len() > 1_000_000 {
+                    ledger = plain_ledger(journal);
+                }
                 fill_batch(&mut batch, next_id);
                 next_id += BATCH as u128;
                 now += 1_000_000;
@@ -103,15 +107,19 @@ const CNY: u32 = 156;
 fn sales(c: &mut Criterion) {
     let mut group = c.benchmark_group("ledger/sale_4leg_linked");
     group.throughput(Throughput::Elements(SALES_PER_BATCH as u64));
-    let mut ledger = Ledger::without_journal();
     let mut accounts = chart::accounts_for(Owner::Platform, 0, CNY);
     for m in 1..=MERCHANTS {
         accounts.extend(chart::accounts_for(Owner::Merchant, m, CNY));
         accounts.extend(chart::accounts_for(Owner::Agent, m, CNY));
     }
-    for chunk in accounts.chunks(BATCH) {
-        ledger.create_accounts(chunk, 1);
-    }
+    let fresh = || {
+        let mut ledger = Ledger::without_journal();
+        for chunk in accounts.chunks(BATCH) {
+            ledger.create_accounts(chunk, 1);
+        }
+        ledger
+    };
+    let mut ledger = fresh();
     let rules = PostingRules::acquirer_default();
     let mut event_id = 0u64;
     let mut batch = Vec::with_capacity(BATCH);
@@ -120,6 +128,9 @@ fn sales(c: &mut Criterion) {
         b.iter_custom(|iters| {
             let mut total = Duration::ZERO;
             for _ in 0..iters {
+                if ledger.transfers().len() > 1_000_000 {
+                    ledger = fresh();
+                }
                 now += 1_000_000;
                 let start = Instant::now();
                 batch.clear();

@@ -68,6 +68,8 @@ struct Model {
     failed: BTreeMap<u128, TR>,
     clock: u64,
     undo: Vec<Undo>,
+    /// Pending transfers with a timeout that may still be live (cleaned lazily).
+    timeouts: BTreeMap<u128, u64>,
 }
 
 fn transient(r: TR) -> bool {
@@ -136,14 +138,17 @@ impl Model {
     }
 
     fn expire(&mut self, at: u64) {
-        let due: Vec<u128> = self
-            .pending
+        let pending = &self.pending;
+        self.timeouts
+            .retain(|id, _| pending.get(id) == Some(&St::Pending));
+        let mut due: Vec<(u64, u128)> = self
+            .timeouts
             .iter()
-            .filter(|(id, s)| {
-                **s == St::Pending && expires(&self.transfers[id]).is_some_and(|e| e <= at)
-            })
-            .map(|(id, _)| *id)
+            .filter(|(_, e)| **e <= at)
+            .map(|(id, e)| (*e, *id))
             .collect();
+        due.sort_unstable();
+        let due: Vec<u128> = due.into_iter().map(|(_, id)| id).collect();
         for id in due {
             let p = self.transfers[&id];
             self.pending.insert(id, St::Expired);
@@ -488,6 +493,9 @@ impl Model {
             dr.debits_pending += amount;
             cr.credits_pending += amount;
             self.put_pending(t.id, St::Pending);
+            if t.timeout != 0 {
+                self.timeouts.insert(t.id, ts + u64::from(t.timeout) * NS);
+            }
         } else {
             dr.debits_posted += amount;
             cr.credits_posted += amount;
@@ -614,6 +622,7 @@ struct Gen {
     next_account: u128,
     next_transfer: u128,
     accounts: Vec<Account>,
+    ledger_of: BTreeMap<u128, u32>,
     sent: Vec<Transfer>,
     pendings: Vec<u128>,
     now: u64,
@@ -692,19 +701,10 @@ impl Gen {
         let id = self.next_transfer;
         let dr = self.account_id();
         let mut cr = self.account_id();
-        let ledger = self
-            .accounts
-            .iter()
-            .find(|a| a.id == dr)
-            .map_or(1, |a| a.ledger);
+        let ledger = self.ledger_of.get(&dr).copied().unwrap_or(1);
         for _ in 0..4 {
             // Mostly pick a credit account on the same ledger.
-            if self
-                .accounts
-                .iter()
-                .any(|a| a.id == cr && a.ledger == ledger)
-                || self.rng.chance(20)
-            {
+            if self.ledger_of.get(&cr) == Some(&ledger) || self.rng.chance(20) {
                 break;
             }
             cr = self.account_id();
@@ -796,6 +796,7 @@ fn run(seed: u64, events: usize) -> BTreeMap<TR, usize> {
         next_account: 0,
         next_transfer: 1000,
         accounts: vec![],
+        ledger_of: BTreeMap::new(),
         sent: vec![],
         pendings: vec![],
         now: 1_000 * NS,
@@ -828,6 +829,7 @@ fn run(seed: u64, events: usize) -> BTreeMap<TR, usize> {
                 for (a, r) in batch.iter().zip(&got) {
                     if *r == AR::Created {
                         g.accounts.push(*a);
+                        g.ledger_of.insert(a.id, a.ledger);
                     }
                 }
                 done += n;
@@ -856,6 +858,8 @@ fn run(seed: u64, events: usize) -> BTreeMap<TR, usize> {
                 g.sent.extend_from_slice(&batch);
                 // Resolve mostly pending transfers that really exist.
                 g.pendings.retain(|id| model.transfers.contains_key(id));
+                let excess = g.pendings.len().saturating_sub(256);
+                g.pendings.drain(..excess);
                 for r in &got {
                     *seen.entry(*r).or_insert(0usize) += 1;
                 }

@@ -306,6 +306,9 @@ impl Ledger {
         });
         let base = self.begin_batch(now, batch.len());
         self.expire_until(base);
+        // One growth step per batch instead of several inside it.
+        self.transfers.reserve(batch.len());
+        self.transfer_index.reserve(batch.len());
         let mut results = vec![CreateTransferResult::Created; batch.len()];
         let mut chain: Option<usize> = None;
         let mut broken = false;
@@ -395,7 +398,7 @@ impl Ledger {
         if let Some(slot) = self.transfer_index.get(&t.id) {
             return exists(t, &self.transfers[slot.index as usize]);
         }
-        if self.failed.contains_key(&t.id) {
+        if !self.failed.is_empty() && self.failed.contains_key(&t.id) {
             return R::IdAlreadyFailed;
         }
         let f = t.flags;
