@@ -13,6 +13,25 @@
 //!
 //! Time is an argument (`now`, ns); see [`Ledger`] for how timestamps and expiry work.
 //!
+//! # Semantics (and where they differ from TigerBeetle)
+//!
+//! * Results are dense (one per event) and follow the precedence order of the enum
+//!   declarations; the `imported_*` family is not supported (flag bits reserved).
+//! * Only `created` succeeds within a linked chain: an `exists` reply also fails the chain,
+//!   as in TigerBeetle. Re-posting an already posted chain therefore reports `exists` on its
+//!   first event and `linked_event_failed` on the rest; treat that as success.
+//! * The `linked` flag is not stored (linkage is not persisted); `exists` comparisons ignore
+//!   it, and account comparisons ignore `closed` (which closing transfers change).
+//! * Transient failures (`*_not_found`, `exceeds_*`, `*_already_closed`) are memoised per id,
+//!   also for the event that broke a chain; retries get `id_already_failed`.
+//! * Zero amounts: refused (`amount_must_not_be_zero`) except for voids (0 = the pending
+//!   amount) and closing transfers; a balancing transfer clamped to zero is recorded with 0.
+//!   Posting takes `AMOUNT_MAX` (or the pending amount) for a full post.
+//! * A pending closing transfer may still be posted although it closed its own account;
+//!   voiding or expiry re-opens the account.
+//! * `exists` for balancing transfers accepts any retry amount ≥ the amount recorded; for
+//!   posts the recorded amount or `AMOUNT_MAX`; for voids the recorded amount or 0.
+//!
 //! # A sale, a partial refund, a payout and a withdrawal
 //!
 //! ```
