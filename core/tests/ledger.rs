@@ -1387,3 +1387,34 @@ fn clock_saturates_instead_of_wrapping() {
     assert_eq!(l.clock(), u64::MAX);
     l.check_invariants().unwrap();
 }
+
+#[test]
+fn snapshot_plus_journal_tail_equals_full_replay() {
+    let mut l = setup();
+    l.create_transfers(&[tr(1, 1, 2, 100)], 20 * S);
+    let snap = l.snapshot();
+    let head = l.take_journal();
+    l.create_transfers(
+        &[Transfer {
+            flags: F::PENDING,
+            timeout: 1,
+            ..tr(2, 2, 4, 30)
+        }],
+        21 * S,
+    );
+    l.expire_pending(30 * S);
+    let tail: String = l
+        .take_journal()
+        .iter()
+        .map(|r| r.to_line() + "\n")
+        .collect();
+    let mut restored = Ledger::restore(snap).unwrap();
+    assert_eq!(restored.replay_journal(&tail).unwrap(), 2);
+    assert_eq!(restored.digest(), l.digest());
+    // The head cannot be applied again on top: sequence numbers refuse it.
+    let head_text: String = head.iter().map(|r| r.to_line() + "\n").collect();
+    assert!(matches!(
+        restored.replay_journal(&head_text),
+        Err(JournalError::Sequence { line: 1, .. })
+    ));
+}
