@@ -9,4 +9,5 @@
 pub mod card;
 pub mod hex;
 pub mod iso8583;
+pub mod ledger;
 pub mod money;

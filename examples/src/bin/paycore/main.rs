@@ -6,6 +6,7 @@
 
 mod card_cmd;
 mod iso8583_cmd;
+mod ledger_cmd;
 mod money_cmd;
 
 use std::process::ExitCode;
@@ -24,6 +25,11 @@ const COMMANDS: &[(&str, &str, Command)] = &[
         "iso8583",
         "decode/encode ISO 8583 messages (cup-pos, iso87, iso93, JSON specs)",
         iso8583_cmd::run,
+    ),
+    (
+        "ledger",
+        "replay a ledger journal, print balances, check invariants",
+        ledger_cmd::run,
     ),
 ];
 
