@@ -9,3 +9,4 @@
 pub mod hex;
 pub mod money;
 pub mod card;
+pub mod security;
