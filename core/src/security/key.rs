@@ -88,16 +88,18 @@ impl KeyAlgorithm {
 
     /// Parses the names used on the command line (`des`, `tdes2`, `aes128`, `sm4`, …).
     pub fn from_name(name: &str) -> Option<KeyAlgorithm> {
-        Some(match name.to_ascii_lowercase().replace(['-', '_'], "").as_str() {
-            "des" => KeyAlgorithm::Des,
-            "tdes2" | "tdes" | "3des" | "2tdea" | "tdes2key" => KeyAlgorithm::Tdes2,
-            "tdes3" | "3tdea" | "tdes3key" => KeyAlgorithm::Tdes3,
-            "aes128" => KeyAlgorithm::Aes128,
-            "aes192" => KeyAlgorithm::Aes192,
-            "aes256" => KeyAlgorithm::Aes256,
-            "sm4" => KeyAlgorithm::Sm4,
-            _ => return None,
-        })
+        Some(
+            match name.to_ascii_lowercase().replace(['-', '_'], "").as_str() {
+                "des" => KeyAlgorithm::Des,
+                "tdes2" | "tdes" | "3des" | "2tdea" | "tdes2key" => KeyAlgorithm::Tdes2,
+                "tdes3" | "3tdea" | "tdes3key" => KeyAlgorithm::Tdes3,
+                "aes128" => KeyAlgorithm::Aes128,
+                "aes192" => KeyAlgorithm::Aes192,
+                "aes256" => KeyAlgorithm::Aes256,
+                "sm4" => KeyAlgorithm::Sm4,
+                _ => return None,
+            },
+        )
     }
 }
 
@@ -148,28 +150,31 @@ impl Key {
 
     /// Builds a key from hex text (either case).
     pub fn from_hex(algorithm: KeyAlgorithm, hex: &str) -> Result<Key, SecurityError> {
-        let bytes = zeroize::Zeroizing::new(crate::hex::decode(hex).map_err(SecurityError::hex("key"))?);
+        let bytes =
+            zeroize::Zeroizing::new(crate::hex::decode(hex).map_err(SecurityError::hex("key"))?);
         Key::new(algorithm, &bytes)
     }
 
     /// A DES-family key whose algorithm follows from its length (8 → DES, 16 → TDES-2key,
     /// 24 → TDES-3key), the convention of every payment HSM console.
     pub fn des(bytes: &[u8]) -> Result<Key, SecurityError> {
-        let alg = KeyAlgorithm::des_for_len(bytes.len()).ok_or(SecurityError::InvalidKeyLength {
-            algorithm: KeyAlgorithm::Tdes2,
-            expected: 16,
-            actual: bytes.len(),
-        })?;
+        let alg =
+            KeyAlgorithm::des_for_len(bytes.len()).ok_or(SecurityError::InvalidKeyLength {
+                algorithm: KeyAlgorithm::Tdes2,
+                expected: 16,
+                actual: bytes.len(),
+            })?;
         Key::new(alg, bytes)
     }
 
     /// An AES key whose size follows from its length (16, 24 or 32 bytes).
     pub fn aes(bytes: &[u8]) -> Result<Key, SecurityError> {
-        let alg = KeyAlgorithm::aes_for_len(bytes.len()).ok_or(SecurityError::InvalidKeyLength {
-            algorithm: KeyAlgorithm::Aes128,
-            expected: 16,
-            actual: bytes.len(),
-        })?;
+        let alg =
+            KeyAlgorithm::aes_for_len(bytes.len()).ok_or(SecurityError::InvalidKeyLength {
+                algorithm: KeyAlgorithm::Aes128,
+                expected: 16,
+                actual: bytes.len(),
+            })?;
         Key::new(alg, bytes)
     }
 
@@ -220,7 +225,7 @@ impl Key {
     }
 
     fn check_blocks(&self, data: &[u8]) -> Result<Vec<u8>, SecurityError> {
-        if data.is_empty() || data.len() % self.algorithm.block_len() != 0 {
+        if data.is_empty() || !data.len().is_multiple_of(self.algorithm.block_len()) {
             return Err(SecurityError::InvalidLength {
                 what: "ECB data",
                 expected: "a non-zero multiple of the cipher block size",

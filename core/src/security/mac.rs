@@ -89,7 +89,10 @@ pub fn x919_mac(key: &Key, data: &[u8]) -> Result<[u8; 8], SecurityError> {
             l.encrypt(&mut state);
             Ok(state)
         }
-        _ => Err(unsupported("X9.19 MAC (needs a DES or 2-key TDES key)", key)),
+        _ => Err(unsupported(
+            "X9.19 MAC (needs a DES or 2-key TDES key)",
+            key,
+        )),
     }
 }
 

@@ -148,7 +148,7 @@ fn validate_pan(pan: &str, min: usize) -> Result<(), SecurityError> {
 
 fn set_nibble(buf: &mut [u8], i: usize, v: u8) {
     let b = &mut buf[i / 2];
-    if i % 2 == 0 {
+    if i.is_multiple_of(2) {
         *b = (*b & 0x0F) | (v << 4);
     } else {
         *b = (*b & 0xF0) | (v & 0x0F);
@@ -157,7 +157,11 @@ fn set_nibble(buf: &mut [u8], i: usize, v: u8) {
 
 fn nibble(buf: &[u8], i: usize) -> u8 {
     let b = buf[i / 2];
-    if i % 2 == 0 { b >> 4 } else { b & 0x0F }
+    if i.is_multiple_of(2) {
+        b >> 4
+    } else {
+        b & 0x0F
+    }
 }
 
 /// The format 0/3 PAN field (`0000` + 12 rightmost digits without the check digit), laid out

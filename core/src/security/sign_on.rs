@@ -106,7 +106,7 @@ fn unwrap_slot(
     if wire_tail_zero {
         engine.decrypt_ecb(&mut clear[..8]);
     } else {
-        if clear.len() % block != 0 {
+        if !clear.len().is_multiple_of(block) {
             return Err(SecurityError::UnsupportedAlgorithm {
                 operation: "sign-on key unwrap with this TMK",
                 algorithm: tmk.algorithm(),
@@ -199,7 +199,7 @@ pub fn build_sign_on_field62(
             });
         }
         clear[..kb.len()].copy_from_slice(kb);
-        if slot_len % engine.block_len() != 0 {
+        if !slot_len.is_multiple_of(engine.block_len()) {
             return Err(SecurityError::UnsupportedAlgorithm {
                 operation: "sign-on key wrap with this TMK",
                 algorithm: tmk.algorithm(),
@@ -213,11 +213,14 @@ pub fn build_sign_on_field62(
     push(&keys.pin_key, layout.key_len())?;
     push(&keys.mac_key, layout.key_len())?;
     if layout == SignOnLayout::DoubleLengthWithTrack {
-        let tdk = keys.track_key.as_ref().ok_or(SecurityError::InvalidLength {
-            what: "track key for layout 004",
-            expected: "present",
-            actual: 0,
-        })?;
+        let tdk = keys
+            .track_key
+            .as_ref()
+            .ok_or(SecurityError::InvalidLength {
+                what: "track key for layout 004",
+                expected: "present",
+                actual: 0,
+            })?;
         push(tdk, layout.key_len())?;
     }
     Ok(out)

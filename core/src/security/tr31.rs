@@ -130,7 +130,8 @@ impl Tr31Header {
     /// characters. The length field is read but not checked against `block`.
     pub fn parse(block: &str) -> Result<(Tr31Header, usize), SecurityError> {
         let b = block.as_bytes();
-        let fail = |offset: usize, reason: &'static str| SecurityError::Tr31Format { offset, reason };
+        let fail =
+            |offset: usize, reason: &'static str| SecurityError::Tr31Format { offset, reason };
         if b.len() < 16 {
             return Err(fail(b.len(), "header shorter than 16 characters"));
         }
@@ -145,7 +146,10 @@ impl Tr31Header {
             return Err(fail(5, "key usage must be 2 alphanumeric characters"));
         }
         if !b[12..14].iter().all(u8::is_ascii_digit) {
-            return Err(fail(12, "number of optional blocks must be 2 decimal digits"));
+            return Err(fail(
+                12,
+                "number of optional blocks must be 2 decimal digits",
+            ));
         }
         let count = usize::from(b[12] - b'0') * 10 + usize::from(b[13] - b'0');
         let mut pos = 16;
@@ -225,7 +229,7 @@ impl Tr31Header {
             count += 1;
         }
         let bs = self.version.block_len();
-        if count > 0 && (16 + out.len()) % bs != 0 {
+        if count > 0 && !(16 + out.len()).is_multiple_of(bs) {
             let pad = (bs - (16 + out.len() + 4) % bs) % bs;
             out.push_str(&format!("PB{:02X}{}", 4 + pad, "0".repeat(pad)));
             count += 1;
@@ -240,7 +244,9 @@ impl Tr31Header {
 fn parse_optional_block(b: &[u8], pos: usize) -> Result<(Tr31OptionalBlock, usize), SecurityError> {
     let fail = |offset: usize, reason: &'static str| SecurityError::Tr31Format { offset, reason };
     let hex_at = |at: usize, n: usize| -> Result<usize, SecurityError> {
-        let s = b.get(at..at + n).ok_or(fail(at, "optional block truncated"))?;
+        let s = b
+            .get(at..at + n)
+            .ok_or(fail(at, "optional block truncated"))?;
         if !s.iter().all(u8::is_ascii_hexdigit) {
             return Err(fail(at, "optional block length must be hex digits"));
         }
@@ -248,27 +254,46 @@ fn parse_optional_block(b: &[u8], pos: usize) -> Result<(Tr31OptionalBlock, usiz
             acc * 16 + (c as char).to_digit(16).unwrap_or(0) as usize
         }))
     };
-    let id = b.get(pos..pos + 2).ok_or(fail(pos, "optional block ID truncated"))?;
+    let id = b
+        .get(pos..pos + 2)
+        .ok_or(fail(pos, "optional block ID truncated"))?;
     if !id.iter().all(u8::is_ascii_alphanumeric) {
-        return Err(fail(pos, "optional block ID must be 2 alphanumeric characters"));
+        return Err(fail(
+            pos,
+            "optional block ID must be 2 alphanumeric characters",
+        ));
     }
     let mut len = hex_at(pos + 2, 2)?;
     let mut data_start = pos + 4;
     if len == 0 {
         let lol = hex_at(pos + 4, 2)?;
         if lol == 0 || lol > 2 {
-            return Err(fail(pos + 4, "optional block length-of-length must be 1 or 2"));
+            return Err(fail(
+                pos + 4,
+                "optional block length-of-length must be 1 or 2",
+            ));
         }
         len = hex_at(pos + 6, 2 * lol)?;
         data_start = pos + 6 + 2 * lol;
     }
     if len < data_start - pos {
-        return Err(fail(pos + 2, "optional block length does not cover its ID and length"));
+        return Err(fail(
+            pos + 2,
+            "optional block length does not cover its ID and length",
+        ));
     }
     let end = pos + len;
-    let data = b.get(data_start..end).ok_or(fail(data_start, "optional block data truncated"))?;
-    if let Some(i) = data.iter().position(|c| !(c.is_ascii_graphic() || *c == b' ')) {
-        return Err(fail(data_start + i, "optional block data must be printable ASCII"));
+    let data = b
+        .get(data_start..end)
+        .ok_or(fail(data_start, "optional block data truncated"))?;
+    if let Some(i) = data
+        .iter()
+        .position(|c| !(c.is_ascii_graphic() || *c == b' '))
+    {
+        return Err(fail(
+            data_start + i,
+            "optional block data must be printable ASCII",
+        ));
     }
     Ok((
         Tr31OptionalBlock {
@@ -410,7 +435,9 @@ pub fn unwrap(kbpk: &Key, block: &str) -> Result<Tr31KeyBlock, SecurityError> {
         return Err(fail(MAX_BLOCK_LEN, "key block longer than 9999 characters"));
     }
     let (header, hlen) = Tr31Header::parse(block)?;
-    let declared: usize = block[1..5].parse().map_err(|_| fail(1, "bad length field"))?;
+    let declared: usize = block[1..5]
+        .parse()
+        .map_err(|_| fail(1, "bad length field"))?;
     if declared != block.len() {
         return Err(fail(1, "length field does not match the key block length"));
     }
@@ -420,20 +447,26 @@ pub fn unwrap(kbpk: &Key, block: &str) -> Result<Tr31KeyBlock, SecurityError> {
         return Err(fail(hlen, "key block too short for its authenticator"));
     }
     let body = &block[hlen..block.len() - mac_hex];
-    if body.is_empty() || body.len() % (2 * v.block_len()) != 0 {
-        return Err(fail(hlen, "encrypted key data is not a whole number of cipher blocks"));
+    if body.is_empty() || !body.len().is_multiple_of(2 * v.block_len()) {
+        return Err(fail(
+            hlen,
+            "encrypted key data is not a whole number of cipher blocks",
+        ));
     }
     if hlen % v.block_len() != 0 {
         return Err(fail(16, "header is not a whole number of cipher blocks"));
     }
     let enc = crate::hex::decode(body).map_err(|e| match e {
-        crate::hex::HexError::InvalidDigit { offset } => fail(hlen + offset, "invalid hex digit in encrypted key data"),
+        crate::hex::HexError::InvalidDigit { offset } => {
+            fail(hlen + offset, "invalid hex digit in encrypted key data")
+        }
         _ => fail(hlen, "invalid encrypted key data"),
     })?;
     let mac = crate::hex::decode(&block[block.len() - mac_hex..]).map_err(|e| match e {
-        crate::hex::HexError::InvalidDigit { offset } => {
-            fail(block.len() - mac_hex + offset, "invalid hex digit in authenticator")
-        }
+        crate::hex::HexError::InvalidDigit { offset } => fail(
+            block.len() - mac_hex + offset,
+            "invalid hex digit in authenticator",
+        ),
         _ => fail(block.len() - mac_hex, "invalid authenticator"),
     })?;
     let keys = binding_keys(v, kbpk)?;

@@ -52,7 +52,10 @@ impl<const N: usize> FutureKeys<N> {
 
     /// Returns the current counter and its key, then advances the registers. `None` when the
     /// counter space is exhausted.
-    pub(crate) fn next(&mut self, derive: impl Fn(&[u8], u64) -> [u8; 32]) -> Option<(u64, [u8; 32])> {
+    pub(crate) fn next(
+        &mut self,
+        derive: impl Fn(&[u8], u64) -> [u8; 32],
+    ) -> Option<(u64, [u8; 32])> {
         let c = self.counter;
         if c == 0 || c >> N != 0 {
             return None;

@@ -196,7 +196,10 @@ pub fn usage_key(transaction_key: &Key, usage: TdesKeyUsage) -> Result<Key, Secu
     v[i] ^= 0xFF;
     v[j] ^= 0xFF;
     let variant = Key::new(KeyAlgorithm::Tdes2, &v)?;
-    if matches!(usage, TdesKeyUsage::DataRequest | TdesKeyUsage::DataResponse) {
+    if matches!(
+        usage,
+        TdesKeyUsage::DataRequest | TdesKeyUsage::DataResponse
+    ) {
         variant.engine().encrypt_ecb(&mut v);
     }
     let k = Key::new(KeyAlgorithm::Tdes2, &v);
