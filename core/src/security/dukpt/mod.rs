@@ -79,3 +79,37 @@ impl<const N: usize> FutureKeys<N> {
         Some((c, key))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::FutureKeys;
+
+    /// A toy derivation that records (counter, parent counter) so the register logic can be
+    /// checked against the host rule "key(c) = derive(key(c without its lowest bit), c)".
+    fn derive(parent: &[u8], c: u64) -> [u8; 32] {
+        let mut out = [0u8; 32];
+        out[..8].copy_from_slice(&c.to_be_bytes());
+        out[8..16].copy_from_slice(&parent[..8]);
+        out
+    }
+
+    #[test]
+    fn registers_visit_every_valid_counter_then_exhaust() {
+        const N: usize = 8;
+        for max_ones in [1u32, 3, 8] {
+            let mut fk = FutureKeys::<N>::load(&[0u8; 32], max_ones, derive);
+            let expected: Vec<u64> = (1..1u64 << N)
+                .filter(|c| c.count_ones() <= max_ones)
+                .collect();
+            let mut seen = Vec::new();
+            while let Some((c, key)) = fk.next(derive) {
+                assert_eq!(&key[..8], &c.to_be_bytes());
+                let parent = c & (c - 1);
+                assert_eq!(&key[8..16], &parent.to_be_bytes(), "counter {c:#x}");
+                seen.push(c);
+            }
+            assert_eq!(seen, expected, "max_ones {max_ones}");
+            assert!(fk.next(derive).is_none(), "stays exhausted");
+        }
+    }
+}
