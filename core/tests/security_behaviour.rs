@@ -476,6 +476,19 @@ fn dukpt_counter_rules() {
 }
 
 #[test]
+fn tr31_rejects_non_ascii_with_offset() {
+    let kbpk = des_key("89E88CF7931444F334BD7547FC3F380C");
+    let block = "A0072P0TE00E0000F5161ED902807AF26F1D62263644BD24192FDB3193C730301CEE87é";
+    assert_eq!(
+        tr31::unwrap(&kbpk, block).unwrap_err(),
+        SecurityError::Tr31Format {
+            offset: 70,
+            reason: "key block must be printable ASCII"
+        }
+    );
+}
+
+#[test]
 fn tdes_terminal_skips_and_agrees_with_host_on_later_counters() {
     let bdk = des_key("0123456789ABCDEFFEDCBA9876543210");
     let ksn0 = tdes::Ksn::from_hex("FFFF9876543210E00000").unwrap();
@@ -728,7 +741,7 @@ proptest! {
     }
 
     #[test]
-    fn parsers_never_panic(s in "[ -~]{0,120}", bytes in proptest::collection::vec(any::<u8>(), 0..80)) {
+    fn parsers_never_panic(s in "([ -~]|é|中){0,120}", bytes in proptest::collection::vec(any::<u8>(), 0..80)) {
         let kbpk = Key::des(&[0x11; 16]).unwrap();
         let _ = tr31::unwrap(&kbpk, &s);
         let _ = tr31::Tr31Header::parse(&s);

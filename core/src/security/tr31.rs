@@ -434,6 +434,10 @@ pub fn unwrap(kbpk: &Key, block: &str) -> Result<Tr31KeyBlock, SecurityError> {
     if block.len() > MAX_BLOCK_LEN {
         return Err(fail(MAX_BLOCK_LEN, "key block longer than 9999 characters"));
     }
+    // Everything below slices by byte offset, which is only safe on ASCII.
+    if let Some(i) = block.bytes().position(|c| !c.is_ascii_graphic()) {
+        return Err(fail(i, "key block must be printable ASCII"));
+    }
     let (header, hlen) = Tr31Header::parse(block)?;
     let declared: usize = block[1..5]
         .parse()
