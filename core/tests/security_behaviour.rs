@@ -381,6 +381,24 @@ fn sign_on_go8583_wire_layout_with_clear_zero_tail() {
 }
 
 #[test]
+fn sign_on_vendor_variant_with_8_byte_mak() {
+    let tmk = des_key("11111111111111112222222222222222");
+    let keys = working_keys(true);
+    let mut f62 = tmk.encrypt_ecb(keys.pin_key.expose_bytes()).unwrap();
+    f62.extend(kcv_legacy(&keys.pin_key, 4).unwrap());
+    f62.extend(tmk.encrypt_ecb(keys.mac_key.expose_bytes()).unwrap());
+    f62.extend(kcv_legacy(&keys.mac_key, 4).unwrap());
+    assert_eq!(f62.len(), 32);
+    let out = unwrap_sign_on_keys(&tmk, SignOnLayout::DoubleLength, &f62).unwrap();
+    assert_eq!(out.mac_key.expose_bytes(), keys.mac_key.expose_bytes());
+    let track = keys.track_key.as_ref().unwrap();
+    f62.extend(tmk.encrypt_ecb(track.expose_bytes()).unwrap());
+    f62.extend(kcv_legacy(track, 4).unwrap());
+    let out = unwrap_sign_on_keys(&tmk, SignOnLayout::DoubleLengthWithTrack, &f62).unwrap();
+    assert_eq!(out.track_key.unwrap().expose_bytes(), track.expose_bytes());
+}
+
+#[test]
 fn sign_on_errors_name_the_key() {
     let tmk = des_key("11111111111111112222222222222222");
     let layout = SignOnLayout::DoubleLengthWithTrack;

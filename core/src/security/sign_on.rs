@@ -136,17 +136,24 @@ pub fn unwrap_sign_on_keys(
     layout: SignOnLayout,
     field62: &[u8],
 ) -> Result<WorkingKeys, SecurityError> {
-    if field62.len() != layout.field_len() {
-        return Err(SecurityError::InvalidLength {
-            what: "field 62 for this sign-on layout",
-            expected: match layout {
-                SignOnLayout::SingleDes => "24 bytes",
-                SignOnLayout::DoubleLength => "40 bytes",
-                SignOnLayout::DoubleLengthWithTrack => "60 bytes",
-            },
-            actual: field62.len(),
-        });
-    }
+    // Besides the standard lengths, accept the vendor variant (KoolPOS) of 003/004 whose MAK
+    // slot is 8 bytes instead of 16 (32 and 52 bytes in total).
+    let mak_len = match (layout, field62.len()) {
+        (SignOnLayout::SingleDes, 24) => 8,
+        (SignOnLayout::DoubleLength, 40) | (SignOnLayout::DoubleLengthWithTrack, 60) => 16,
+        (SignOnLayout::DoubleLength, 32) | (SignOnLayout::DoubleLengthWithTrack, 52) => 8,
+        _ => {
+            return Err(SecurityError::InvalidLength {
+                what: "field 62 for this sign-on layout",
+                expected: match layout {
+                    SignOnLayout::SingleDes => "24 bytes",
+                    SignOnLayout::DoubleLength => "40 bytes (or 32 with an 8-byte MAK)",
+                    SignOnLayout::DoubleLengthWithTrack => "60 bytes (or 52 with an 8-byte MAK)",
+                },
+                actual: field62.len(),
+            });
+        }
+    };
     if !(tmk.algorithm().is_des_family() || tmk.algorithm() == KeyAlgorithm::Sm4)
         || (layout == SignOnLayout::SingleDes && tmk.algorithm() == KeyAlgorithm::Sm4)
     {
@@ -156,17 +163,20 @@ pub fn unwrap_sign_on_keys(
         });
     }
     let k = layout.key_len();
-    let slot = k + CV_LEN;
-    let part = |i: usize| {
-        let s = &field62[i * slot..(i + 1) * slot];
-        (&s[..k], &s[k..])
-    };
-    let (pik, pik_cv) = part(0);
+    let (pik, rest) = field62.split_at(k);
+    let (pik_cv, rest) = rest.split_at(CV_LEN);
     let pin_key = unwrap_slot(tmk, pik, pik_cv, "PIN key", false)?;
-    let (mak, mak_cv) = part(1);
+    let (mak, rest) = rest.split_at(mak_len);
+    let (mak_cv, rest) = rest.split_at(CV_LEN);
+    if mak_len == 8 && tmk.algorithm() == KeyAlgorithm::Sm4 {
+        return Err(SecurityError::UnsupportedAlgorithm {
+            operation: "8-byte MAK slot",
+            algorithm: tmk.algorithm(),
+        });
+    }
     let mac_key = unwrap_slot(tmk, mak, mak_cv, "MAC key", true)?;
     let track_key = if layout == SignOnLayout::DoubleLengthWithTrack {
-        let (tdk, tdk_cv) = part(2);
+        let (tdk, tdk_cv) = rest.split_at(k);
         Some(unwrap_slot(tmk, tdk, tdk_cv, "track key", false)?)
     } else {
         None

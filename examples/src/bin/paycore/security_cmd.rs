@@ -433,8 +433,8 @@ pub fn run_tr31(args: &[String]) -> Result<String, String> {
 
 const SIGN_ON_HELP: &str = "paycore sign-on-keys --tmk HEX --field62 HEX [--code 001|003|004] [--sm4]\n\
 Unwraps the PIN, MAC and track keys of a UnionPay POS 0810 field 62 under the terminal master \
-key and verifies each 4-byte check value. --code (F60.3) defaults from the length (24 → 001, \
-40 → 003, 60 → 004); --sm4 treats the TMK and working keys as SM4.";
+key and verifies each 4-byte check value. --code (F60.3) defaults from the length (24 → 001, 32 or \
+40 → 003, 52 or 60 → 004; 32/52 = vendor layout with an 8-byte MAK); --sm4 treats the TMK and working keys as SM4.";
 
 /// `paycore sign-on-keys`.
 pub fn run_sign_on_keys(args: &[String]) -> Result<String, String> {
@@ -453,8 +453,8 @@ pub fn run_sign_on_keys(args: &[String]) -> Result<String, String> {
         Some(c) => c,
         None => match f62.len() {
             24 => "001".into(),
-            40 => "003".into(),
-            60 => "004".into(),
+            40 | 32 => "003".into(),
+            60 | 52 => "004".into(),
             n => return Err(format!("field 62 has {n} bytes; pass --code 001|003|004")),
         },
     };
