@@ -8,6 +8,8 @@
 //! The MAC functions are the building blocks for the ISO 8583 MAC hook: [`cup_ecb_mac`],
 //! [`x919_mac`], … or [`compute_mac`] / [`verify_mac`] with a [`MacAlgorithm`].
 
+#![warn(missing_docs)]
+
 pub mod dukpt;
 mod error;
 pub mod kcv;
