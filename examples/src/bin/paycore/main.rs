@@ -8,6 +8,7 @@ mod card_cmd;
 mod iso8583_cmd;
 mod ledger_cmd;
 mod money_cmd;
+mod security_cmd;
 
 use std::process::ExitCode;
 
@@ -30,6 +31,37 @@ const COMMANDS: &[(&str, &str, Command)] = &[
         "ledger",
         "replay a ledger journal, print balances, check invariants",
         ledger_cmd::run,
+    ),
+    (
+        "security",
+        "kcv, pin-block, mac, dukpt, tr31, sign-on-keys (also as top-level words)",
+        security_cmd::run,
+    ),
+    ("kcv", "key check values", security_cmd::run_kcv),
+    (
+        "pin-block",
+        "ISO 9564 PIN blocks 0-4 and SM4: encode|decode",
+        security_cmd::run_pin_block,
+    ),
+    (
+        "mac",
+        "x9.9, x9.19, cup-ecb, cup-sm4, cmac",
+        security_cmd::run_mac,
+    ),
+    (
+        "dukpt",
+        "TDES/AES DUKPT keys from BDK + KSN",
+        security_cmd::run_dukpt,
+    ),
+    (
+        "tr31",
+        "TR-31 key blocks: unwrap|wrap",
+        security_cmd::run_tr31,
+    ),
+    (
+        "sign-on-keys",
+        "unwrap working keys from a cup-pos 0810 field 62",
+        security_cmd::run_sign_on_keys,
     ),
 ];
 
