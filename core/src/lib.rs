@@ -7,6 +7,7 @@
 #![warn(missing_debug_implementations)]
 
 pub mod card;
+pub mod emv;
 pub mod hex;
 pub mod money;
 pub mod tlv;

@@ -25,7 +25,7 @@ pub use iter::{Tlv, TlvIter, parse_length};
 pub use object::{TlvObject, encode_objects};
 pub use options::{Mode, ParseOptions};
 pub use redact::{SENSITIVE_TAGS, is_sensitive, mask_value_hex, redact_tlv};
-pub use tag::{Tag, TagClass, TagError};
+pub use tag::{Tag, TagClass, TagError, TagReadError};
 pub use tree::{Node, TlvTree, parse_tree};
 
 /// Serde helper: `Vec<u8>` as upper-case hex text (what people read in logs and JSON).

@@ -167,7 +167,7 @@ impl Tag {
     /// Parses hex text such as `"9F02"` (either case).
     pub fn parse_hex(text: &str) -> Result<Tag, TagError> {
         let t = text.trim();
-        if t.is_empty() || t.len() > 8 || t.len() % 2 != 0 {
+        if t.is_empty() || t.len() > 8 || !t.len().is_multiple_of(2) {
             return Err(TagError::BadText(t.chars().take(16).collect()));
         }
         let raw = u32::from_str_radix(t, 16)
