@@ -10,4 +10,5 @@ pub mod card;
 pub mod emv;
 pub mod hex;
 pub mod money;
+pub mod qr;
 pub mod tlv;
