@@ -77,9 +77,33 @@ impl TagSource for crate::tlv::TlvTree<'_> {
     }
 }
 
-/// A simple owned tag → value map (plain data for bindings and JSON).
-#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// A simple owned tag → value map (plain data for bindings; JSON `{"9F02": "000000000100"}`).
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct TagValues(pub BTreeMap<Tag, Vec<u8>>);
+
+impl Serialize for TagValues {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(
+            self.0
+                .iter()
+                .map(|(t, v)| (t.to_string(), crate::hex::encode(v))),
+        )
+    }
+}
+
+impl<'de> Deserialize<'de> for TagValues {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = BTreeMap::<String, String>::deserialize(d)?;
+        let mut map = BTreeMap::new();
+        for (t, v) in raw {
+            let tag = Tag::parse_hex(&t).map_err(serde::de::Error::custom)?;
+            let value = crate::hex::decode(&v)
+                .map_err(|e| serde::de::Error::custom(format!("{t}: {e}")))?;
+            map.insert(tag, value);
+        }
+        Ok(TagValues(map))
+    }
+}
 
 impl std::fmt::Debug for TagValues {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -211,6 +235,16 @@ mod tests {
             crate::hex::encode(&data),
             "00012345678900098765432105281234554321097824021709DEADBEEF"
         );
+    }
+
+    #[test]
+    fn tag_values_json_is_hex() {
+        let (s1, _) = sources();
+        let json = serde_json::to_string(&s1).unwrap();
+        assert!(json.contains("\"9F02\":\"000123456789\""), "{json}");
+        assert_eq!(serde_json::from_str::<TagValues>(&json).unwrap(), s1);
+        // Debug masks the PAN.
+        assert!(!format!("{s1:?}").contains("8902001"));
     }
 
     #[test]
