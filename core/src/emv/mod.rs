@@ -11,6 +11,7 @@ mod dol;
 mod explain;
 mod field55;
 mod fields;
+mod response;
 mod tags_data;
 
 pub use bits::{
@@ -32,3 +33,4 @@ pub use fields::{
     AcType, Cid, CidReason, CupIad, TerminalCapability, TerminalOperator, TerminalType,
     TransactionType,
 };
+pub use response::{AflEntry, GenerateAcResponse, GpoResponse, parse_afl, parse_tag_list};

@@ -221,15 +221,16 @@ fn two_digits(b: &[u8]) -> Option<u8> {
 }
 
 /// Scans `text` as ID/LEN/VALUE objects. `base` is the character offset of `text` in the
-/// payload; `path` the parent ID path for errors.
-fn scan<'a>(text: &'a str, base: usize, path: &str) -> Result<Vec<RawObject<'a>>, QrError> {
+/// payload; `parent` the template's ID for error paths (the path is only formatted on error).
+fn scan(text: &str, base: usize, parent: Option<u8>) -> Result<Vec<RawObject<'_>>, QrError> {
     let bytes = text.as_bytes();
-    let join = |id: Option<u8>| match (path.is_empty(), id) {
-        (_, None) => path.to_string(),
-        (true, Some(id)) => format!("{id:02}"),
-        (false, Some(id)) => format!("{path}/{id:02}"),
+    let join = |id: Option<u8>| match (parent, id) {
+        (None, None) => String::new(),
+        (Some(p), None) => format!("{p:02}"),
+        (None, Some(id)) => format!("{id:02}"),
+        (Some(p), Some(id)) => format!("{p:02}/{id:02}"),
     };
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(if parent.is_none() { 24 } else { 4 });
     let (mut pos, mut chars) = (0usize, base);
     while pos < bytes.len() {
         let offset = chars;
@@ -281,14 +282,13 @@ fn scan<'a>(text: &'a str, base: usize, path: &str) -> Result<Vec<RawObject<'a>>
     Ok(out)
 }
 
-fn no_duplicates(objects: &[RawObject<'_>], path: &str) -> Result<(), QrError> {
+fn no_duplicates(objects: &[RawObject<'_>], parent: Option<u8>) -> Result<(), QrError> {
     let mut seen = [false; 100];
     for o in objects {
         if std::mem::replace(&mut seen[o.id as usize], true) {
-            let p = if path.is_empty() {
-                format!("{:02}", o.id)
-            } else {
-                format!("{path}/{:02}", o.id)
+            let p = match parent {
+                None => format!("{:02}", o.id),
+                Some(p) => format!("{p:02}/{:02}", o.id),
             };
             return Err(QrError::new(o.offset, p, QrErrorKind::Duplicate));
         }
@@ -298,8 +298,8 @@ fn no_duplicates(objects: &[RawObject<'_>], path: &str) -> Result<(), QrError> {
 
 /// Parses a template value (e.g. of ID 26 or 62) into its sub-objects, without semantics.
 pub fn parse_template(value: &str) -> Result<Vec<QrField>, QrError> {
-    let objs = scan(value, 0, "")?;
-    no_duplicates(&objs, "")?;
+    let objs = scan(value, 0, None)?;
+    no_duplicates(&objs, None)?;
     Ok(objs
         .iter()
         .map(|o| QrField {
@@ -310,9 +310,8 @@ pub fn parse_template(value: &str) -> Result<Vec<QrField>, QrError> {
 }
 
 fn template_fields(o: &RawObject<'_>) -> Result<Vec<QrField>, QrError> {
-    let path = format!("{:02}", o.id);
-    let objs = scan(o.value, o.value_offset, &path)?;
-    no_duplicates(&objs, &path)?;
+    let objs = scan(o.value, o.value_offset, Some(o.id))?;
+    no_duplicates(&objs, Some(o.id))?;
     Ok(objs
         .iter()
         .map(|s| QrField {
@@ -373,7 +372,7 @@ pub fn parse_mpm(payload: &str) -> Result<MerchantPayload, QrError> {
             QrErrorKind::TooLong(payload.chars().count()),
         ));
     }
-    let objs = scan(payload, 0, "")?;
+    let objs = scan(payload, 0, None)?;
     match objs.first() {
         Some(o) if o.id == 0 && o.value == "01" => {}
         Some(o) => {
@@ -429,8 +428,9 @@ pub fn parse_mpm(payload: &str) -> Result<MerchantPayload, QrError> {
             },
         ));
     }
-    no_duplicates(&objs, "")?;
-    interpret(&objs, payload.chars().count())
+    no_duplicates(&objs, None)?;
+    // The CRC is last, so the payload ends 4 characters after its value starts.
+    interpret(&objs, crc_obj.value_offset + 4)
 }
 
 fn interpret(objs: &[RawObject<'_>], total_chars: usize) -> Result<MerchantPayload, QrError> {

@@ -74,6 +74,7 @@ impl fmt::Debug for Tlv<'_> {
 ///
 /// Returns `(length, bytes used by the length field)`. The indefinite form `80` is an error;
 /// long forms are limited by the mode, and strict mode insists on the minimal form.
+#[inline]
 pub fn parse_length(bytes: &[u8], options: &ParseOptions) -> Result<(usize, usize), TlvErrorKind> {
     let Some(&first) = bytes.first() else {
         return Err(TlvErrorKind::Truncated);
@@ -123,6 +124,9 @@ pub struct TlvIter<'a> {
     pos: usize,
     base: usize,
     options: ParseOptions,
+    /// Padding bytes skipped in this mode (`00`, `FF`), precomputed for the hot loop.
+    skip_00: bool,
+    skip_ff: bool,
     done: bool,
 }
 
@@ -140,6 +144,8 @@ impl<'a> TlvIter<'a> {
             pos: 0,
             base,
             options,
+            skip_00: options.is_padding(0x00),
+            skip_ff: options.is_padding(0xFF),
             done: false,
         }
     }
@@ -158,15 +164,21 @@ impl<'a> TlvIter<'a> {
 impl<'a> Iterator for TlvIter<'a> {
     type Item = Result<Tlv<'a>, TlvError>;
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         if self.done {
             return None;
         }
         let data = self.data;
-        while self.pos < data.len() && self.options.is_padding(data[self.pos]) {
-            self.pos += 1;
+        let mut start = self.pos;
+        while let Some(&b) = data.get(start) {
+            if (b == 0x00 && self.skip_00) || (b == 0xFF && self.skip_ff) {
+                start += 1;
+            } else {
+                break;
+            }
         }
-        let start = self.pos;
+        self.pos = start;
         let &first = data.get(start)?;
         if first == 0x00 || first == 0xFF {
             // Padding bytes this mode does not accept: "trailing" if only padding is left.

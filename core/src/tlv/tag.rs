@@ -89,6 +89,7 @@ impl Tag {
     /// Reads one tag from the start of `bytes`, allowing at most `max_len` bytes.
     ///
     /// Returns the tag and the number of bytes it occupies.
+    #[inline]
     pub fn read(bytes: &[u8], max_len: usize) -> Result<(Tag, usize), TagReadError> {
         let Some(&first) = bytes.first() else {
             return Err(TagReadError::Truncated);
