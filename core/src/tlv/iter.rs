@@ -190,21 +190,35 @@ impl<'a> Iterator for TlvIter<'a> {
             };
             return self.fail(start, String::new(), kind);
         }
-        let (tag, tag_len) = match Tag::read(&data[start..], self.options.max_tag_len as usize) {
-            Ok(t) => t,
-            Err(TagReadError::Truncated) => {
-                return self.fail(start, String::new(), TlvErrorKind::Truncated);
+        // Fast paths for the shapes EMV data is made of (1- or 2-byte tag, short length);
+        // everything else goes through the general readers.
+        let rest = &data[start..];
+        let (tag, tag_len) = match *rest {
+            [t0, ..] if t0 & 0x1F != 0x1F => (Tag::from_checked(t0 as u32), 1),
+            [t0, t1, ..] if t1 & 0x80 == 0 && self.options.max_tag_len >= 2 => {
+                (Tag::from_checked((t0 as u32) << 8 | t1 as u32), 2)
             }
-            Err(TagReadError::Bad) => return self.fail(start, String::new(), TlvErrorKind::BadTag),
-            Err(TagReadError::TooLong) => {
-                let max = self.options.max_tag_len;
-                return self.fail(start, String::new(), TlvErrorKind::TagTooLong { max });
-            }
+            _ => match Tag::read(rest, self.options.max_tag_len as usize) {
+                Ok(t) => t,
+                Err(TagReadError::Truncated) => {
+                    return self.fail(start, String::new(), TlvErrorKind::Truncated);
+                }
+                Err(TagReadError::Bad) => {
+                    return self.fail(start, String::new(), TlvErrorKind::BadTag);
+                }
+                Err(TagReadError::TooLong) => {
+                    let max = self.options.max_tag_len;
+                    return self.fail(start, String::new(), TlvErrorKind::TagTooLong { max });
+                }
+            },
         };
         let len_at = start + tag_len;
-        let (len, len_len) = match parse_length(&data[len_at..], &self.options) {
-            Ok(l) => l,
-            Err(kind) => return self.fail(len_at, tag.to_string(), kind),
+        let (len, len_len) = match rest.get(tag_len) {
+            Some(&l) if l < 0x80 => (l as usize, 1),
+            _ => match parse_length(&data[len_at..], &self.options) {
+                Ok(l) => l,
+                Err(kind) => return self.fail(len_at, tag.to_string(), kind),
+            },
         };
         let value_at = len_at + len_len;
         let available = data.len() - value_at;

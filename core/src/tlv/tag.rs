@@ -82,6 +82,12 @@ impl Tag {
         Some(Tag(raw))
     }
 
+    /// Builds a tag from bytes already checked by the reader (1- or 2-byte fast path).
+    #[inline]
+    pub(crate) const fn from_checked(raw: u32) -> Tag {
+        Tag(raw)
+    }
+
     const fn byte_len(raw: u32) -> usize {
         4 - (raw.leading_zeros() / 8) as usize
     }
