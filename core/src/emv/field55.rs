@@ -199,14 +199,15 @@ pub fn parse_field55_response(bytes: &[u8]) -> Result<Field55Response, Field55Er
                 }
                 resp.scripts.push(s);
             }
-            _ => resp.other.extend(tree_objects_of(&node)),
+            _ => resp.other.push(object_of(&node)),
         }
     }
     Ok(resp)
 }
 
-fn tree_objects_of(node: &crate::tlv::Node<'_, '_>) -> Option<TlvObject> {
-    Some(TlvObject {
+fn object_of(node: &crate::tlv::Node<'_, '_>) -> TlvObject {
+    // Depth is bounded by ParseOptions::max_depth.
+    TlvObject {
         tag: node.tag(),
         offset: node.offset(),
         value: if node.tag().is_constructed() {
@@ -214,8 +215,8 @@ fn tree_objects_of(node: &crate::tlv::Node<'_, '_>) -> Option<TlvObject> {
         } else {
             node.value().to_vec()
         },
-        children: Vec::new(),
-    })
+        children: node.children().map(|c| object_of(&c)).collect(),
+    }
 }
 
 /// The outcome of one issuer script, for the UnionPay `DF31` Issuer Script Results.

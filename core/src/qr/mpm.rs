@@ -222,7 +222,12 @@ fn two_digits(b: &[u8]) -> Option<u8> {
 
 /// Scans `text` as ID/LEN/VALUE objects. `base` is the character offset of `text` in the
 /// payload; `parent` the template's ID for error paths (the path is only formatted on error).
-fn scan(text: &str, base: usize, parent: Option<u8>) -> Result<Vec<RawObject<'_>>, QrError> {
+fn scan<'a>(
+    text: &'a str,
+    base: usize,
+    parent: Option<u8>,
+    mut push: impl FnMut(RawObject<'a>),
+) -> Result<(), QrError> {
     let bytes = text.as_bytes();
     let join = |id: Option<u8>| match (parent, id) {
         (None, None) => String::new(),
@@ -230,7 +235,6 @@ fn scan(text: &str, base: usize, parent: Option<u8>) -> Result<Vec<RawObject<'_>
         (None, Some(id)) => format!("{id:02}"),
         (Some(p), Some(id)) => format!("{p:02}/{id:02}"),
     };
-    let mut out = Vec::with_capacity(if parent.is_none() { 24 } else { 4 });
     let (mut pos, mut chars) = (0usize, base);
     while pos < bytes.len() {
         let offset = chars;
@@ -269,7 +273,7 @@ fn scan(text: &str, base: usize, parent: Option<u8>) -> Result<Vec<RawObject<'_>
             };
             end += utf8_width(b);
         }
-        out.push(RawObject {
+        push(RawObject {
             id,
             value: &text[start..end],
             offset,
@@ -279,7 +283,7 @@ fn scan(text: &str, base: usize, parent: Option<u8>) -> Result<Vec<RawObject<'_>
         pos = end;
         chars = offset + 4 + len;
     }
-    Ok(out)
+    Ok(())
 }
 
 fn no_duplicates(objects: &[RawObject<'_>], parent: Option<u8>) -> Result<(), QrError> {
@@ -298,27 +302,35 @@ fn no_duplicates(objects: &[RawObject<'_>], parent: Option<u8>) -> Result<(), Qr
 
 /// Parses a template value (e.g. of ID 26 or 62) into its sub-objects, without semantics.
 pub fn parse_template(value: &str) -> Result<Vec<QrField>, QrError> {
-    let objs = scan(value, 0, None)?;
-    no_duplicates(&objs, None)?;
-    Ok(objs
-        .iter()
-        .map(|o| QrField {
+    fields_of(value, 0, None)
+}
+
+/// Scans a template value straight into fields, rejecting duplicate sub-IDs.
+fn fields_of(value: &str, base: usize, parent: Option<u8>) -> Result<Vec<QrField>, QrError> {
+    let mut out = Vec::with_capacity(4);
+    let mut seen = [false; 100];
+    let mut duplicate = None;
+    scan(value, base, parent, |o| {
+        if std::mem::replace(&mut seen[o.id as usize], true) {
+            duplicate.get_or_insert((o.offset, o.id));
+        }
+        out.push(QrField {
             id: o.id,
             value: o.value.to_string(),
-        })
-        .collect())
+        });
+    })?;
+    if let Some((offset, id)) = duplicate {
+        let path = match parent {
+            None => format!("{id:02}"),
+            Some(p) => format!("{p:02}/{id:02}"),
+        };
+        return Err(QrError::new(offset, path, QrErrorKind::Duplicate));
+    }
+    Ok(out)
 }
 
 fn template_fields(o: &RawObject<'_>) -> Result<Vec<QrField>, QrError> {
-    let objs = scan(o.value, o.value_offset, Some(o.id))?;
-    no_duplicates(&objs, Some(o.id))?;
-    Ok(objs
-        .iter()
-        .map(|s| QrField {
-            id: s.id,
-            value: s.value.to_string(),
-        })
-        .collect())
+    fields_of(o.value, o.value_offset, Some(o.id))
 }
 
 fn bad(o: &RawObject<'_>, reason: impl Into<String>) -> QrError {
@@ -372,7 +384,8 @@ pub fn parse_mpm(payload: &str) -> Result<MerchantPayload, QrError> {
             QrErrorKind::TooLong(payload.chars().count()),
         ));
     }
-    let objs = scan(payload, 0, None)?;
+    let mut objs = Vec::with_capacity(24);
+    scan(payload, 0, None, |o| objs.push(o))?;
     match objs.first() {
         Some(o) if o.id == 0 && o.value == "01" => {}
         Some(o) => {
@@ -414,11 +427,15 @@ pub fn parse_mpm(payload: &str) -> Result<MerchantPayload, QrError> {
         Some(_) => {}
     }
     let crc_obj = &objs[last];
-    let expected = format!(
-        "{:04X}",
-        crc16_ccitt_false(&payload.as_bytes()[..crc_obj.value_byte])
-    );
-    if !crc_obj.value.eq_ignore_ascii_case(&expected) {
+    let computed = crc16_ccitt_false(&payload.as_bytes()[..crc_obj.value_byte]);
+    let written = crc_obj
+        .value
+        .bytes()
+        .all(|b| b.is_ascii_hexdigit())
+        .then(|| u16::from_str_radix(crc_obj.value, 16).ok())
+        .flatten();
+    if written != Some(computed) {
+        let expected = format!("{computed:04X}");
         return Err(QrError::new(
             crc_obj.value_offset,
             "63",
@@ -597,8 +614,16 @@ fn additional_data(o: &RawObject<'_>) -> Result<AdditionalData, QrError> {
 }
 
 fn language(o: &RawObject<'_>) -> Result<MerchantLanguage, QrError> {
-    let fields = template_fields(o)?;
-    let get = |id: u8| fields.iter().find(|f| f.id == id).map(|f| f.value.clone());
+    let (mut language_preference, mut merchant_name, mut merchant_city) = (None, None, None);
+    let mut other = Vec::new();
+    for f in template_fields(o)? {
+        match f.id {
+            0 => language_preference = Some(f.value),
+            1 => merchant_name = Some(f.value),
+            2 => merchant_city = Some(f.value),
+            _ => other.push(f),
+        }
+    }
     let missing = |id: u8| {
         QrError::new(
             o.value_offset,
@@ -607,10 +632,10 @@ fn language(o: &RawObject<'_>) -> Result<MerchantLanguage, QrError> {
         )
     };
     Ok(MerchantLanguage {
-        language_preference: get(0).ok_or_else(|| missing(0))?,
-        merchant_name: get(1).ok_or_else(|| missing(1))?,
-        merchant_city: get(2),
-        other: fields.iter().filter(|f| f.id > 2).cloned().collect(),
+        language_preference: language_preference.ok_or_else(|| missing(0))?,
+        merchant_name: merchant_name.ok_or_else(|| missing(1))?,
+        merchant_city,
+        other,
     })
 }
 
