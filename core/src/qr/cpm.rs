@@ -133,6 +133,15 @@ pub fn parse_cpm_bytes(bytes: &[u8]) -> Result<ConsumerPayload, QrError> {
                 for c in n.children() {
                     match c.tag() {
                         ADF_NAME => {
+                            if !(5..=16).contains(&c.value().len()) {
+                                return Err(err_at(
+                                    &c,
+                                    QrErrorKind::BadValue(format!(
+                                        "ADF name 4F must be 5 to 16 bytes, got {}",
+                                        c.value().len()
+                                    )),
+                                ));
+                            }
                             has_adf = true;
                             app.adf_name = c.value().to_vec();
                         }
@@ -310,6 +319,11 @@ mod tests {
             (e.kind, e.path.as_str(), e.offset),
             (QrErrorKind::MissingMandatory("4F".into()), "61/4F", 7)
         );
+        // Fuzz regression: an empty ADF name parsed but could not be rebuilt.
+        let empty_adf = crate::hex::decode("8505435056303161094F000001000000000000000000").unwrap();
+        let e = parse_cpm_bytes(&empty_adf).unwrap_err();
+        assert!(matches!(e.kind, QrErrorKind::BadValue(_)));
+        assert_eq!((e.offset, e.path.as_str()), (9, "61/4F"));
         let truncated = base64::engine::general_purpose::STANDARD
             .encode(crate::hex::decode("85054350563031610A4F07").unwrap());
         let e = parse_cpm(&truncated).unwrap_err();
