@@ -7,8 +7,11 @@
 #![warn(missing_debug_implementations)]
 
 pub mod card;
+pub mod emv;
 pub mod hex;
 pub mod iso8583;
 pub mod ledger;
 pub mod money;
+pub mod qr;
 pub mod security;
+pub mod tlv;

@@ -394,7 +394,8 @@ fn describe_masks_by_default() {
     assert!(!d.contains(PAN), "{d}");
     assert!(!d.contains("4890018="), "{d}");
     assert!(!d.contains("0123456789ABCDEF"), "{d}");
-    assert!(d.contains("5A (8) ***"), "{d}");
+    // Tag 5A keeps only first 6 + last 4 digits (the TLV module's redaction rule).
+    assert!(d.contains("5A (8) 622848******"), "{d}");
     assert!(d.contains("9F26 (8) 1122334455667788"), "{d}");
     assert!(d.contains("60.1"), "{d}");
     let u = describe(&m, &spec, false);

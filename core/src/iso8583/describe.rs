@@ -6,25 +6,12 @@ use std::fmt::Write as _;
 
 use super::message::{Message, split_bitmapped, split_subfields};
 use super::spec::{Format, Mask, Spec, Structure};
+use crate::tlv::{ParseOptions, TlvError, mask_value_hex, parse_tree};
 
-/// EMV tags whose values are card data (PAN, track 2 equivalent, track 1/2 discretionary data,
-/// cardholder name, magstripe track data).
-const SENSITIVE_TAGS: &[u32] = &[0x5A, 0x57, 0x56, 0x9F1F, 0x9F20, 0x9F6B, 0x5F20];
-
-/// Masks a PAN: first 6 and last 4 digits shown (fewer when the PAN is short).
+/// Masks a PAN for display: first 6 + last 4 (fewer on short values, see
+/// [`mask_digits`](crate::card::mask_digits)).
 pub fn mask_pan(pan: &str) -> String {
-    let n = pan.chars().count();
-    let (head, tail) = if n >= 13 {
-        (6, 4)
-    } else if n > 4 {
-        (0, 4)
-    } else {
-        (0, 0)
-    };
-    pan.chars()
-        .enumerate()
-        .map(|(i, c)| if i < head || i >= n - tail { c } else { '*' })
-        .collect()
+    crate::card::mask_digits(pan, crate::card::MaskStyle::First6Last4)
 }
 
 fn mask_track(t: &str) -> String {
@@ -33,52 +20,22 @@ fn mask_track(t: &str) -> String {
     format!("{}=***", mask_pan(&t[..sep]))
 }
 
-/// A minimal BER-TLV walk for display only (the full TLV module lives elsewhere).
-fn describe_tlv(out: &mut String, mut data: &[u8], masked: bool, depth: usize) -> Result<(), ()> {
-    while !data.is_empty() {
-        if data[0] == 0x00 || data[0] == 0xFF {
-            // Padding between objects.
-            data = &data[1..];
-            continue;
+/// Lists the TLV objects of `data` (EMV rules: `00` padding skipped) one per line, indented
+/// by depth, with sensitive values masked by the TLV module's redaction rules when `masked`.
+fn describe_tlv(out: &mut String, data: &[u8], masked: bool) -> Result<(), TlvError> {
+    let tree = parse_tree(data, ParseOptions::emv())?;
+    for node in tree.iter() {
+        let tag = node.tag();
+        let indent = "  ".repeat(usize::from(node.depth()) + 2);
+        let _ = write!(out, "\n{indent}{tag} ({})", node.value().len());
+        if !tag.is_constructed() {
+            let value = if masked {
+                mask_value_hex(tag, node.value())
+            } else {
+                crate::hex::encode(node.value())
+            };
+            let _ = write!(out, " {value}");
         }
-        let mut tag_len = 1;
-        if data[0] & 0x1F == 0x1F {
-            while *data.get(tag_len).ok_or(())? & 0x80 != 0 {
-                tag_len += 1;
-                if tag_len > 3 {
-                    return Err(());
-                }
-            }
-            tag_len += 1;
-        }
-        let tag_bytes = data.get(..tag_len).ok_or(())?;
-        let tag = tag_bytes.iter().fold(0u32, |t, &b| t << 8 | u32::from(b));
-        let mut pos = tag_len;
-        let first = *data.get(pos).ok_or(())?;
-        pos += 1;
-        let len = if first & 0x80 == 0 {
-            usize::from(first)
-        } else {
-            let k = usize::from(first & 0x7F);
-            if k == 0 || k > 2 {
-                return Err(());
-            }
-            let b = data.get(pos..pos + k).ok_or(())?;
-            pos += k;
-            b.iter().fold(0usize, |v, &x| v << 8 | usize::from(x))
-        };
-        let value = data.get(pos..pos + len).ok_or(())?;
-        let indent = "  ".repeat(depth + 3);
-        let constructed = tag_bytes[0] & 0x20 != 0;
-        let _ = write!(out, "\n{indent}{} ({len})", crate::hex::encode(tag_bytes));
-        if constructed {
-            describe_tlv(out, value, masked, depth + 1)?;
-        } else if masked && SENSITIVE_TAGS.contains(&tag) {
-            out.push_str(" ***");
-        } else {
-            let _ = write!(out, " {}", crate::hex::encode(value));
-        }
-        data = &data[pos + len..];
     }
     Ok(())
 }
@@ -92,7 +49,7 @@ fn render(format: Format, mask: Mask, v: &[u8], masked: bool) -> String {
         return match mask {
             Mask::Tlv => {
                 let mut s = String::new();
-                if describe_tlv(&mut s, v, false, 0).is_ok() {
+                if describe_tlv(&mut s, v, false).is_ok() {
                     format!("{}{s}", crate::hex::encode(v))
                 } else {
                     crate::hex::encode(v)
@@ -108,7 +65,7 @@ fn render(format: Format, mask: Mask, v: &[u8], masked: bool) -> String {
         Mask::Full => format!("*** ({} bytes)", v.len()),
         Mask::Tlv => {
             let mut s = String::new();
-            if describe_tlv(&mut s, v, true, 0).is_ok() {
+            if describe_tlv(&mut s, v, true).is_ok() {
                 format!("({} bytes){s}", v.len())
             } else {
                 format!("*** ({} bytes, not BER-TLV)", v.len())

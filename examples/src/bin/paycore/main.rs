@@ -9,6 +9,7 @@ mod iso8583_cmd;
 mod ledger_cmd;
 mod money_cmd;
 mod security_cmd;
+mod tlv_cmd;
 
 use std::process::ExitCode;
 
@@ -62,6 +63,17 @@ const COMMANDS: &[(&str, &str, Command)] = &[
         "sign-on-keys",
         "unwrap working keys from a cup-pos 0810 field 62",
         security_cmd::run_sign_on_keys,
+    ),
+    ("tlv", "decode/redact BER-TLV (EMV modes)", tlv_cmd::run_tlv),
+    (
+        "emv",
+        "explain EMV bit fields (95, 9B, 82, 8E, …), flags, DOLs, tags",
+        tlv_cmd::run_emv,
+    ),
+    (
+        "qr",
+        "decode/encode EMVCo QR payloads (merchant- and consumer-presented)",
+        tlv_cmd::run_qr,
     ),
 ];
 

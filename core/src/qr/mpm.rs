@@ -1,0 +1,893 @@
+//! EMVCo merchant-presented mode (MPM) payloads: parse, validate, build.
+
+use serde::{Deserialize, Serialize};
+
+use super::{QrError, QrErrorKind, crc16_ccitt_false};
+
+/// Longest payload accepted: 100 objects of at most 99 characters fit in ~10 300 characters.
+const MAX_PAYLOAD_CHARS: usize = 10_400;
+
+/// One `ID ‖ LEN ‖ VALUE` object as text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QrField {
+    /// The ID, 0–99.
+    pub id: u8,
+    /// The value (1–99 characters).
+    pub value: String,
+}
+
+/// A template of sub-objects (IDs 26–51 merchant accounts, 80–99 unreserved templates).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountTemplate {
+    /// The template's ID.
+    pub id: u8,
+    /// Sub-objects; sub-ID `00` is the Globally Unique Identifier (AID or reverse domain).
+    pub fields: Vec<QrField>,
+}
+
+impl AccountTemplate {
+    /// The Globally Unique Identifier (sub-ID `00`), if present.
+    pub fn guid(&self) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|f| f.id == 0)
+            .map(|f| f.value.as_str())
+    }
+}
+
+/// Merchant account information (IDs 02–51).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum MerchantAccount {
+    /// IDs 02–25 (Visa, Mastercard, EMVCo reserved, Discover, Amex, JCB, UnionPay…): a string.
+    Primitive {
+        /// The ID.
+        id: u8,
+        /// The value.
+        value: String,
+    },
+    /// UnionPay (ID 15 or 16) with the 31-character layout: acquirer IIN (8) ‖ forwarding IIN
+    /// (8) ‖ merchant ID (15).
+    UnionPay {
+        /// 15 or 16.
+        id: u8,
+        /// Acquirer IIN, 8 characters.
+        acquirer_iin: String,
+        /// Forwarding IIN, 8 characters.
+        forwarding_iin: String,
+        /// Merchant ID, 15 characters.
+        merchant_id: String,
+    },
+    /// IDs 26–51: a template with a Globally Unique Identifier.
+    Template(AccountTemplate),
+}
+
+impl MerchantAccount {
+    /// The ID.
+    pub fn id(&self) -> u8 {
+        match self {
+            MerchantAccount::Primitive { id, .. } | MerchantAccount::UnionPay { id, .. } => *id,
+            MerchantAccount::Template(t) => t.id,
+        }
+    }
+}
+
+/// Point of Initiation Method (ID 01).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PointOfInitiation {
+    /// `11`: static code, reusable, amount entered by the consumer.
+    Static,
+    /// `12`: dynamic code for one transaction.
+    Dynamic,
+}
+
+/// Tip or Convenience Indicator (ID 55) with its fee.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum TipOrConvenience {
+    /// `01`: the mobile app prompts the consumer for a tip.
+    PromptForTip,
+    /// `02`: fixed convenience fee (ID 56), e.g. `"1.00"`.
+    FixedFee(String),
+    /// `03`: percentage convenience fee (ID 57), `"00.01"`–`"99.99"`.
+    PercentageFee(String),
+}
+
+/// Additional Data Field Template (ID 62).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct AdditionalData {
+    /// 01 Bill Number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bill_number: Option<String>,
+    /// 02 Mobile Number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mobile_number: Option<String>,
+    /// 03 Store Label.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store_label: Option<String>,
+    /// 04 Loyalty Number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loyalty_number: Option<String>,
+    /// 05 Reference Label.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_label: Option<String>,
+    /// 06 Customer Label.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_label: Option<String>,
+    /// 07 Terminal Label.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terminal_label: Option<String>,
+    /// 08 Purpose of Transaction.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purpose_of_transaction: Option<String>,
+    /// 09 Additional Consumer Data Request: any of `A` (address), `M` (mobile), `E` (email).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consumer_data_request: Option<String>,
+    /// 10 Merchant Tax ID (v1.1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merchant_tax_id: Option<String>,
+    /// 11 Merchant Channel (v1.1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merchant_channel: Option<String>,
+    /// Other sub-objects (RFU 12–49, payment-system-specific 50–99), kept as text.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other: Vec<QrField>,
+}
+
+/// Merchant Information—Language Template (ID 64).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MerchantLanguage {
+    /// 00 Language Preference (ISO 639 alpha-2, e.g. `ZH`).
+    pub language_preference: String,
+    /// 01 Merchant Name in the alternate language.
+    pub merchant_name: String,
+    /// 02 Merchant City in the alternate language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merchant_city: Option<String>,
+    /// Other sub-objects (RFU).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other: Vec<QrField>,
+}
+
+/// A merchant-presented payload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MerchantPayload {
+    /// 01; `None` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub point_of_initiation: Option<PointOfInitiation>,
+    /// 02–51, in payload order; at least one is required.
+    pub merchant_accounts: Vec<MerchantAccount>,
+    /// 52 Merchant Category Code (ISO 18245, 4 digits).
+    pub merchant_category_code: String,
+    /// 53 Transaction Currency (ISO 4217 numeric, 3 digits, e.g. `156`).
+    pub transaction_currency: String,
+    /// 54 Transaction Amount as written (`"23.72"`); exact decimal text, never a float.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transaction_amount: Option<String>,
+    /// 55 with 56/57.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tip_or_convenience: Option<TipOrConvenience>,
+    /// 58 Country Code (ISO 3166-1 alpha-2).
+    pub country_code: String,
+    /// 59 Merchant Name (≤ 25 characters).
+    pub merchant_name: String,
+    /// 60 Merchant City (≤ 15 characters).
+    pub merchant_city: String,
+    /// 61 Postal Code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postal_code: Option<String>,
+    /// 62.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub additional_data: Option<AdditionalData>,
+    /// 64.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<MerchantLanguage>,
+    /// 65–79 RFU objects, kept as text.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rfu: Vec<QrField>,
+    /// 80–99 unreserved templates.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unreserved_templates: Vec<AccountTemplate>,
+}
+
+/// A raw object found while scanning.
+#[derive(Debug, Clone, Copy)]
+struct RawObject<'a> {
+    id: u8,
+    value: &'a str,
+    /// Character offset of the ID.
+    offset: usize,
+    /// Character offset of the value.
+    value_offset: usize,
+    /// Byte offset of the value in the scanned text.
+    value_byte: usize,
+}
+
+fn utf8_width(lead: u8) -> usize {
+    match lead {
+        0x00..=0x7F => 1,
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
+    }
+}
+
+fn two_digits(b: &[u8]) -> Option<u8> {
+    match b {
+        [a @ b'0'..=b'9', c @ b'0'..=b'9'] => Some((a - b'0') * 10 + (c - b'0')),
+        _ => None,
+    }
+}
+
+/// Scans `text` as ID/LEN/VALUE objects. `base` is the character offset of `text` in the
+/// payload; `parent` the template's ID for error paths (the path is only formatted on error).
+fn scan<'a>(
+    text: &'a str,
+    base: usize,
+    parent: Option<u8>,
+    mut push: impl FnMut(RawObject<'a>),
+) -> Result<(), QrError> {
+    let bytes = text.as_bytes();
+    let join = |id: Option<u8>| match (parent, id) {
+        (None, None) => String::new(),
+        (Some(p), None) => format!("{p:02}"),
+        (None, Some(id)) => format!("{id:02}"),
+        (Some(p), Some(id)) => format!("{p:02}/{id:02}"),
+    };
+    let (mut pos, mut chars) = (0usize, base);
+    while pos < bytes.len() {
+        let offset = chars;
+        let Some(id_bytes) = bytes.get(pos..pos + 2) else {
+            return Err(QrError::new(offset, join(None), QrErrorKind::Truncated));
+        };
+        let Some(id) = two_digits(id_bytes) else {
+            return Err(QrError::new(offset, join(None), QrErrorKind::BadId));
+        };
+        let Some(len_bytes) = bytes.get(pos + 2..pos + 4) else {
+            return Err(QrError::new(
+                offset + 2,
+                join(Some(id)),
+                QrErrorKind::Truncated,
+            ));
+        };
+        let len = match two_digits(len_bytes) {
+            Some(l) if l > 0 => l as usize,
+            _ => {
+                return Err(QrError::new(
+                    offset + 2,
+                    join(Some(id)),
+                    QrErrorKind::BadLengthDigits,
+                ));
+            }
+        };
+        let start = pos + 4;
+        let mut end = start;
+        for _ in 0..len {
+            let Some(&b) = bytes.get(end) else {
+                return Err(QrError::new(
+                    offset + 4,
+                    join(Some(id)),
+                    QrErrorKind::Truncated,
+                ));
+            };
+            end += utf8_width(b);
+        }
+        push(RawObject {
+            id,
+            value: &text[start..end],
+            offset,
+            value_offset: offset + 4,
+            value_byte: start,
+        });
+        pos = end;
+        chars = offset + 4 + len;
+    }
+    Ok(())
+}
+
+fn no_duplicates(objects: &[RawObject<'_>], parent: Option<u8>) -> Result<(), QrError> {
+    let mut seen = [false; 100];
+    for o in objects {
+        if std::mem::replace(&mut seen[o.id as usize], true) {
+            let p = match parent {
+                None => format!("{:02}", o.id),
+                Some(p) => format!("{p:02}/{:02}", o.id),
+            };
+            return Err(QrError::new(o.offset, p, QrErrorKind::Duplicate));
+        }
+    }
+    Ok(())
+}
+
+/// Parses a template value (e.g. of ID 26 or 62) into its sub-objects, without semantics.
+pub fn parse_template(value: &str) -> Result<Vec<QrField>, QrError> {
+    fields_of(value, 0, None)
+}
+
+/// Scans a template value straight into fields, rejecting duplicate sub-IDs.
+fn fields_of(value: &str, base: usize, parent: Option<u8>) -> Result<Vec<QrField>, QrError> {
+    let mut out = Vec::with_capacity(4);
+    let mut seen = [false; 100];
+    let mut duplicate = None;
+    scan(value, base, parent, |o| {
+        if std::mem::replace(&mut seen[o.id as usize], true) {
+            duplicate.get_or_insert((o.offset, o.id));
+        }
+        out.push(QrField {
+            id: o.id,
+            value: o.value.to_string(),
+        });
+    })?;
+    if let Some((offset, id)) = duplicate {
+        let path = match parent {
+            None => format!("{id:02}"),
+            Some(p) => format!("{p:02}/{id:02}"),
+        };
+        return Err(QrError::new(offset, path, QrErrorKind::Duplicate));
+    }
+    Ok(out)
+}
+
+fn template_fields(o: &RawObject<'_>) -> Result<Vec<QrField>, QrError> {
+    fields_of(o.value, o.value_offset, Some(o.id))
+}
+
+fn bad(o: &RawObject<'_>, reason: impl Into<String>) -> QrError {
+    QrError::new(
+        o.value_offset,
+        format!("{:02}", o.id),
+        QrErrorKind::BadValue(reason.into()),
+    )
+}
+
+fn check_digits(o: &RawObject<'_>, n: usize) -> Result<String, QrError> {
+    if o.value.len() != n || !o.value.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad(o, format!("must be {n} digits")));
+    }
+    Ok(o.value.to_string())
+}
+
+fn check_max(o: &RawObject<'_>, max: usize) -> Result<String, QrError> {
+    if o.value.chars().count() > max {
+        return Err(bad(o, format!("longer than {max} characters")));
+    }
+    Ok(o.value.to_string())
+}
+
+/// Amount text: digits with at most one `.`; at least one digit; ≤ 13 characters.
+fn check_amount(o: &RawObject<'_>, max: usize) -> Result<String, QrError> {
+    let v = o.value;
+    let digits = v.bytes().filter(u8::is_ascii_digit).count();
+    let dots = v.bytes().filter(|&b| b == b'.').count();
+    if v.len() > max || digits == 0 || dots > 1 || digits + dots != v.len() {
+        return Err(bad(
+            o,
+            format!("{v:?} is not an amount (digits and one '.' at most, ≤ {max} characters)"),
+        ));
+    }
+    Ok(v.to_string())
+}
+
+/// Parses and validates a merchant-presented payload.
+///
+/// Checks, in order: structure (IDs, two-digit lengths counted in characters), `00` first
+/// and equal to `01`, `63` last with 4 characters, the CRC over the UTF-8 bytes including
+/// `"6304"` (upper- or lower-case hex accepted), duplicate IDs, mandatory objects (00, a
+/// merchant account 02–51, 52, 53, 58, 59, 60, 63) and value formats.
+pub fn parse_mpm(payload: &str) -> Result<MerchantPayload, QrError> {
+    // Bytes bound characters from above, so the cheap check comes first.
+    if payload.len() > MAX_PAYLOAD_CHARS && payload.chars().count() > MAX_PAYLOAD_CHARS {
+        return Err(QrError::new(
+            0,
+            "",
+            QrErrorKind::TooLong(payload.chars().count()),
+        ));
+    }
+    let mut objs = Vec::with_capacity(24);
+    scan(payload, 0, None, |o| objs.push(o))?;
+    match objs.first() {
+        Some(o) if o.id == 0 && o.value == "01" => {}
+        Some(o) => {
+            return Err(QrError::new(
+                o.offset,
+                format!("{:02}", o.id),
+                QrErrorKind::PayloadFormatIndicator,
+            ));
+        }
+        None => {
+            return Err(QrError::new(
+                0,
+                "",
+                QrErrorKind::MissingMandatory("00".into()),
+            ));
+        }
+    }
+    let crc_at = objs.iter().position(|o| o.id == 63);
+    let last = objs.len() - 1;
+    match crc_at {
+        None => {
+            return Err(QrError::new(
+                payload.chars().count(),
+                "63",
+                QrErrorKind::MissingMandatory("63".into()),
+            ));
+        }
+        Some(i) if i != last => {
+            let next = &objs[i + 1];
+            return Err(QrError::new(
+                next.offset,
+                format!("{:02}", next.id),
+                QrErrorKind::CrcPosition,
+            ));
+        }
+        Some(i) if objs[i].value.len() != 4 => {
+            return Err(QrError::new(objs[i].offset, "63", QrErrorKind::CrcPosition));
+        }
+        Some(_) => {}
+    }
+    let crc_obj = &objs[last];
+    let computed = crc16_ccitt_false(&payload.as_bytes()[..crc_obj.value_byte]);
+    let written = crc_obj
+        .value
+        .bytes()
+        .all(|b| b.is_ascii_hexdigit())
+        .then(|| u16::from_str_radix(crc_obj.value, 16).ok())
+        .flatten();
+    if written != Some(computed) {
+        let expected = format!("{computed:04X}");
+        return Err(QrError::new(
+            crc_obj.value_offset,
+            "63",
+            QrErrorKind::CrcMismatch {
+                expected,
+                actual: crc_obj.value.to_string(),
+            },
+        ));
+    }
+    no_duplicates(&objs, None)?;
+    // The CRC is last, so the payload ends 4 characters after its value starts.
+    interpret(&objs, crc_obj.value_offset + 4)
+}
+
+fn interpret(objs: &[RawObject<'_>], total_chars: usize) -> Result<MerchantPayload, QrError> {
+    let find = |id: u8| objs.iter().find(|o| o.id == id);
+    let need = |id: u8| {
+        find(id).ok_or_else(|| {
+            QrError::new(
+                total_chars,
+                format!("{id:02}"),
+                QrErrorKind::MissingMandatory(format!("{id:02}")),
+            )
+        })
+    };
+    let point_of_initiation = match find(1) {
+        None => None,
+        Some(o) if o.value == "11" => Some(PointOfInitiation::Static),
+        Some(o) if o.value == "12" => Some(PointOfInitiation::Dynamic),
+        Some(o) => return Err(bad(o, "point of initiation must be 11 or 12")),
+    };
+    let mut merchant_accounts = Vec::new();
+    let mut rfu = Vec::new();
+    let mut unreserved_templates = Vec::new();
+    for o in objs {
+        match o.id {
+            2..=25 => {
+                let v = o.value;
+                if (o.id == 15 || o.id == 16) && v.chars().count() == 31 && v.is_ascii() {
+                    merchant_accounts.push(MerchantAccount::UnionPay {
+                        id: o.id,
+                        acquirer_iin: v[..8].to_string(),
+                        forwarding_iin: v[8..16].to_string(),
+                        merchant_id: v[16..].to_string(),
+                    });
+                } else {
+                    merchant_accounts.push(MerchantAccount::Primitive {
+                        id: o.id,
+                        value: v.to_string(),
+                    });
+                }
+            }
+            26..=51 => merchant_accounts.push(MerchantAccount::Template(AccountTemplate {
+                id: o.id,
+                fields: template_fields(o)?,
+            })),
+            65..=79 => rfu.push(QrField {
+                id: o.id,
+                value: o.value.to_string(),
+            }),
+            80..=99 => unreserved_templates.push(AccountTemplate {
+                id: o.id,
+                fields: template_fields(o)?,
+            }),
+            _ => {}
+        }
+    }
+    if merchant_accounts.is_empty() {
+        return Err(QrError::new(
+            total_chars,
+            "02-51",
+            QrErrorKind::MissingMandatory("merchant account information (02-51)".into()),
+        ));
+    }
+    let tip_or_convenience = match find(55) {
+        None => {
+            if let Some(o) = find(56).or_else(|| find(57)) {
+                return Err(bad(
+                    o,
+                    "convenience fee without tip or convenience indicator 55",
+                ));
+            }
+            None
+        }
+        Some(o) => {
+            let fee = |id: u8, max: usize| -> Result<String, QrError> {
+                let f = find(id).ok_or_else(|| {
+                    QrError::new(
+                        o.offset,
+                        format!("{id:02}"),
+                        QrErrorKind::MissingMandatory(format!("{id:02}")),
+                    )
+                })?;
+                check_amount(f, max)
+            };
+            let unexpected = |id: u8| {
+                find(id).map_or(Ok(()), |f| {
+                    Err(bad(f, format!("not allowed with indicator {}", o.value)))
+                })
+            };
+            match o.value {
+                "01" => {
+                    unexpected(56)?;
+                    unexpected(57)?;
+                    Some(TipOrConvenience::PromptForTip)
+                }
+                "02" => {
+                    unexpected(57)?;
+                    Some(TipOrConvenience::FixedFee(fee(56, 13)?))
+                }
+                "03" => {
+                    unexpected(56)?;
+                    let p = fee(57, 5)?;
+                    Some(TipOrConvenience::PercentageFee(p))
+                }
+                _ => return Err(bad(o, "tip or convenience indicator must be 01, 02 or 03")),
+            }
+        }
+    };
+    let country = need(58)?;
+    if country.value.len() != 2 || !country.value.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return Err(bad(country, "country code must be 2 letters"));
+    }
+    let additional_data = find(62).map(|o| additional_data(o)).transpose()?;
+    let language = find(64).map(|o| language(o)).transpose()?;
+    Ok(MerchantPayload {
+        point_of_initiation,
+        merchant_accounts,
+        merchant_category_code: check_digits(need(52)?, 4)?,
+        transaction_currency: check_digits(need(53)?, 3)?,
+        transaction_amount: find(54).map(|o| check_amount(o, 13)).transpose()?,
+        tip_or_convenience,
+        country_code: country.value.to_string(),
+        merchant_name: check_max(need(59)?, 25)?,
+        merchant_city: check_max(need(60)?, 15)?,
+        postal_code: find(61).map(|o| check_max(o, 10)).transpose()?,
+        additional_data,
+        language,
+        rfu,
+        unreserved_templates,
+    })
+}
+
+fn additional_data(o: &RawObject<'_>) -> Result<AdditionalData, QrError> {
+    let mut a = AdditionalData::default();
+    for f in template_fields(o)? {
+        let slot = match f.id {
+            1 => &mut a.bill_number,
+            2 => &mut a.mobile_number,
+            3 => &mut a.store_label,
+            4 => &mut a.loyalty_number,
+            5 => &mut a.reference_label,
+            6 => &mut a.customer_label,
+            7 => &mut a.terminal_label,
+            8 => &mut a.purpose_of_transaction,
+            9 => &mut a.consumer_data_request,
+            10 => &mut a.merchant_tax_id,
+            11 => &mut a.merchant_channel,
+            _ => {
+                a.other.push(f);
+                continue;
+            }
+        };
+        *slot = Some(f.value);
+    }
+    if let Some(r) = &a.consumer_data_request
+        && !r.chars().all(|c| matches!(c, 'A' | 'M' | 'E'))
+    {
+        return Err(QrError::new(
+            o.value_offset,
+            "62/09",
+            QrErrorKind::BadValue("consumer data request takes only A, M, E".into()),
+        ));
+    }
+    Ok(a)
+}
+
+fn language(o: &RawObject<'_>) -> Result<MerchantLanguage, QrError> {
+    let (mut language_preference, mut merchant_name, mut merchant_city) = (None, None, None);
+    let mut other = Vec::new();
+    for f in template_fields(o)? {
+        match f.id {
+            0 => language_preference = Some(f.value),
+            1 => merchant_name = Some(f.value),
+            2 => merchant_city = Some(f.value),
+            _ => other.push(f),
+        }
+    }
+    let missing = |id: u8| {
+        QrError::new(
+            o.value_offset,
+            format!("64/{id:02}"),
+            QrErrorKind::MissingMandatory(format!("64/{id:02}")),
+        )
+    };
+    Ok(MerchantLanguage {
+        language_preference: language_preference.ok_or_else(|| missing(0))?,
+        merchant_name: merchant_name.ok_or_else(|| missing(1))?,
+        merchant_city,
+        other,
+    })
+}
+
+/// Appends one object; the value must be 1–99 characters.
+fn put(out: &mut String, path: &str, id: u8, value: &str) -> Result<(), QrError> {
+    let n = value.chars().count();
+    if n == 0 || n > 99 {
+        let at = out.chars().count();
+        let p = if path.is_empty() {
+            format!("{id:02}")
+        } else {
+            format!("{path}/{id:02}")
+        };
+        return Err(QrError::new(
+            at,
+            p,
+            QrErrorKind::BadValue(format!("value must be 1 to 99 characters, got {n}")),
+        ));
+    }
+    out.push_str(&format!("{id:02}{n:02}"));
+    out.push_str(value);
+    Ok(())
+}
+
+fn put_template(out: &mut String, id: u8, fields: &[QrField]) -> Result<(), QrError> {
+    let mut inner = String::new();
+    let path = format!("{id:02}");
+    for f in fields {
+        put(&mut inner, &path, f.id, &f.value)?;
+    }
+    put(out, "", id, &inner)
+}
+
+/// Builds a merchant-presented payload with its CRC, then re-parses it so that only payloads
+/// [`parse_mpm`] accepts are produced. Objects are written in ID order except that the merchant
+/// accounts keep their given order.
+pub fn build_mpm(p: &MerchantPayload) -> Result<String, QrError> {
+    let mut out = String::with_capacity(256);
+    put(&mut out, "", 0, "01")?;
+    match p.point_of_initiation {
+        Some(PointOfInitiation::Static) => put(&mut out, "", 1, "11")?,
+        Some(PointOfInitiation::Dynamic) => put(&mut out, "", 1, "12")?,
+        None => {}
+    }
+    for a in &p.merchant_accounts {
+        match a {
+            MerchantAccount::Primitive { id, value } => put(&mut out, "", *id, value)?,
+            MerchantAccount::UnionPay {
+                id,
+                acquirer_iin,
+                forwarding_iin,
+                merchant_id,
+            } => {
+                if acquirer_iin.chars().count() != 8
+                    || forwarding_iin.chars().count() != 8
+                    || merchant_id.chars().count() != 15
+                {
+                    let at = out.chars().count();
+                    return Err(QrError::new(
+                        at,
+                        format!("{id:02}"),
+                        QrErrorKind::BadValue(
+                            "UnionPay account is IIN(8) + IIN(8) + merchant ID(15)".into(),
+                        ),
+                    ));
+                }
+                put(
+                    &mut out,
+                    "",
+                    *id,
+                    &format!("{acquirer_iin}{forwarding_iin}{merchant_id}"),
+                )?
+            }
+            MerchantAccount::Template(t) => put_template(&mut out, t.id, &t.fields)?,
+        }
+    }
+    put(&mut out, "", 52, &p.merchant_category_code)?;
+    put(&mut out, "", 53, &p.transaction_currency)?;
+    if let Some(a) = &p.transaction_amount {
+        put(&mut out, "", 54, a)?;
+    }
+    match &p.tip_or_convenience {
+        None => {}
+        Some(TipOrConvenience::PromptForTip) => put(&mut out, "", 55, "01")?,
+        Some(TipOrConvenience::FixedFee(f)) => {
+            put(&mut out, "", 55, "02")?;
+            put(&mut out, "", 56, f)?;
+        }
+        Some(TipOrConvenience::PercentageFee(f)) => {
+            put(&mut out, "", 55, "03")?;
+            put(&mut out, "", 57, f)?;
+        }
+    }
+    put(&mut out, "", 58, &p.country_code)?;
+    put(&mut out, "", 59, &p.merchant_name)?;
+    put(&mut out, "", 60, &p.merchant_city)?;
+    if let Some(pc) = &p.postal_code {
+        put(&mut out, "", 61, pc)?;
+    }
+    if let Some(a) = &p.additional_data {
+        let named = [
+            (1, &a.bill_number),
+            (2, &a.mobile_number),
+            (3, &a.store_label),
+            (4, &a.loyalty_number),
+            (5, &a.reference_label),
+            (6, &a.customer_label),
+            (7, &a.terminal_label),
+            (8, &a.purpose_of_transaction),
+            (9, &a.consumer_data_request),
+            (10, &a.merchant_tax_id),
+            (11, &a.merchant_channel),
+        ];
+        let mut fields: Vec<QrField> = named
+            .iter()
+            .filter_map(|(id, v)| {
+                v.as_ref().map(|v| QrField {
+                    id: *id,
+                    value: v.clone(),
+                })
+            })
+            .collect();
+        fields.extend(a.other.iter().cloned());
+        put_template(&mut out, 62, &fields)?;
+    }
+    if let Some(l) = &p.language {
+        let mut fields = vec![
+            QrField {
+                id: 0,
+                value: l.language_preference.clone(),
+            },
+            QrField {
+                id: 1,
+                value: l.merchant_name.clone(),
+            },
+        ];
+        if let Some(c) = &l.merchant_city {
+            fields.push(QrField {
+                id: 2,
+                value: c.clone(),
+            });
+        }
+        fields.extend(l.other.iter().cloned());
+        put_template(&mut out, 64, &fields)?;
+    }
+    for f in &p.rfu {
+        put(&mut out, "", f.id, &f.value)?;
+    }
+    for t in &p.unreserved_templates {
+        put_template(&mut out, t.id, &t.fields)?;
+    }
+    out.push_str("6304");
+    let crc = crc16_ccitt_false(out.as_bytes());
+    out.push_str(&format!("{crc:04X}"));
+    parse_mpm(&out)?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EMVCO: &str = "00020101021229300012D156000000000510A93FO3230Q31280012D15600000001030812345678520441115802CN5914BEST TRANSPORT6007BEIJING64200002ZH0104最佳运输0202北京540523.7253031565502016233030412340603***0708A60086670902ME91320016A0112233449988770708123456786304A13A";
+
+    #[test]
+    fn emvco_example() {
+        assert_eq!(EMVCO.chars().count(), 248);
+        assert_eq!(EMVCO.len(), 260);
+        let p = parse_mpm(EMVCO).unwrap();
+        assert_eq!(p.point_of_initiation, Some(PointOfInitiation::Dynamic));
+        assert_eq!(p.merchant_accounts.len(), 2);
+        let MerchantAccount::Template(t29) = &p.merchant_accounts[0] else {
+            panic!()
+        };
+        assert_eq!(t29.id, 29);
+        assert_eq!(t29.guid(), Some("D15600000000"));
+        assert_eq!(
+            t29.fields[1],
+            QrField {
+                id: 5,
+                value: "A93FO3230Q".into()
+            }
+        );
+        let MerchantAccount::Template(t31) = &p.merchant_accounts[1] else {
+            panic!()
+        };
+        assert_eq!(
+            t31.fields[1],
+            QrField {
+                id: 3,
+                value: "12345678".into()
+            }
+        );
+        assert_eq!(p.merchant_category_code, "4111");
+        assert_eq!(p.country_code, "CN");
+        assert_eq!(p.merchant_name, "BEST TRANSPORT");
+        assert_eq!(p.merchant_city, "BEIJING");
+        let l = p.language.as_ref().unwrap();
+        assert_eq!(
+            (
+                l.language_preference.as_str(),
+                l.merchant_name.as_str(),
+                l.merchant_city.as_deref()
+            ),
+            ("ZH", "最佳运输", Some("北京"))
+        );
+        assert_eq!(p.transaction_amount.as_deref(), Some("23.72"));
+        assert_eq!(p.transaction_currency, "156");
+        assert_eq!(p.tip_or_convenience, Some(TipOrConvenience::PromptForTip));
+        let a = p.additional_data.as_ref().unwrap();
+        assert_eq!(a.store_label.as_deref(), Some("1234"));
+        assert_eq!(a.customer_label.as_deref(), Some("***"));
+        assert_eq!(a.terminal_label.as_deref(), Some("A6008667"));
+        assert_eq!(a.consumer_data_request.as_deref(), Some("ME"));
+        assert_eq!(p.unreserved_templates[0].id, 91);
+        assert_eq!(p.unreserved_templates[0].guid(), Some("A011223344998877"));
+        assert_eq!(
+            p.unreserved_templates[0].fields[1],
+            QrField {
+                id: 7,
+                value: "12345678".into()
+            }
+        );
+    }
+
+    #[test]
+    fn crc_errors() {
+        let bad = EMVCO.replace("6304A13A", "6304A13B");
+        let e = parse_mpm(&bad).unwrap_err();
+        assert_eq!(
+            e.kind,
+            QrErrorKind::CrcMismatch {
+                expected: "A13A".into(),
+                actual: "A13B".into()
+            }
+        );
+        assert_eq!(e.offset, 244);
+        assert_eq!(e.path, "63");
+        let lower = EMVCO.replace("6304A13A", "6304a13a");
+        assert!(parse_mpm(&lower).is_ok());
+        // Ends with "6304" and no value.
+        let e = parse_mpm(&EMVCO[..EMVCO.len() - 4]).unwrap_err();
+        assert_eq!((e.offset, e.kind), (244, QrErrorKind::Truncated));
+        // "6304XXXX".
+        let e = parse_mpm(&EMVCO.replace("6304A13A", "6304XXXX")).unwrap_err();
+        assert!(matches!(e.kind, QrErrorKind::CrcMismatch { .. }));
+    }
+
+    #[test]
+    fn rebuild_matches_example_semantics() {
+        let p = parse_mpm(EMVCO).unwrap();
+        let built = build_mpm(&p).unwrap();
+        assert_eq!(parse_mpm(&built).unwrap(), p);
+    }
+}
