@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_debug_implementations)]
 
-pub mod hex;
-pub mod money;
 pub mod card;
+pub mod hex;
+pub mod lifecycle;
+pub mod money;
