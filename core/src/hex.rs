@@ -34,7 +34,7 @@ pub enum HexError {
 /// Decodes hex text (either case, no separators) into bytes.
 pub fn decode(text: &str) -> Result<Vec<u8>, HexError> {
     let bytes = text.as_bytes();
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         return Err(HexError::OddLength { len: bytes.len() });
     }
     let mut out = Vec::with_capacity(bytes.len() / 2);

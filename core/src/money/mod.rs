@@ -1,0 +1,19 @@
+//! Money: ISO 4217 currencies, integer minor-unit amounts, explicit rounding, exact allocation.
+//!
+//! An amount is always an `i64` count of the currency's minor unit (fen for CNY, yen for JPY,
+//! fils for KWD) plus the currency. Nothing here uses floating point. Every operation that
+//! could lose precision takes a [`Rounding`] argument: there is no default rounding, because
+//! Chinese commercial practice (round half up, 四舍五入) and banker's rounding give different
+//! fen and must never be mixed silently.
+
+mod allocate;
+mod amount;
+mod currency;
+mod currency_table;
+mod error;
+mod rounding;
+
+pub use amount::Money;
+pub use currency::Currency;
+pub use error::MoneyError;
+pub use rounding::Rounding;
