@@ -8,5 +8,5 @@
 
 pub mod card;
 pub mod hex;
-pub mod money;
 pub mod lifecycle;
+pub mod money;

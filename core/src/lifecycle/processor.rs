@@ -152,6 +152,7 @@ pub trait TransactionStore {
 /// A `BTreeMap` store for tests, examples and small hosts.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InMemoryStore {
+    #[serde(with = "map_as_pairs")]
     records: BTreeMap<TxnKey, TransactionRecord>,
 }
 
@@ -423,7 +424,8 @@ pub struct AcquirerProcessor<S: TransactionStore = InMemoryStore> {
     terminals: BTreeMap<TerminalId, TerminalState>,
     net_pending: BTreeMap<u64, NetPending>,
     net_reversals: BTreeMap<u64, NetReversal>,
-    /// Network id → transaction, for the original references of later transactions.
+    /// Transaction → network id, for the original references of later transactions.
+    #[serde(with = "map_as_pairs")]
     net_ids: BTreeMap<TxnKey, u64>,
     next_net_id: u64,
     next_rrn: u64,
@@ -651,7 +653,7 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
             key: r.key.clone(),
             kind: r.kind,
             merchant_id: r.merchant_id.clone(),
-            pan_masked: r.pan.masked(),
+            pan_masked: r.pan.masked(crate::card::MaskStyle::First6Last4),
             card: r.card,
             channel: r.entry_mode.channel(),
             amount: r.amount,
@@ -676,7 +678,7 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
         let stan = Stan::new(m.num(11)? as u32).ok()?;
         let kind =
             TransactionKind::from_wire(m.mti, m.num(3)? as u32, m.num(25)? as u8, type_code)?;
-        let pan = Pan::new(m.text(2)?).ok()?;
+        let pan = Pan::parse(m.text(2)?).ok()?;
         let currency: u16 = m.text(49)?.parse().ok()?;
         let minor = if kind == TransactionKind::BalanceInquiry {
             0
@@ -1237,5 +1239,30 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
         let ok = m.text(48).is_some_and(|f| f.len() >= 2);
         let r = self.response_to(&m, if ok { "00" } else { "30" }, now);
         self.respond(tid, r, true)
+    }
+}
+
+/// JSON object keys must be strings; maps keyed by structs serialise as a list of pairs.
+mod map_as_pairs {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<K: Serialize, V: Serialize, S: Serializer>(
+        m: &BTreeMap<K, V>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        s.collect_seq(m.iter())
+    }
+
+    pub fn deserialize<
+        'de,
+        K: Deserialize<'de> + Ord,
+        V: Deserialize<'de>,
+        D: Deserializer<'de>,
+    >(
+        d: D,
+    ) -> Result<BTreeMap<K, V>, D::Error> {
+        Ok(Vec::<(K, V)>::deserialize(d)?.into_iter().collect())
     }
 }

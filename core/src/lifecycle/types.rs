@@ -6,6 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use super::LifecycleError;
 
+/// The card number type of the `card` module (masked in Debug/Display, zeroized on drop).
+pub use crate::card::Pan;
+
 /// System trace audit number (F11): six digits, `000001..=999999`, wrapping back to 1.
 ///
 /// `000000` is never used because several hosts treat it as "absent".
@@ -195,53 +198,6 @@ impl From<MerchantId> for String {
 impl fmt::Display for MerchantId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
-    }
-}
-
-/// A primary account number. Debug and Display show only the first 6 and last 4 digits.
-#[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct Pan(String);
-
-impl Pan {
-    /// Validates 12–19 decimal digits (the Luhn check is the card module's business).
-    pub fn new(s: impl Into<String>) -> Result<Self, LifecycleError> {
-        let s = s.into();
-        if !(12..=19).contains(&s.len()) || !s.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(LifecycleError::InvalidPan { len: s.len() });
-        }
-        Ok(Pan(s))
-    }
-    /// The digits (handle with care: this is cardholder data).
-    pub fn digits(&self) -> &str {
-        &self.0
-    }
-    /// `622848******1234`.
-    pub fn masked(&self) -> String {
-        let n = self.0.len();
-        format!("{}{}{}", &self.0[..6], "*".repeat(n - 10), &self.0[n - 4..])
-    }
-}
-
-impl TryFrom<String> for Pan {
-    type Error = LifecycleError;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        Pan::new(s)
-    }
-}
-impl From<Pan> for String {
-    fn from(p: Pan) -> String {
-        p.0
-    }
-}
-impl fmt::Debug for Pan {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Pan({})", self.masked())
-    }
-}
-impl fmt::Display for Pan {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.masked())
     }
 }
 
