@@ -25,12 +25,6 @@ pub enum LifecycleError {
         /// Required length.
         expected_len: usize,
     },
-    /// A PAN that is not 12–19 digits.
-    #[error("PAN must be 12 to 19 digits (got {len} characters)")]
-    InvalidPan {
-        /// Length received.
-        len: usize,
-    },
     /// The bytes are not a well-formed message.
     #[error("malformed message: {0}")]
     Wire(#[from] WireError),
@@ -82,6 +76,9 @@ pub enum LifecycleError {
         /// The STAN of the abandoned request.
         stan: Stan,
     },
+    /// The host answered a reversal with a code that does not confirm it; it will be resent.
+    #[error("reversal not acknowledged; it will be sent again")]
+    ReversalNotAcknowledged,
     /// The MAC of a message is absent or wrong.
     #[error("MAC verification failed")]
     MacInvalid,

@@ -133,6 +133,8 @@ pub struct TransactionRecord {
     pub completed: i64,
     /// Included in a settled batch.
     pub settled: bool,
+    /// Id of the network request (0 = never forwarded), for network reconciliation.
+    pub network_id: u64,
     /// Fingerprint of the request, to tell a retransmission from a STAN reuse.
     pub fingerprint: u64,
     /// Response code given to the terminal (cached so that retransmissions get the same answer).
@@ -634,7 +636,9 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
         let Some(t) = self.terminals.get_mut(tid) else {
             return Err(LifecycleError::UnknownTerminal);
         };
-        let Some(keys) = t.next_keys.take() else {
+        // Fresh keys if the host supplied them; otherwise a repeated sign-on (e.g. after a lost
+        // 0810) re-delivers the current ones, so that sign-on is idempotent.
+        let Some(keys) = t.next_keys.take().or_else(|| t.keys.clone()) else {
             let r = self.response_to(m, "96", now);
             return self.respond(tid, r, false);
         };
@@ -723,6 +727,7 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
             refunded: 0,
             completed: 0,
             settled: false,
+            network_id: 0,
             fingerprint: fingerprint(&body.encode().ok()?),
             response_code: None,
         };
@@ -775,6 +780,7 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
         let id = self.next_net_id;
         self.next_net_id += 1;
         rec.status = TxnStatus::Pending { network_id: id };
+        rec.network_id = id;
         let original_network_id = original.as_ref().and_then(|o| self.net_ids.get(o).copied());
         self.net_ids.insert(key.clone(), id);
         self.to_network.push_back(NetworkRequest {

@@ -192,7 +192,12 @@ pub enum TerminalEvent {
         /// Whether a batch upload was needed.
         uploaded: bool,
     },
-    /// A non-financial exchange (settlement, upload) failed on a host decline.
+    /// The host refused the sign-on.
+    SignOnDeclined {
+        /// F39.
+        code: ResponseCode,
+    },
+    /// Settlement or batch upload failed on a host decline.
     SettlementDeclined {
         /// F39.
         code: ResponseCode,
@@ -359,6 +364,11 @@ impl TerminalSession {
     /// Whether the session is idle and signed on.
     pub fn is_ready(&self) -> bool {
         matches!(self.state, State::Ready { .. })
+    }
+
+    /// Whether working keys are installed (a sign-on succeeded).
+    pub fn is_signed_on(&self) -> bool {
+        self.keys.is_some()
     }
 
     /// Whether a reversal is outstanding.
@@ -864,7 +874,7 @@ impl TerminalSession {
                     reason: "missing",
                 })?;
                 if code != "00" {
-                    self.events.push_back(TerminalEvent::SettlementDeclined {
+                    self.events.push_back(TerminalEvent::SignOnDeclined {
                         code: ResponseCode(code.to_string()),
                     });
                     self.state = if self.keys.is_some() {
@@ -1005,8 +1015,14 @@ impl TerminalSession {
                     return Err(LifecycleError::UnexpectedMessage { mti: m.mti });
                 }
                 self.check_common(&m, 410, reversal.txn.stan)?;
-                if m.has(64) && !self.mac_ok(&m)? {
+                // Only an authenticated "done" counts: an unsigned `A0`/`96`/`77` means the
+                // host did not process the reversal, so it must be sent again.
+                if !self.mac_ok(&m)? {
                     return Err(LifecycleError::MacInvalid);
+                }
+                match m.text(39) {
+                    Some("00" | "25") => {}
+                    _ => return Err(LifecycleError::ReversalNotAcknowledged),
                 }
                 let (txn, kind) = (reversal.txn, reversal.kind);
                 self.events.push_back(TerminalEvent::Reversed { txn, kind });
