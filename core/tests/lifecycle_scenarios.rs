@@ -416,6 +416,11 @@ fn mismatched_and_late_responses_change_nothing() {
     let frame = w.term.poll_transmit().unwrap();
     let req_msg = Message::decode(&frame).unwrap();
     let before = serde_json::to_string(&w.term).unwrap();
+    let debug = format!("{:?} {:?} {req_msg:?}", w.term, w.proc);
+    assert!(
+        !debug.contains(PAN) && debug.contains("622848*********0018"),
+        "{debug}"
+    );
     let mut resp = req_msg.clone();
     resp.mti = 210;
     resp.remove(64);

@@ -419,7 +419,7 @@ struct NetReversal {
 /// [`poll_terminal_transmit`](Self::poll_terminal_transmit),
 /// [`poll_network_request`](Self::poll_network_request), [`poll_event`](Self::poll_event);
 /// call [`handle_timeout`](Self::handle_timeout) at [`poll_timeout`](Self::poll_timeout).
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 pub struct AcquirerProcessor<S: TransactionStore = InMemoryStore> {
     config: ProcessorConfig,
     store: S,
@@ -1132,6 +1132,13 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
                 }
                 "00"
             }
+            // A reversal that does not describe the recorded transaction changes nothing.
+            Some(rec)
+                if m.num(4).is_some_and(|a| a != rec.amount.minor as u64)
+                    || m.text(2).is_some_and(|p| p != rec.pan.digits()) =>
+            {
+                "12"
+            }
             Some(mut rec) => match rec.status.clone() {
                 TxnStatus::Pending { network_id } => {
                     self.net_pending.remove(&network_id);
@@ -1245,6 +1252,21 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
         let ok = m.text(48).is_some_and(|f| f.len() >= 2);
         let r = self.response_to(&m, if ok { "00" } else { "30" }, now);
         self.respond(tid, r, true)
+    }
+}
+
+/// Frames to terminals carry card data: only counts are shown.
+impl<S: TransactionStore> std::fmt::Debug for AcquirerProcessor<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AcquirerProcessor")
+            .field("config", &self.config)
+            .field("terminals", &self.terminals.len())
+            .field("network_pending", &self.net_pending.len())
+            .field("network_reversals", &self.net_reversals.len())
+            .field("terminal_frames", &self.to_terminal.len())
+            .field("network_requests", &self.to_network.len())
+            .field("events", &self.events.len())
+            .finish_non_exhaustive()
     }
 }
 

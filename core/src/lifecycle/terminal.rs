@@ -316,7 +316,7 @@ impl State {
 /// assert_eq!(&frame[..2], &[0x08, 0x00]);
 /// assert!(s.poll_timeout().is_some());
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TerminalSession {
     config: TerminalConfig,
     keys: Option<WorkingKeys>,
@@ -906,11 +906,12 @@ impl TerminalSession {
                     reason: "missing key block",
                 })?;
                 let keys = keys::unwrap_working_keys(&self.config.tmk, block)?;
-                if self.batch != Some(batch) {
-                    self.journal.clear();
-                }
                 self.keys = Some(keys);
-                self.batch = Some(batch);
+                // Unsettled transactions keep their batch: it must be settled first.
+                if self.journal.is_empty() {
+                    self.batch = Some(batch);
+                }
+                let batch = self.batch.unwrap_or(batch);
                 self.state = State::Ready {
                     last_reversible: None,
                 };
@@ -1154,5 +1155,21 @@ fn parse_balance(s: &str) -> Option<i64> {
         b'C' => Some(amount),
         b'D' => Some(-amount),
         _ => None,
+    }
+}
+
+/// Frames in the outbox carry card data: only their count is shown.
+impl std::fmt::Debug for TerminalSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TerminalSession")
+            .field("terminal_id", &self.config.terminal_id)
+            .field("signed_on", &self.keys.is_some())
+            .field("next_stan", &self.next_stan)
+            .field("batch", &self.batch)
+            .field("state", &self.state)
+            .field("journal", &self.journal)
+            .field("outbox_frames", &self.outbox.len())
+            .field("events", &self.events)
+            .finish()
     }
 }

@@ -147,7 +147,7 @@ pub enum WireError {
 
 /// A decoded message: MTI and up to 64 fields, each stored in its natural form (ASCII digits for
 /// `n`, the characters for `an`, raw bytes for `b`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Message {
     /// Message type indicator as a decimal number (`200` for 0200).
     pub mti: u16,
@@ -279,6 +279,35 @@ impl Message {
             });
         }
         Ok(msg)
+    }
+}
+
+/// Fields whose content is never shown: PAN (masked), tracks, PIN, EMV data, keys, MAC.
+impl std::fmt::Debug for Message {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut m = f.debug_map();
+        m.entry(&"mti", &format_args!("{:04}", self.mti));
+        for (field, v) in &self.fields {
+            match field {
+                2 => {
+                    let t = String::from_utf8_lossy(v);
+                    let masked = if t.len() >= 10 {
+                        format!(
+                            "{}{}{}",
+                            &t[..6],
+                            "*".repeat(t.len() - 10),
+                            &t[t.len() - 4..]
+                        )
+                    } else {
+                        "*".repeat(t.len())
+                    };
+                    m.entry(field, &masked)
+                }
+                35 | 36 | 52 | 55 | 62 | 64 => m.entry(field, &format_args!("<{} bytes>", v.len())),
+                _ => m.entry(field, &String::from_utf8_lossy(v)),
+            };
+        }
+        m.finish()
     }
 }
 
