@@ -28,7 +28,7 @@ fn session(state: u8) -> TerminalSession {
     .unwrap();
     let mut s = TerminalSession::new(TerminalConfig::new(tid, mid, tmk));
     s.sign_on(now).unwrap();
-    if state % 4 == 0 {
+    if state.is_multiple_of(4) {
         return s;
     }
     let f = s.poll_transmit().unwrap();
