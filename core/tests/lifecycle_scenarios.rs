@@ -712,3 +712,31 @@ fn stan_wraps_and_skips_zero() {
     assert!(serde_json::from_str::<Stan>("1000000").is_err());
     assert_eq!(BatchNo::new(999_999).unwrap().next(), BatchNo::FIRST);
 }
+
+#[test]
+fn echo_and_sign_off() {
+    let mut w = World::new();
+    w.term.echo(w.now).unwrap();
+    w.pump();
+    assert_eq!(
+        w.t_events.last(),
+        Some(&TerminalEvent::EchoAnswered { ok: true })
+    );
+    w.term.echo(w.now).unwrap();
+    w.drop_next_response = true;
+    w.pump();
+    w.advance(Duration::seconds(61));
+    assert_eq!(
+        w.t_events.last(),
+        Some(&TerminalEvent::EchoAnswered { ok: false })
+    );
+    w.term.sign_off(w.now).unwrap();
+    w.pump();
+    assert_eq!(w.t_events.last(), Some(&TerminalEvent::SignedOff));
+    assert!(!w.term.is_signed_on());
+    assert!(w.term.begin(w.now, req(K::Sale, 1, PAN)).is_err());
+    // The host erased the keys too: a MAC'd request from the old session is refused with 77.
+    w.term.sign_on(w.now).unwrap();
+    w.pump();
+    assert!(w.term.is_ready(), "sign-on re-delivers keys");
+}

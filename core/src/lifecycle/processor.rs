@@ -598,6 +598,18 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
         if m.mti == 800 {
             return self.sign_on(now, &tid, &m);
         }
+        if m.mti == 820 {
+            // Sign-off (60.3 = 002) erases the working keys; echo (301) just answers.
+            if m.text(60).and_then(|f| f.get(8..11)) == Some("002")
+                && let Some(t) = self.terminals.get_mut(&tid)
+            {
+                // Unless the host queued fresh keys, the next sign-on re-delivers these.
+                let old = t.keys.take();
+                t.next_keys = t.next_keys.take().or(old);
+            }
+            let r = self.response_to(&m, "00", now);
+            return self.respond(&tid, r, false);
+        }
         let Some(k) = &term.keys else {
             let r = self.response_to(&m, DeclineReason::NotSignedOn.code(), now);
             return self.respond(&tid, r, false);

@@ -192,6 +192,13 @@ pub enum TerminalEvent {
         /// Whether a batch upload was needed.
         uploaded: bool,
     },
+    /// Signed off: working keys erased.
+    SignedOff,
+    /// Answer to an echo test (`ok = false`: no answer or not `00`).
+    EchoAnswered {
+        /// Whether the host answered `00`.
+        ok: bool,
+    },
     /// The host refused the sign-on.
     SignOnDeclined {
         /// F39.
@@ -255,6 +262,15 @@ enum SettlePhase {
     UploadEnd,
 }
 
+/// Network-management exchanges (0820/0830).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+enum AdminKind {
+    /// 60.3 = `002`.
+    SignOff,
+    /// 60.3 = `301`.
+    Echo,
+}
+
 /// The session's state. Each variant carries what that state needs and nothing else.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 enum State {
@@ -274,6 +290,12 @@ enum State {
         attempts: u32,
         reason: UnknownOutcome,
     },
+    /// Sign-off or echo outstanding.
+    Admin {
+        stan: Stan,
+        kind: AdminKind,
+        deadline: DateTime<Utc>,
+    },
     /// Batch close in progress.
     Settling {
         stan: Stan,
@@ -292,6 +314,7 @@ impl State {
             State::InFlight(_) => "a request is outstanding",
             State::Reversing { .. } => "a reversal is outstanding",
             State::Settling { .. } => "settling the batch",
+            State::Admin { .. } => "a network-management exchange is outstanding",
         }
     }
 }
@@ -406,7 +429,9 @@ impl TerminalSession {
     pub fn poll_timeout(&self) -> Option<DateTime<Utc>> {
         match &self.state {
             State::SignedOff | State::Ready { .. } => None,
-            State::SigningOn { deadline, .. } | State::Settling { deadline, .. } => Some(*deadline),
+            State::SigningOn { deadline, .. }
+            | State::Settling { deadline, .. }
+            | State::Admin { deadline, .. } => Some(*deadline),
             State::InFlight(f) => Some(f.deadline),
             State::Reversing { phase, .. } => Some(match phase {
                 ReversalPhase::WaitingToSend { at } => *at,
@@ -462,6 +487,41 @@ impl TerminalSession {
         self.outbox.push_back(m.encode()?);
         self.state = State::SigningOn {
             stan,
+            deadline: self.deadline(now),
+        };
+        Ok(())
+    }
+
+    /// Signs off (0820, 60.3 = `002`); the working keys are erased when the host answers or
+    /// the answer times out.
+    pub fn sign_off(&mut self, now: DateTime<Utc>) -> Result<(), LifecycleError> {
+        self.admin(now, AdminKind::SignOff)
+    }
+
+    /// Echo test (0820, 60.3 = `301`), to check the link to the host.
+    pub fn echo(&mut self, now: DateTime<Utc>) -> Result<(), LifecycleError> {
+        self.admin(now, AdminKind::Echo)
+    }
+
+    fn admin(&mut self, now: DateTime<Utc>, kind: AdminKind) -> Result<(), LifecycleError> {
+        if !matches!(self.state, State::Ready { .. }) {
+            return Err(LifecycleError::IllegalState {
+                operation: "network management",
+                state: self.state.name(),
+            });
+        }
+        let stan = self.take_stan();
+        let mut m = self.header(820, stan, now);
+        let batch = self.batch.map_or(0, BatchNo::value);
+        let code = match kind {
+            AdminKind::SignOff => "002",
+            AdminKind::Echo => "301",
+        };
+        m.set(60, format!("00{batch:06}{code}"));
+        self.outbox.push_back(m.encode()?);
+        self.state = State::Admin {
+            stan,
+            kind,
             deadline: self.deadline(now),
         };
         Ok(())
@@ -810,6 +870,23 @@ impl TerminalSession {
                     phase,
                 };
             }
+            State::Admin { kind, .. } => {
+                // A lost 0830: sign-off takes effect locally anyway; an echo failed.
+                match kind {
+                    AdminKind::SignOff => {
+                        self.keys = None;
+                        self.state = State::SignedOff;
+                        self.events.push_back(TerminalEvent::SignedOff);
+                    }
+                    AdminKind::Echo => {
+                        self.state = State::Ready {
+                            last_reversible: None,
+                        };
+                        self.events
+                            .push_back(TerminalEvent::EchoAnswered { ok: false });
+                    }
+                }
+            }
             s @ (State::SignedOff | State::Ready { .. }) => self.state = s,
         }
         Ok(())
@@ -1030,6 +1107,25 @@ impl TerminalSession {
                 self.state = State::Ready {
                     last_reversible: None,
                 };
+                Ok(())
+            }
+            State::Admin { stan, kind, .. } => {
+                let (stan, kind) = (*stan, *kind);
+                self.check_common(&m, 830, stan)?;
+                let ok = m.text(39) == Some("00");
+                match kind {
+                    AdminKind::SignOff => {
+                        self.keys = None;
+                        self.state = State::SignedOff;
+                        self.events.push_back(TerminalEvent::SignedOff);
+                    }
+                    AdminKind::Echo => {
+                        self.state = State::Ready {
+                            last_reversible: None,
+                        };
+                        self.events.push_back(TerminalEvent::EchoAnswered { ok });
+                    }
+                }
                 Ok(())
             }
             State::Settling { stan, phase, .. } => {
