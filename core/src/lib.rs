@@ -8,5 +8,6 @@
 
 pub mod card;
 pub mod hex;
+pub mod iso8583;
 pub mod lifecycle;
 pub mod money;
