@@ -46,13 +46,21 @@ fn frames() -> Vec<Vec<u8>> {
     w.advance(Duration::days(1));
     grab(&mut w, req_orig(TransactionKind::Refund, 100, PAN, &sale));
     // A reversal and a settlement.
-    w.term.begin(w.now, req(TransactionKind::Sale, 1, PAN)).unwrap();
+    w.term
+        .begin(w.now, req(TransactionKind::Sale, 1, PAN))
+        .unwrap();
     let _lost = w.term.poll_transmit().unwrap();
-    w.term.handle_timeout(w.now + Duration::seconds(60)).unwrap();
+    w.term
+        .handle_timeout(w.now + Duration::seconds(60))
+        .unwrap();
     out.push(w.term.poll_transmit().unwrap()); // 0400
     w.term = serde_json::from_str(&serde_json::to_string(&w.term).unwrap()).unwrap();
-    w.term.handle_timeout(w.now + Duration::seconds(200)).unwrap();
-    w.term.handle_timeout(w.now + Duration::seconds(200)).unwrap();
+    w.term
+        .handle_timeout(w.now + Duration::seconds(200))
+        .unwrap();
+    w.term
+        .handle_timeout(w.now + Duration::seconds(200))
+        .unwrap();
     if let Some(f) = w.term.poll_transmit() {
         out.push(f);
     }
@@ -73,7 +81,9 @@ impl NetworkOnly for World {
                     card: card_profile(pan),
                     balance: Some(99),
                 };
-                self.proc.handle_network_response(self.now, NetworkResponse { id: r.id, outcome }).unwrap();
+                self.proc
+                    .handle_network_response(self.now, NetworkResponse { id: r.id, outcome })
+                    .unwrap();
             }
         }
     }
@@ -86,12 +96,22 @@ fn lifecycle_frames_are_cup_pos_messages() {
     assert!(all.len() >= 11);
     for f in &all {
         let ours = Message::decode(f).unwrap();
-        let theirs = iso8583::decode(&spec, f).unwrap_or_else(|e| panic!("MTI {:04}: {e}", ours.mti));
+        let theirs =
+            iso8583::decode(&spec, f).unwrap_or_else(|e| panic!("MTI {:04}: {e}", ours.mti));
         assert_eq!(theirs.mti().to_string(), format!("{:04}", ours.mti));
         for n in 2u8..=64 {
-            assert_eq!(theirs.get(u16::from(n)), ours.get(n), "MTI {:04} field {n}", ours.mti);
+            assert_eq!(
+                theirs.get(u16::from(n)),
+                ours.get(n),
+                "MTI {:04} field {n}",
+                ours.mti
+            );
         }
-        assert_eq!(&theirs.encode(&spec).unwrap(), f, "byte-identical re-encoding");
+        assert_eq!(
+            &theirs.encode(&spec).unwrap(),
+            f,
+            "byte-identical re-encoding"
+        );
     }
 }
 
@@ -110,10 +130,17 @@ fn lifecycle_macs_verify_through_the_codec_hook() {
     assert!(checked >= 10);
     // And a message signed by the codec verifies in the lifecycle's own terms.
     let mut m = iso8583::Message::new(iso8583::Mti::parse("0200").unwrap());
-    m.set_text(3, "000000").set_text(4, "000000000100").set_text(11, "000123").set_text(41, "T0000001");
+    m.set_text(3, "000000")
+        .set_text(4, "000000000100")
+        .set_text(11, "000123")
+        .set_text(41, "T0000001");
     let signed = iso8583::mac::sign(&mut m, &spec, &hook).unwrap();
     let ours = Message::decode(&signed).unwrap();
     let mut body = ours.clone();
     body.remove(64);
-    assert!(keys::verify_cup_ecb_mac(&keys(1).mak, &body.mab().unwrap(), ours.get(64).unwrap()));
+    assert!(keys::verify_cup_ecb_mac(
+        &keys(1).mak,
+        &body.mab().unwrap(),
+        ours.get(64).unwrap()
+    ));
 }

@@ -597,7 +597,7 @@ fn deterministic_simulation() {
     let n: u64 = std::env::var("PAYCORE_SIM_SEEDS")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(8);
+        .unwrap_or(5);
     let mut total = Stats::default();
     for k in 0..n {
         let seed = 0x5EED_0000 + k;
