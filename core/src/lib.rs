@@ -11,3 +11,4 @@ pub mod hex;
 pub mod iso8583;
 pub mod lifecycle;
 pub mod money;
+pub mod security;
