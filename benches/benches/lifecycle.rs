@@ -96,7 +96,7 @@ fn sale_round_trip(c: &mut Criterion) {
             t.begin(at, black_box(sale())).unwrap();
             round(&mut t, &mut p, at);
             // Close the batch now and then so STANs never repeat within a batch.
-            if n.is_multiple_of(20_000) {
+            if n.is_multiple_of(900) {
                 t.settle(at).unwrap();
                 round(&mut t, &mut p, at);
                 round(&mut t, &mut p, at);

@@ -740,3 +740,33 @@ fn echo_and_sign_off() {
     w.pump();
     assert!(w.term.is_ready(), "sign-on re-delivers keys");
 }
+
+#[test]
+fn full_batch_must_be_settled_first() {
+    let mut w = World::new();
+    let mut n = 0;
+    loop {
+        match w.term.begin(w.now, req(K::Sale, 1, PAN)) {
+            Ok(_) => {
+                w.pump();
+                n += 1;
+            }
+            Err(e) => {
+                assert!(matches!(e, LifecycleError::IllegalState { .. }), "{e:?}");
+                break;
+            }
+        }
+        assert!(n < 2_000);
+    }
+    assert_eq!(n, 999);
+    // The card's half of F48 is known only from the response, so any full half blocks;
+    // settle frees the batch.
+    assert!(w.term.begin(w.now, req(K::Sale, 1, VISA)).is_err());
+    w.term.settle(w.now).unwrap();
+    w.pump();
+    assert!(matches!(
+        w.t_events.last(),
+        Some(TerminalEvent::BatchSettled { .. })
+    ));
+    approved(&w.run(req(K::Sale, 1, PAN)));
+}

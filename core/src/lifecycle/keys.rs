@@ -7,13 +7,12 @@
 
 use std::fmt;
 
-use cipher::{BlockCipherDecrypt, BlockCipherEncrypt, KeyInit};
-use des::{Des, TdesEde2};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use subtle::ConstantTimeEq;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use super::LifecycleError;
+use crate::security::{self, Key, SignOnLayout};
 
 macro_rules! secret {
     ($name:ident, $len:expr, $doc:expr) => {
@@ -81,33 +80,23 @@ pub struct WorkingKeys {
     pub mak: MacKey,
 }
 
-/// Computes the CUP POS "ECB" MAC (reference `iso8583-cup-pos.md` §4.8): XOR the zero-padded
-/// 8-byte blocks, hex-expand, DES the first half, XOR the second half, DES again, hex-expand and
-/// keep the first 8 characters.
+fn des_key(bytes: &[u8]) -> Result<Key, LifecycleError> {
+    Key::des(bytes).map_err(|_| LifecycleError::KeyBlock {
+        reason: "not a DES/TDES key",
+    })
+}
+
+/// Computes the CUP POS "ECB" MAC (reference `iso8583-cup-pos.md` §4.8) with the security
+/// module's implementation: XOR the zero-padded 8-byte blocks, hex-expand, DES the first half,
+/// XOR the second half, DES again, hex-expand and keep the first 8 characters.
 pub fn cup_ecb_mac(mak: &MacKey, mab: &[u8]) -> [u8; 8] {
-    let mut r = [0u8; 8];
-    for chunk in mab.chunks(8) {
-        for (a, b) in r.iter_mut().zip(chunk) {
-            *a ^= b;
-        }
-    }
-    let hex = upper_hex(&r);
-    let cipher = Des::new(mak.expose().into());
-    let mut block = [0u8; 8];
-    block.copy_from_slice(&hex[..8]);
-    let mut b = block.into();
-    cipher.encrypt_block(&mut b);
-    let mut x: [u8; 8] = b.into();
-    for (a, h) in x.iter_mut().zip(&hex[8..]) {
-        *a ^= h;
-    }
-    let mut b = x.into();
-    cipher.encrypt_block(&mut b);
-    let out: [u8; 8] = b.into();
-    let h = upper_hex(&out);
-    let mut mac = [0u8; 8];
-    mac.copy_from_slice(&h[..8]);
-    mac
+    // A MacKey is always 8 bytes, which `Key::des` always accepts; the fallback is unreachable
+    // in practice and yields a MAC that never verifies rather than a panic.
+    des_key(mak.expose())
+        .and_then(|k| {
+            security::cup_ecb_mac(&k, mab).map_err(|_| LifecycleError::KeyBlock { reason: "MAC" })
+        })
+        .unwrap_or_default()
 }
 
 /// Verifies a MAC in constant time.
@@ -116,89 +105,75 @@ pub fn verify_cup_ecb_mac(mak: &MacKey, mab: &[u8], mac: &[u8]) -> bool {
     mac.len() == 8 && bool::from(expected.ct_eq(mac))
 }
 
-fn upper_hex(b: &[u8; 8]) -> [u8; 16] {
-    const H: &[u8; 16] = b"0123456789ABCDEF";
-    let mut o = [0u8; 16];
-    for (i, x) in b.iter().enumerate() {
-        o[2 * i] = H[usize::from(x >> 4)];
-        o[2 * i + 1] = H[usize::from(x & 15)];
+/// The lifecycle's MAC behind the ISO 8583 codec's MAC hook, for hosts that sign or verify
+/// frames with [`crate::iso8583::mac`] directly.
+#[derive(Debug)]
+pub struct CupEcbMac<'a>(pub &'a MacKey);
+
+impl crate::iso8583::MessageMac for CupEcbMac<'_> {
+    fn mac_len(&self) -> usize {
+        8
     }
-    o
-}
-
-/// Check value: the first 4 bytes of E_key(8 × `00`).
-fn check_value_des(key: &[u8; 8]) -> [u8; 4] {
-    let mut b = [0u8; 8].into();
-    Des::new(key.into()).encrypt_block(&mut b);
-    let o: [u8; 8] = b.into();
-    [o[0], o[1], o[2], o[3]]
-}
-
-fn check_value_tdes(key: &[u8; 16]) -> [u8; 4] {
-    let mut b = [0u8; 8].into();
-    TdesEde2::new(key.into()).encrypt_block(&mut b);
-    let o: [u8; 8] = b.into();
-    [o[0], o[1], o[2], o[3]]
-}
-
-fn tdes_ecb(tmk: &MasterKey, data: &[u8; 16], encrypt: bool) -> [u8; 16] {
-    let c = TdesEde2::new(tmk.expose().into());
-    let mut out = [0u8; 16];
-    for (i, chunk) in data.chunks_exact(8).enumerate() {
-        let mut blk = [0u8; 8];
-        blk.copy_from_slice(chunk);
-        let mut b = blk.into();
-        if encrypt {
-            c.encrypt_block(&mut b);
-        } else {
-            c.decrypt_block(&mut b);
-        }
-        let o: [u8; 8] = b.into();
-        out[i * 8..i * 8 + 8].copy_from_slice(&o);
-        blk.zeroize();
+    fn compute(&self, mac_input: &[u8]) -> Result<Vec<u8>, crate::iso8583::MacHookError> {
+        Ok(cup_ecb_mac(self.0, mac_input).to_vec())
     }
-    out
 }
 
-/// Builds the F62 key block of an 0810 (layout `003`, 40 bytes): PIK under TMK + CV, MAK (8 bytes
-/// key + 8 bytes `00`) under TMK + CV.
-pub fn wrap_working_keys(tmk: &MasterKey, keys: &WorkingKeys) -> Vec<u8> {
-    let mut out = Vec::with_capacity(40);
-    out.extend_from_slice(&tdes_ecb(tmk, keys.pik.expose(), true));
-    out.extend_from_slice(&check_value_tdes(keys.pik.expose()));
-    let mut mak16 = [0u8; 16];
-    mak16[..8].copy_from_slice(keys.mak.expose());
-    out.extend_from_slice(&tdes_ecb(tmk, &mak16, true));
-    mak16.zeroize();
-    out.extend_from_slice(&check_value_des(keys.mak.expose()));
-    out
+fn to_security(keys: &WorkingKeys) -> Result<security::WorkingKeys, LifecycleError> {
+    Ok(security::WorkingKeys {
+        pin_key: des_key(keys.pik.expose())?,
+        mac_key: des_key(keys.mak.expose())?,
+        track_key: None,
+    })
 }
 
-/// Unwraps an F62 key block (layout `003`) and checks both check values.
+/// Builds the F62 key block of an 0810 (layout `003`, 40 bytes) with the security module: PIK
+/// under TMK + check value, MAK (8 bytes key + 8 bytes `00`) under TMK + check value.
+pub fn wrap_working_keys(tmk: &MasterKey, keys: &WorkingKeys) -> Result<Vec<u8>, LifecycleError> {
+    let tmk = des_key(tmk.expose())?;
+    security::build_sign_on_field62(&tmk, SignOnLayout::DoubleLength, &to_security(keys)?).map_err(
+        |_| LifecycleError::KeyBlock {
+            reason: "cannot wrap the working keys",
+        },
+    )
+}
+
+/// Unwraps an F62 key block (layout `003`) with the security module and checks both check
+/// values. The MAK must be single-length (the CUP ECB MAC is single DES).
 pub fn unwrap_working_keys(tmk: &MasterKey, f62: &[u8]) -> Result<WorkingKeys, LifecycleError> {
-    if f62.len() != 40 {
-        return Err(LifecycleError::KeyBlock {
-            reason: "F62 must be 40 bytes (layout 003)",
-        });
-    }
-    let mut enc = [0u8; 16];
-    enc.copy_from_slice(&f62[..16]);
-    let pik = PinKey::new(tdes_ecb(tmk, &enc, false));
-    enc.copy_from_slice(&f62[20..36]);
-    let mut mak16 = tdes_ecb(tmk, &enc, false);
-    let mut m = [0u8; 8];
-    m.copy_from_slice(&mak16[..8]);
-    mak16.zeroize();
-    let mak = MacKey::new(m);
-    m.zeroize();
-    let pik_ok = bool::from(check_value_tdes(pik.expose()).ct_eq(&f62[16..20]));
-    let mak_ok = bool::from(check_value_des(mak.expose()).ct_eq(&f62[36..40]));
-    if !(pik_ok && mak_ok) {
-        return Err(LifecycleError::KeyBlock {
-            reason: "check value mismatch",
-        });
-    }
-    Ok(WorkingKeys { pik, mak })
+    let tmk = des_key(tmk.expose())?;
+    let k = security::unwrap_sign_on_keys(&tmk, SignOnLayout::DoubleLength, f62).map_err(|e| {
+        LifecycleError::KeyBlock {
+            reason: match e {
+                security::SecurityError::InvalidLength { .. } => {
+                    "F62 must be 40 bytes (layout 003)"
+                }
+                _ => "check value mismatch or bad key block",
+            },
+        }
+    })?;
+    let pik: [u8; 16] =
+        k.pin_key
+            .expose_bytes()
+            .try_into()
+            .map_err(|_| LifecycleError::KeyBlock {
+                reason: "PIN key must be double length",
+            })?;
+    let mak_bytes = k.mac_key.expose_bytes();
+    let mak: [u8; 8] = match mak_bytes.len() {
+        8 => mak_bytes
+            .try_into()
+            .map_err(|_| LifecycleError::KeyBlock { reason: "MAC key" })?,
+        _ => {
+            return Err(LifecycleError::KeyBlock {
+                reason: "MAC key must be single DES",
+            });
+        }
+    };
+    Ok(WorkingKeys {
+        pik: PinKey::new(pik),
+        mak: MacKey::new(mak),
+    })
 }
 
 #[cfg(test)]
@@ -212,7 +187,7 @@ mod tests {
             pik: PinKey::new([7; 16]),
             mak: MacKey::new([9; 8]),
         };
-        let block = wrap_working_keys(&tmk, &keys);
+        let block = wrap_working_keys(&tmk, &keys).unwrap();
         assert_eq!(block.len(), 40);
         assert_eq!(unwrap_working_keys(&tmk, &block).unwrap(), keys);
         let mut bad = block.clone();

@@ -654,7 +654,13 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
             let r = self.response_to(m, "96", now);
             return self.respond(tid, r, false);
         };
-        let block = keys::wrap_working_keys(&t.profile.tmk, &keys);
+        let block = match keys::wrap_working_keys(&t.profile.tmk, &keys) {
+            Ok(b) => b,
+            Err(_) => {
+                let r = self.response_to(m, "96", now);
+                return self.respond(tid, r, false);
+            }
+        };
         t.keys = Some(keys);
         let batch = t.batch;
         let mut r = self.response_to(m, "00", now);

@@ -10,8 +10,8 @@ use super::keys::{self, MasterKey, WorkingKeys};
 use super::settlement_date::CutOff;
 use super::totals::{BatchTotals, SettleResult};
 use super::types::{
-    Amount, BatchNo, CardBrand, EntryMode, MerchantId, Pan, Stan, TerminalId, TransactionKind,
-    TxnRef,
+    Amount, BatchNo, CardBrand, EntryMode, MerchantId, Pan, Stan, TerminalId, TotalsSide,
+    TransactionKind, TxnRef,
 };
 use super::wire::Message;
 
@@ -557,6 +557,24 @@ impl TerminalSession {
             return Err(LifecycleError::InvalidRequest {
                 reason: "F55 longer than 255 bytes",
             });
+        }
+        if let Some(side) = req.kind.totals_side() {
+            // F48 carries n3 counts and n12 amounts: a full batch must be settled first.
+            let t = self.totals();
+            let full = [t.domestic, t.foreign].iter().any(|o| match side {
+                TotalsSide::Debit => {
+                    o.debit_count >= 999 || o.debit_amount + req.amount.minor > Amount::MAX_MINOR
+                }
+                TotalsSide::Credit => {
+                    o.credit_count >= 999 || o.credit_amount + req.amount.minor > Amount::MAX_MINOR
+                }
+            });
+            if full {
+                return Err(LifecycleError::IllegalState {
+                    operation: "a transaction",
+                    state: "the batch is full (F48 limits); settle first",
+                });
+            }
         }
         let stan = self.take_stan();
         let txn = TxnRef { batch, stan };

@@ -26,22 +26,42 @@ impl Rng {
     }
 }
 
-const PANS: [&str; 3] = ["6228480402564890018", "6222020200112233445", "4761739001010010"];
+const PANS: [&str; 3] = [
+    "6228480402564890018",
+    "6222020200112233445",
+    "4761739001010010",
+];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let seed = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(2026);
+    let seed = std::env::args()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(2026);
     let mut rng = Rng(seed);
-    let mut now: DateTime<Utc> = Utc.with_ymd_and_hms(2026, 3, 2, 1, 0, 0).single().ok_or("date")?;
+    let mut now: DateTime<Utc> = Utc
+        .with_ymd_and_hms(2026, 3, 2, 1, 0, 0)
+        .single()
+        .ok_or("date")?;
     let mut host = AcquirerProcessor::new(ProcessorConfig::default(), InMemoryStore::default());
     let mut pos = Vec::new();
     for n in 1..=3u32 {
         let tid = TerminalId::new(format!("T000000{n}"))?;
         let mid = MerchantId::new(format!("89810000000000{n}"))?;
         let tmk = MasterKey::new([n as u8; 16]);
-        host.register_terminal(TerminalProfile { terminal_id: tid.clone(), merchant_id: mid.clone(), tmk: tmk.clone() });
+        host.register_terminal(TerminalProfile {
+            terminal_id: tid.clone(),
+            merchant_id: mid.clone(),
+            tmk: tmk.clone(),
+        });
         let mut k = [0u8; 8];
         k.copy_from_slice(&rng.next().to_be_bytes());
-        host.provide_working_keys(&tid, WorkingKeys { pik: PinKey::new([k[0]; 16]), mak: MacKey::new(k) })?;
+        host.provide_working_keys(
+            &tid,
+            WorkingKeys {
+                pik: PinKey::new([k[0]; 16]),
+                mak: MacKey::new(k),
+            },
+        )?;
         pos.push(TerminalSession::new(TerminalConfig::new(tid, mid, tmk)));
     }
     let mut history: Vec<Vec<JournalEntry>> = vec![vec![]; pos.len()];
@@ -56,31 +76,72 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let silent_network = rng.below(100) < 3;
         if pos[i].is_ready() {
             let pan = PANS[rng.below(3) as usize];
-            let card = CardInput { pan: Pan::parse(pan)?, entry_mode: EntryMode::Contactless, pin_block: None, icc_data: None, card_sequence: None };
+            let card = CardInput {
+                pan: Pan::parse(pan)?,
+                entry_mode: EntryMode::Contactless,
+                pin_block: None,
+                icc_data: None,
+                card_sequence: None,
+            };
             let amount = Amount::cny(100 + rng.below(200_000) as i64)?;
             let pick = rng.below(10);
-            let orig = |kinds: &[TransactionKind], v: &[JournalEntry]| v.iter().rev().find(|e| kinds.contains(&e.kind) && !e.reversed).cloned();
-            let original_ref = |e: &JournalEntry| OriginalRef { txn: e.txn, date_mmdd: e.date_mmdd, rrn: Some(e.rrn.clone()), auth_code: Some(e.auth_code.clone()) };
+            let orig = |kinds: &[TransactionKind], v: &[JournalEntry]| {
+                v.iter()
+                    .rev()
+                    .find(|e| kinds.contains(&e.kind) && !e.reversed)
+                    .cloned()
+            };
+            let original_ref = |e: &JournalEntry| OriginalRef {
+                txn: e.txn,
+                date_mmdd: e.date_mmdd,
+                rrn: Some(e.rrn.clone()),
+                auth_code: Some(e.auth_code.clone()),
+            };
             let request = match pick {
-                0..=4 => Some(TransactionRequest { kind: TransactionKind::Sale, amount, card, original: None }),
-                5 => Some(TransactionRequest { kind: TransactionKind::PreAuth, amount, card, original: None }),
+                0..=4 => Some(TransactionRequest {
+                    kind: TransactionKind::Sale,
+                    amount,
+                    card,
+                    original: None,
+                }),
+                5 => Some(TransactionRequest {
+                    kind: TransactionKind::PreAuth,
+                    amount,
+                    card,
+                    original: None,
+                }),
                 6 => orig(&[TransactionKind::PreAuth], &history[i]).map(|o| TransactionRequest {
                     kind: TransactionKind::Completion,
                     amount: o.amount,
-                    card: CardInput { pan: o.pan.clone(), ..card.clone() },
+                    card: CardInput {
+                        pan: o.pan.clone(),
+                        ..card.clone()
+                    },
                     original: Some(original_ref(&o)),
                 }),
                 7 => orig(&[TransactionKind::Sale], pos[i].journal()).map(|o| TransactionRequest {
                     kind: TransactionKind::Void,
                     amount: o.amount,
-                    card: CardInput { pan: o.pan.clone(), ..card.clone() },
+                    card: CardInput {
+                        pan: o.pan.clone(),
+                        ..card.clone()
+                    },
                     original: Some(original_ref(&o)),
                 }),
-                _ => Some(TransactionRequest { kind: TransactionKind::BalanceInquiry, amount, card, original: None }),
+                _ => Some(TransactionRequest {
+                    kind: TransactionKind::BalanceInquiry,
+                    amount,
+                    card,
+                    original: None,
+                }),
             };
             if let Some(r) = request {
                 let stan = pos[i].begin(now, r)?;
-                println!("{now} {} begin STAN {}", pos[i].config().terminal_id, stan.stan);
+                println!(
+                    "{now} {} begin STAN {}",
+                    pos[i].config().terminal_id,
+                    stan.stan
+                );
             }
         }
         // Deliver: terminal → host → network → host → terminal.
@@ -89,17 +150,33 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         while let Some(r) = host.poll_network_request() {
             match r.body {
-                NetworkRequestBody::Reversal { .. } => host.handle_network_reversal_ack(now, r.id)?,
+                NetworkRequestBody::Reversal { .. } => {
+                    host.handle_network_reversal_ack(now, r.id)?
+                }
                 NetworkRequestBody::Transaction { ref pan, .. } if !silent_network => {
-                    let brand = if pan.digits().starts_with('4') { CardBrand::Visa } else { CardBrand::UnionPay };
+                    let brand = if pan.digits().starts_with('4') {
+                        CardBrand::Visa
+                    } else {
+                        CardBrand::UnionPay
+                    };
                     let outcome = if rng.below(100) < 92 {
-                        NetworkOutcome::Approved { auth_code: format!("{:06}", r.id), settlement_date: None, card: CardProfile { brand, card_type: CardType::Debit }, balance: Some(88_800) }
+                        NetworkOutcome::Approved {
+                            auth_code: format!("{:06}", r.id),
+                            settlement_date: None,
+                            card: CardProfile {
+                                brand,
+                                card_type: CardType::Debit,
+                            },
+                            balance: Some(88_800),
+                        }
                     } else {
                         NetworkOutcome::Declined { code: "51".into() }
                     };
                     host.handle_network_response(now, NetworkResponse { id: r.id, outcome })?;
                 }
-                NetworkRequestBody::Transaction { .. } => println!("{now}   network silent on request {}", r.id),
+                NetworkRequestBody::Transaction { .. } => {
+                    println!("{now}   network silent on request {}", r.id)
+                }
             }
         }
         while let Some((t, f)) = host.poll_terminal_transmit() {
@@ -174,8 +251,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
         }
         while let Some(e) = host.poll_event() {
-            if let DomainEvent::BatchSettled { terminal_id, batch, host_totals, .. } = &e {
-                println!("{now} host: {terminal_id} batch {batch} settled: {}", serde_json::to_string(host_totals)?);
+            if let DomainEvent::BatchSettled {
+                terminal_id,
+                batch,
+                host_totals,
+                ..
+            } = &e
+            {
+                println!(
+                    "{now} host: {terminal_id} batch {batch} settled: {}",
+                    serde_json::to_string(host_totals)?
+                );
                 *events.entry("batch settled").or_default() += 1;
             }
         }
