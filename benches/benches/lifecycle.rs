@@ -127,6 +127,11 @@ fn processor_throughput(c: &mut Criterion) {
             t.handle_response(now(), &f).unwrap();
         }
         while t.poll_event().is_some() {}
+        if (i + 1).is_multiple_of(900) {
+            t.settle(now()).unwrap();
+            round(&mut t, &mut scratch, now());
+            round(&mut t, &mut scratch, now());
+        }
     }
     let mut g = c.benchmark_group("lifecycle");
     g.throughput(Throughput::Elements(N as u64));

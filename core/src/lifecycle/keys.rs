@@ -12,6 +12,7 @@ use subtle::ConstantTimeEq;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use super::LifecycleError;
+use super::wire::Message;
 use crate::security::{self, Key, SignOnLayout};
 
 macro_rules! secret {
@@ -117,6 +118,25 @@ impl crate::iso8583::MessageMac for CupEcbMac<'_> {
     fn compute(&self, mac_input: &[u8]) -> Result<Vec<u8>, crate::iso8583::MacHookError> {
         Ok(cup_ecb_mac(self.0, mac_input).to_vec())
     }
+}
+
+/// Encodes `m` with F64 = the CUP ECB MAC of every byte before it, in one encoding pass (F64 is
+/// fixed-length and last, so the MAC block is the encoding minus its last 8 bytes).
+pub fn encode_signed(mut m: Message, mak: &MacKey) -> Result<Vec<u8>, LifecycleError> {
+    m.set(64, [0u8; 8]);
+    let mut bytes = m.encode()?;
+    let n = bytes.len();
+    let mac = cup_ecb_mac(mak, &bytes[..n - 8]);
+    bytes[n - 8..].copy_from_slice(&mac);
+    Ok(bytes)
+}
+
+/// Verifies F64 of a received frame whose decoding is `m`, without re-encoding: the MAC block is
+/// the frame minus its last 8 bytes (F64 is fixed-length and, in the primary bitmap, last).
+pub fn verify_frame(frame: &[u8], m: &Message, mak: &MacKey) -> bool {
+    m.has(64)
+        && frame.len() >= 8
+        && verify_cup_ecb_mac(mak, &frame[..frame.len() - 8], &frame[frame.len() - 8..])
 }
 
 fn to_security(keys: &WorkingKeys) -> Result<security::WorkingKeys, LifecycleError> {

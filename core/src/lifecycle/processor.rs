@@ -548,12 +548,11 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
     }
 
     fn respond(&mut self, tid: &TerminalId, m: Message, mac: bool) -> Result<(), LifecycleError> {
-        let mut m = m;
-        if mac && let Some(k) = self.terminals.get(tid).and_then(|t| t.keys.as_ref()) {
-            let mab = m.mab()?;
-            m.set(64, keys::cup_ecb_mac(&k.mak, &mab));
-        }
-        self.to_terminal.push_back((tid.clone(), m.encode()?));
+        let frame = match self.terminals.get(tid).and_then(|t| t.keys.as_ref()) {
+            Some(k) if mac => keys::encode_signed(m, &k.mak)?,
+            _ => m.encode()?,
+        };
+        self.to_terminal.push_back((tid.clone(), frame));
         Ok(())
     }
 
@@ -614,20 +613,14 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
             let r = self.response_to(&m, DeclineReason::NotSignedOn.code(), now);
             return self.respond(&tid, r, false);
         };
-        let mac_ok = match m.get(64) {
-            Some(mac) => {
-                let mut body = m.clone();
-                body.remove(64);
-                keys::verify_cup_ecb_mac(&k.mak, &body.mab()?, mac)
-            }
-            None => false,
-        };
+        let mac_ok = keys::verify_frame(frame, &m, &k.mak);
         if !mac_ok {
             let r = self.response_to(&m, DeclineReason::MacError.code(), now);
             return self.respond(&tid, r, false);
         }
         match m.mti {
-            100 | 200 | 220 => self.financial(now, &tid, m),
+            // The request's identity for duplicate detection: its bytes before the MAC.
+            100 | 200 | 220 => self.financial(now, &tid, m, fingerprint(&frame[..frame.len() - 8])),
             400 => self.reversal(now, &tid, m),
             500 => self.settlement(now, &tid, m),
             320 => self.batch_upload(now, &tid, m),
@@ -693,6 +686,7 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
         tid: &TerminalId,
         m: &Message,
         now: DateTime<Utc>,
+        fingerprint: u64,
     ) -> Option<(TxnKey, TransactionRecord, Option<TxnKey>)> {
         let f60 = m.text(60)?;
         let type_code: u8 = f60.get(0..2)?.parse().ok()?;
@@ -746,7 +740,7 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
             completed: 0,
             settled: false,
             network_id: 0,
-            fingerprint: fingerprint(&body.encode().ok()?),
+            fingerprint,
             response_code: None,
         };
         Some((key, rec, original))
@@ -757,8 +751,9 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
         now: DateTime<Utc>,
         tid: &TerminalId,
         m: Message,
+        fp: u64,
     ) -> Result<(), LifecycleError> {
-        let Some((key, mut rec, original)) = self.parse_request(tid, &m, now) else {
+        let Some((key, mut rec, original)) = self.parse_request(tid, &m, now, fp) else {
             let r = self.response_to(&m, "30", now);
             return self.respond(tid, r, true);
         };
@@ -1141,7 +1136,7 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
                 let tombstone = [100, 200, 220].into_iter().find_map(|mti| {
                     let mut as_request = m.clone();
                     as_request.mti = mti;
-                    self.parse_request(tid, &as_request, now)
+                    self.parse_request(tid, &as_request, now, 0)
                 });
                 if let Some((_, mut rec, _)) = tombstone {
                     rec.status = TxnStatus::Reversed;

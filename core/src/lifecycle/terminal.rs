@@ -461,12 +461,9 @@ impl TerminalSession {
         m
     }
 
-    fn mac_and_queue(&mut self, mut m: Message) -> Result<(), LifecycleError> {
-        if let Some(k) = &self.keys {
-            let mab = m.mab()?;
-            m.set(64, keys::cup_ecb_mac(&k.mak, &mab));
-        }
-        self.outbox.push_back(m.encode()?);
+    fn mac_and_queue(&mut self, m: Message) -> Result<(), LifecycleError> {
+        let frame = self.finish_mac(m)?;
+        self.outbox.push_back(frame);
         Ok(())
     }
 
@@ -910,24 +907,18 @@ impl TerminalSession {
         Ok(())
     }
 
-    fn finish_mac(&self, mut m: Message) -> Result<Vec<u8>, LifecycleError> {
-        if let Some(k) = &self.keys {
-            let mab = m.mab()?;
-            m.set(64, keys::cup_ecb_mac(&k.mak, &mab));
+    fn finish_mac(&self, m: Message) -> Result<Vec<u8>, LifecycleError> {
+        match &self.keys {
+            Some(k) => keys::encode_signed(m, &k.mak),
+            None => Ok(m.encode()?),
         }
-        Ok(m.encode()?)
     }
 
-    fn mac_ok(&self, m: &Message) -> Result<bool, LifecycleError> {
-        let Some(k) = &self.keys else {
-            return Ok(false);
-        };
-        let Some(mac) = m.get(64) else {
-            return Ok(false);
-        };
-        let mut body = m.clone();
-        body.remove(64);
-        Ok(keys::verify_cup_ecb_mac(&k.mak, &body.mab()?, mac))
+    fn mac_ok(&self, frame: &[u8], m: &Message) -> Result<bool, LifecycleError> {
+        Ok(self
+            .keys
+            .as_ref()
+            .is_some_and(|k| keys::verify_frame(frame, m, &k.mak)))
     }
 
     fn check_common(&self, m: &Message, mti: u16, stan: Stan) -> Result<(), LifecycleError> {
@@ -1038,7 +1029,7 @@ impl TerminalSession {
                     })?
                     .to_string();
                 let mac_present = m.has(64);
-                let mac_ok = self.mac_ok(&m)?;
+                let mac_ok = self.mac_ok(frame, &m)?;
                 let f = match std::mem::replace(&mut self.state, State::SignedOff) {
                     State::InFlight(f) => f,
                     other => {
@@ -1113,7 +1104,7 @@ impl TerminalSession {
                 self.check_common(&m, 410, reversal.txn.stan)?;
                 // Only an authenticated "done" counts: an unsigned `A0`/`96`/`77` means the
                 // host did not process the reversal, so it must be sent again.
-                if !self.mac_ok(&m)? {
+                if !self.mac_ok(frame, &m)? {
                     return Err(LifecycleError::MacInvalid);
                 }
                 match m.text(39) {
@@ -1154,7 +1145,7 @@ impl TerminalSession {
                     330
                 };
                 self.check_common(&m, expected, stan)?;
-                if !self.mac_ok(&m)? {
+                if !self.mac_ok(frame, &m)? {
                     return Err(LifecycleError::MacInvalid);
                 }
                 let code = m.text(39).ok_or(LifecycleError::Field {
