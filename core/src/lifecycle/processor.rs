@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Timelike, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::error::LifecycleError;
@@ -444,7 +444,7 @@ fn fingerprint(bytes: &[u8]) -> u64 {
 }
 
 fn mmdd(d: NaiveDate) -> String {
-    d.format("%m%d").to_string()
+    format!("{:02}{:02}", d.month(), d.day())
 }
 
 impl<S: TransactionStore> AcquirerProcessor<S> {
@@ -565,8 +565,16 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
         }
         m.remove(2);
         let local = self.config.cutoff.local(now);
-        m.set(12, local.format("%H%M%S").to_string());
-        m.set(13, local.format("%m%d").to_string());
+        m.set(
+            12,
+            format!(
+                "{:02}{:02}{:02}",
+                local.hour(),
+                local.minute(),
+                local.second()
+            ),
+        );
+        m.set(13, format!("{:02}{:02}", local.month(), local.day()));
         m.set(39, code);
         m
     }

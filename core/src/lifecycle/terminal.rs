@@ -2,7 +2,7 @@
 
 use std::collections::VecDeque;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Datelike, Duration, Timelike, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::error::{LifecycleError, ResponseCode};
@@ -454,8 +454,16 @@ impl TerminalSession {
         let local = self.config.cutoff.local(now);
         let mut m = Message::new(mti);
         m.set_num(11, u64::from(stan.value()));
-        m.set(12, local.format("%H%M%S").to_string());
-        m.set(13, local.format("%m%d").to_string());
+        m.set(
+            12,
+            format!(
+                "{:02}{:02}{:02}",
+                local.hour(),
+                local.minute(),
+                local.second()
+            ),
+        );
+        m.set(13, format!("{:02}{:02}", local.month(), local.day()));
         m.set(41, self.config.terminal_id.as_str());
         m.set(42, self.config.merchant_id.as_str());
         m
