@@ -106,7 +106,7 @@ impl ResponseCode {
     pub fn is_approved(&self) -> bool {
         self.0 == "00"
     }
-    /// The customary CUP meaning (reference `iso8583-cup-pos.md` §4.10; codes marked [K]).
+    /// The customary CUP meaning (reference `iso8583-cup-pos.md` §4.10; codes marked \[K\]).
     pub fn meaning(&self) -> &'static str {
         match self.0.as_str() {
             "00" => "approved",
