@@ -11,6 +11,7 @@ pub mod emv;
 pub mod hex;
 pub mod iso8583;
 pub mod ledger;
+pub mod lifecycle;
 pub mod money;
 pub mod qr;
 pub mod security;

@@ -1,0 +1,1317 @@
+//! The acquirer processor: what a switch embeds between its terminals and the card network.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Timelike, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::error::LifecycleError;
+use super::keys::{self, MasterKey, WorkingKeys};
+use super::settlement_date::CutOff;
+use super::totals::{BatchTotals, SettleResult};
+use super::types::{
+    Amount, BatchNo, CardBrand, CardType, Channel, EntryMode, MerchantId, Pan, Stan, TerminalId,
+    TransactionKind,
+};
+use super::wire::Message;
+
+/// Processor settings.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProcessorConfig {
+    /// Network day cut-off (settlement date of each transaction).
+    pub cutoff: CutOff,
+    /// Pre-auth completion/cancel window in days (UnionPay: 30).
+    pub preauth_window_days: u32,
+    /// Completion tolerance above the authorised amount, in basis points (0 = ≤ authorised;
+    /// 1500 = the often-quoted 115 %).
+    pub completion_tolerance_bp: u32,
+    /// How long to wait for the network, in milliseconds.
+    pub network_timeout_ms: u32,
+    /// Delay between network reversal retransmissions, in milliseconds.
+    pub network_reversal_retry_ms: u32,
+}
+
+impl Default for ProcessorConfig {
+    fn default() -> Self {
+        ProcessorConfig {
+            cutoff: CutOff::unionpay(),
+            preauth_window_days: 30,
+            completion_tolerance_bp: 0,
+            network_timeout_ms: 30_000,
+            network_reversal_retry_ms: 10_000,
+        }
+    }
+}
+
+/// A terminal the acquirer has deployed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TerminalProfile {
+    /// F41.
+    pub terminal_id: TerminalId,
+    /// F42 it must send.
+    pub merchant_id: MerchantId,
+    /// Its master key.
+    pub tmk: MasterKey,
+}
+
+/// Identity of a terminal transaction: terminal, batch, STAN.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct TxnKey {
+    /// Terminal.
+    pub terminal_id: TerminalId,
+    /// F60.2.
+    pub batch: BatchNo,
+    /// F11.
+    pub stan: Stan,
+}
+
+/// Where a transaction stands at the acquirer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TxnStatus {
+    /// Waiting for the network (request id).
+    Pending {
+        /// Network request id.
+        network_id: u64,
+    },
+    /// Approved and in force.
+    Approved,
+    /// Declined (by a rule here or by the network).
+    Declined {
+        /// F39.
+        code: String,
+    },
+    /// Approved, then voided / cancelled by the named transaction.
+    Voided {
+        /// The void.
+        by: TxnKey,
+    },
+    /// Reversed (or a reversal arrived before the request: a tombstone).
+    Reversed,
+}
+
+/// Card facts the network reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CardProfile {
+    /// Scheme.
+    pub brand: CardBrand,
+    /// Debit or credit.
+    pub card_type: CardType,
+}
+
+/// The acquirer's record of one terminal transaction.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransactionRecord {
+    /// Identity.
+    pub key: TxnKey,
+    /// Kind.
+    pub kind: TransactionKind,
+    /// Merchant.
+    pub merchant_id: MerchantId,
+    /// Card number.
+    pub pan: Pan,
+    /// Amount.
+    pub amount: Amount,
+    /// Entry mode.
+    pub entry_mode: EntryMode,
+    /// Status.
+    pub status: TxnStatus,
+    /// Card facts, once the network answered.
+    pub card: Option<CardProfile>,
+    /// When the request arrived.
+    pub received_at: DateTime<Utc>,
+    /// Network settlement date.
+    pub settlement_date: NaiveDate,
+    /// F38.
+    pub auth_code: String,
+    /// F37.
+    pub rrn: String,
+    /// The transaction this one refers to (void, refund, completion, cancel).
+    pub original: Option<TxnKey>,
+    /// Σ approved-or-pending refunds against this one.
+    pub refunded: i64,
+    /// Σ approved-or-pending completions against this pre-auth.
+    pub completed: i64,
+    /// Included in a settled batch.
+    pub settled: bool,
+    /// Id of the network request (0 = never forwarded), for network reconciliation.
+    pub network_id: u64,
+    /// Fingerprint of the request, to tell a retransmission from a STAN reuse.
+    pub fingerprint: u64,
+    /// Response code given to the terminal (cached so that retransmissions get the same answer).
+    pub response_code: Option<String>,
+}
+
+/// Host storage. The processor only needs point lookups and a batch scan.
+pub trait TransactionStore {
+    /// Looks a transaction up.
+    fn get(&self, key: &TxnKey) -> Option<TransactionRecord>;
+    /// Inserts or replaces.
+    fn put(&mut self, record: TransactionRecord);
+    /// All transactions of a terminal's batch.
+    fn batch(&self, terminal: &TerminalId, batch: BatchNo) -> Vec<TransactionRecord>;
+}
+
+/// A `BTreeMap` store for tests, examples and small hosts.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InMemoryStore {
+    #[serde(with = "map_as_pairs")]
+    records: BTreeMap<TxnKey, TransactionRecord>,
+}
+
+impl InMemoryStore {
+    /// Every record, in key order.
+    pub fn all(&self) -> impl Iterator<Item = &TransactionRecord> {
+        self.records.values()
+    }
+}
+
+impl TransactionStore for InMemoryStore {
+    fn get(&self, key: &TxnKey) -> Option<TransactionRecord> {
+        self.records.get(key).cloned()
+    }
+    fn put(&mut self, record: TransactionRecord) {
+        self.records.insert(record.key.clone(), record);
+    }
+    fn batch(&self, terminal: &TerminalId, batch: BatchNo) -> Vec<TransactionRecord> {
+        let lo = TxnKey {
+            terminal_id: terminal.clone(),
+            batch,
+            stan: Stan::FIRST,
+        };
+        self.records
+            .range(lo..)
+            .take_while(|(k, _)| &k.terminal_id == terminal && k.batch == batch)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+}
+
+/// What the processor asks of the network.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NetworkRequest {
+    /// Correlation id; answer with the same id.
+    pub id: u64,
+    /// What to do.
+    pub body: NetworkRequestBody,
+}
+
+/// Network request content.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NetworkRequestBody {
+    /// Authorise / notify a transaction.
+    Transaction {
+        /// Kind.
+        kind: TransactionKind,
+        /// Amount.
+        amount: Amount,
+        /// Card.
+        pan: Pan,
+        /// Terminal.
+        terminal_id: TerminalId,
+        /// Merchant.
+        merchant_id: MerchantId,
+        /// Network id of the original, for voids/refunds/completions.
+        original_network_id: Option<u64>,
+    },
+    /// Reverse an earlier request (answer with [`AcquirerProcessor::handle_network_reversal_ack`]).
+    Reversal {
+        /// The id of the request to reverse.
+        reverses: u64,
+    },
+}
+
+/// The network's answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NetworkResponse {
+    /// The request id.
+    pub id: u64,
+    /// The outcome.
+    pub outcome: NetworkOutcome,
+}
+
+/// Approved or declined.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NetworkOutcome {
+    /// Approved.
+    Approved {
+        /// F38.
+        auth_code: String,
+        /// Network settlement date (F15); `None` = use the processor's cut-off.
+        settlement_date: Option<NaiveDate>,
+        /// Card facts.
+        card: CardProfile,
+        /// Balance for an inquiry.
+        balance: Option<i64>,
+    },
+    /// Declined with an F39 code.
+    Declined {
+        /// F39.
+        code: String,
+    },
+}
+
+/// Why the processor itself declined a request (before or instead of the network).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DeclineReason {
+    /// F61 names no transaction of this terminal (`25`).
+    OriginalNotFound,
+    /// The original is not approved (declined, pending, reversed) (`25`).
+    OriginalNotApproved,
+    /// Already voided or cancelled (`12`).
+    AlreadyVoided,
+    /// In a settled batch (`12`).
+    AlreadySettled,
+    /// Void after the settlement day of the original (`12`).
+    NotSameDay,
+    /// Refund on the same settlement day: void it instead (`12`).
+    RefundSameDay,
+    /// Void/cancel amount ≠ original amount (`64`).
+    AmountMismatch,
+    /// Refunds or completions beyond the original (`61`).
+    AmountExceeded,
+    /// Pre-auth older than the window (`33`).
+    PreAuthExpired,
+    /// Cancel of a pre-auth that has completions (`12`).
+    PreAuthCompleted,
+    /// The original is of the wrong kind for this operation (`12`).
+    WrongOriginalKind,
+    /// Card differs from the original (`14`).
+    CardMismatch,
+    /// Same STAN reused with other content (`94`).
+    Duplicate,
+    /// MTI/F3/F25/F60.1 combination unknown (`12`) or fields missing (`30`).
+    InvalidTransaction,
+    /// MAC missing or wrong (`A0`).
+    MacError,
+    /// Terminal must sign on (`77`).
+    NotSignedOn,
+    /// F42 differs from the terminal's merchant (`03`).
+    WrongMerchant,
+    /// The network did not answer (`98`).
+    NetworkTimeout,
+    /// The network declined.
+    Network,
+}
+
+impl DeclineReason {
+    fn code(self) -> &'static str {
+        match self {
+            DeclineReason::OriginalNotFound | DeclineReason::OriginalNotApproved => "25",
+            DeclineReason::AmountMismatch => "64",
+            DeclineReason::AmountExceeded => "61",
+            DeclineReason::PreAuthExpired => "33",
+            DeclineReason::CardMismatch => "14",
+            DeclineReason::Duplicate => "94",
+            DeclineReason::MacError => "A0",
+            DeclineReason::NotSignedOn => "77",
+            DeclineReason::WrongMerchant => "03",
+            DeclineReason::NetworkTimeout => "98",
+            DeclineReason::Network => "05",
+            _ => "12",
+        }
+    }
+}
+
+/// What the fee, settlement and ledger modules consume.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DomainEvent {
+    /// A pre-auth was approved (funds held, not captured).
+    Authorised(EventData),
+    /// Money moves to the merchant: sale, completion.
+    Captured(EventData),
+    /// A void, completion void or pre-auth cancel took effect; `original` names the target.
+    Voided(EventData),
+    /// A refund was accepted.
+    Refunded(EventData),
+    /// An approved transaction was reversed (its earlier event is undone).
+    Reversed(EventData),
+    /// Declined, by a rule here or by the network.
+    Declined {
+        /// Data.
+        data: EventData,
+        /// Why.
+        reason: DeclineReason,
+        /// F39 sent to the terminal.
+        code: String,
+    },
+    /// A terminal batch was closed.
+    BatchSettled {
+        /// Terminal.
+        terminal_id: TerminalId,
+        /// Merchant.
+        merchant_id: MerchantId,
+        /// Batch.
+        batch: BatchNo,
+        /// Host totals.
+        host_totals: BatchTotals,
+        /// Terminal totals (differ only if a batch upload was needed).
+        terminal_totals: BatchTotals,
+        /// Whether the terminal had to upload its details.
+        uploaded: bool,
+        /// When.
+        at: DateTime<Utc>,
+    },
+}
+
+/// Facts about one transaction, as events carry them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventData {
+    /// Identity.
+    pub key: TxnKey,
+    /// Kind.
+    pub kind: TransactionKind,
+    /// Merchant.
+    pub merchant_id: MerchantId,
+    /// Masked PAN.
+    pub pan_masked: String,
+    /// Card brand/type once known.
+    pub card: Option<CardProfile>,
+    /// Channel.
+    pub channel: Channel,
+    /// Amount.
+    pub amount: Amount,
+    /// Request time.
+    pub received_at: DateTime<Utc>,
+    /// Event time.
+    pub at: DateTime<Utc>,
+    /// Network settlement date.
+    pub settlement_date: NaiveDate,
+    /// F38.
+    pub auth_code: String,
+    /// F37.
+    pub rrn: String,
+    /// The referenced original.
+    pub original: Option<TxnKey>,
+}
+
+/// Per-terminal host state.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+struct TerminalState {
+    profile: TerminalProfile,
+    keys: Option<WorkingKeys>,
+    next_keys: Option<WorkingKeys>,
+    batch: BatchNo,
+    /// Batches that asked for an upload (unbalanced), with the terminal's totals.
+    uploading: Option<(BatchNo, BatchTotals)>,
+    /// Last settled batch and its host totals, to answer a repeated 0500 identically.
+    last_settled: Option<(BatchNo, BatchTotals)>,
+}
+
+/// Outstanding network request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+struct NetPending {
+    key: TxnKey,
+    deadline: DateTime<Utc>,
+    /// The terminal request, to build the response.
+    request: Message,
+}
+
+/// Outstanding network reversal.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+struct NetReversal {
+    reverses: u64,
+    resend_at: DateTime<Utc>,
+}
+
+/// The acquirer side of the lifecycle. Feed terminal frames with
+/// [`handle_terminal`](Self::handle_terminal) and network answers with
+/// [`handle_network_response`](Self::handle_network_response); drain
+/// [`poll_terminal_transmit`](Self::poll_terminal_transmit),
+/// [`poll_network_request`](Self::poll_network_request), [`poll_event`](Self::poll_event);
+/// call [`handle_timeout`](Self::handle_timeout) at [`poll_timeout`](Self::poll_timeout).
+#[derive(Clone, Serialize, Deserialize)]
+pub struct AcquirerProcessor<S: TransactionStore = InMemoryStore> {
+    config: ProcessorConfig,
+    store: S,
+    terminals: BTreeMap<TerminalId, TerminalState>,
+    net_pending: BTreeMap<u64, NetPending>,
+    net_reversals: BTreeMap<u64, NetReversal>,
+    /// Transaction → network id, for the original references of later transactions.
+    #[serde(with = "map_as_pairs")]
+    net_ids: BTreeMap<TxnKey, u64>,
+    next_net_id: u64,
+    next_rrn: u64,
+    to_terminal: VecDeque<(TerminalId, Vec<u8>)>,
+    to_network: VecDeque<NetworkRequest>,
+    events: VecDeque<DomainEvent>,
+}
+
+/// FNV-1a, for request fingerprints (not a security function).
+fn fingerprint(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+fn mmdd(d: NaiveDate) -> String {
+    format!("{:02}{:02}", d.month(), d.day())
+}
+
+impl<S: TransactionStore> AcquirerProcessor<S> {
+    /// A processor over a store.
+    pub fn new(config: ProcessorConfig, store: S) -> Self {
+        AcquirerProcessor {
+            config,
+            store,
+            terminals: BTreeMap::new(),
+            net_pending: BTreeMap::new(),
+            net_reversals: BTreeMap::new(),
+            net_ids: BTreeMap::new(),
+            next_net_id: 1,
+            next_rrn: 1,
+            to_terminal: VecDeque::new(),
+            to_network: VecDeque::new(),
+            events: VecDeque::new(),
+        }
+    }
+
+    /// The store.
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    /// Registers (or replaces) a terminal; it starts signed off at batch 1.
+    pub fn register_terminal(&mut self, profile: TerminalProfile) {
+        let batch = BatchNo::FIRST;
+        self.terminals.insert(
+            profile.terminal_id.clone(),
+            TerminalState {
+                profile,
+                keys: None,
+                next_keys: None,
+                batch,
+                uploading: None,
+                last_settled: None,
+            },
+        );
+    }
+
+    /// Supplies the working keys the terminal's next sign-on installs (the processor has no
+    /// randomness of its own; the host generates keys in its HSM).
+    pub fn provide_working_keys(
+        &mut self,
+        terminal: &TerminalId,
+        keys: WorkingKeys,
+    ) -> Result<(), LifecycleError> {
+        let t = self
+            .terminals
+            .get_mut(terminal)
+            .ok_or(LifecycleError::UnknownTerminal)?;
+        t.next_keys = Some(keys);
+        Ok(())
+    }
+
+    /// Next frame for a terminal.
+    pub fn poll_terminal_transmit(&mut self) -> Option<(TerminalId, Vec<u8>)> {
+        self.to_terminal.pop_front()
+    }
+
+    /// Next request for the network.
+    pub fn poll_network_request(&mut self) -> Option<NetworkRequest> {
+        self.to_network.pop_front()
+    }
+
+    /// Next domain event.
+    pub fn poll_event(&mut self) -> Option<DomainEvent> {
+        self.events.pop_front()
+    }
+
+    /// Earliest deadline (network timeout or reversal retransmission).
+    pub fn poll_timeout(&self) -> Option<DateTime<Utc>> {
+        let a = self.net_pending.values().map(|p| p.deadline).min();
+        let b = self.net_reversals.values().map(|r| r.resend_at).min();
+        match (a, b) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Whether nothing is outstanding towards the network.
+    pub fn is_idle(&self) -> bool {
+        self.net_pending.is_empty() && self.net_reversals.is_empty()
+    }
+
+    /// Host totals of a terminal batch: approved debit-side and credit-side transactions
+    /// (a voided sale still counts as a debit; its void counts as a credit).
+    pub fn batch_totals(&self, terminal: &TerminalId, batch: BatchNo) -> BatchTotals {
+        let mut t = BatchTotals::default();
+        for r in self.store.batch(terminal, batch) {
+            if !matches!(r.status, TxnStatus::Approved | TxnStatus::Voided { .. }) {
+                continue;
+            }
+            if let Some(side) = r.kind.totals_side() {
+                let domestic = r.card.is_none_or(|c| c.brand.is_domestic());
+                t.apply(domestic, side, r.amount.minor, 1);
+            }
+        }
+        t
+    }
+
+    fn respond(&mut self, tid: &TerminalId, m: Message, mac: bool) -> Result<(), LifecycleError> {
+        let frame = match self.terminals.get(tid).and_then(|t| t.keys.as_ref()) {
+            Some(k) if mac => keys::encode_signed(m, &k.mak)?,
+            _ => m.encode()?,
+        };
+        self.to_terminal.push_back((tid.clone(), frame));
+        Ok(())
+    }
+
+    fn response_to(&self, req: &Message, code: &str, now: DateTime<Utc>) -> Message {
+        let mut m = Message::new(req.mti + 10);
+        for f in [2u8, 3, 4, 11, 22, 25, 37, 38, 41, 42, 49, 60, 61] {
+            if let Some(v) = req.get(f) {
+                m.set(f, v.to_vec());
+            }
+        }
+        m.remove(2);
+        let local = self.config.cutoff.local(now);
+        m.set(
+            12,
+            format!(
+                "{:02}{:02}{:02}",
+                local.hour(),
+                local.minute(),
+                local.second()
+            ),
+        );
+        m.set(13, format!("{:02}{:02}", local.month(), local.day()));
+        m.set(39, code);
+        m
+    }
+
+    /// Feeds a frame from a terminal. Malformed frames and unknown terminals are returned as
+    /// errors (nothing to answer); every other problem is answered with a decline.
+    pub fn handle_terminal(
+        &mut self,
+        now: DateTime<Utc>,
+        frame: &[u8],
+    ) -> Result<(), LifecycleError> {
+        let m = Message::decode(frame)?;
+        let tid = TerminalId::new(m.text(41).unwrap_or_default())?;
+        let Some(term) = self.terminals.get(&tid) else {
+            return Err(LifecycleError::UnknownTerminal);
+        };
+        if m.num(11).is_none() {
+            return Err(LifecycleError::Field {
+                field: 11,
+                offset: 0,
+                reason: "missing STAN",
+            });
+        }
+        if m.text(42) != Some(term.profile.merchant_id.as_str()) {
+            let r = self.response_to(&m, DeclineReason::WrongMerchant.code(), now);
+            return self.respond(&tid, r, false);
+        }
+        if m.mti == 800 {
+            return self.sign_on(now, &tid, &m);
+        }
+        if m.mti == 820 {
+            // Sign-off (60.3 = 002) erases the working keys; echo (301) just answers.
+            if m.text(60).and_then(|f| f.get(8..11)) == Some("002")
+                && let Some(t) = self.terminals.get_mut(&tid)
+            {
+                // Unless the host queued fresh keys, the next sign-on re-delivers these.
+                let old = t.keys.take();
+                t.next_keys = t.next_keys.take().or(old);
+            }
+            let r = self.response_to(&m, "00", now);
+            return self.respond(&tid, r, false);
+        }
+        let Some(k) = &term.keys else {
+            let r = self.response_to(&m, DeclineReason::NotSignedOn.code(), now);
+            return self.respond(&tid, r, false);
+        };
+        let mac_ok = keys::verify_frame(frame, &m, &k.mak);
+        if !mac_ok {
+            let r = self.response_to(&m, DeclineReason::MacError.code(), now);
+            return self.respond(&tid, r, false);
+        }
+        match m.mti {
+            // The request's identity for duplicate detection: its bytes before the MAC.
+            100 | 200 | 220 => self.financial(now, &tid, m, fingerprint(&frame[..frame.len() - 8])),
+            400 => self.reversal(now, &tid, m),
+            500 => self.settlement(now, &tid, m),
+            320 => self.batch_upload(now, &tid, m),
+            other => {
+                let r = self.response_to(&m, "12", now);
+                self.respond(&tid, r, true)?;
+                Err(LifecycleError::UnexpectedMessage { mti: other })
+            }
+        }
+    }
+
+    fn sign_on(
+        &mut self,
+        now: DateTime<Utc>,
+        tid: &TerminalId,
+        m: &Message,
+    ) -> Result<(), LifecycleError> {
+        let Some(t) = self.terminals.get_mut(tid) else {
+            return Err(LifecycleError::UnknownTerminal);
+        };
+        // Fresh keys if the host supplied them; otherwise a repeated sign-on (e.g. after a lost
+        // 0810) re-delivers the current ones, so that sign-on is idempotent.
+        let Some(keys) = t.next_keys.take().or_else(|| t.keys.clone()) else {
+            let r = self.response_to(m, "96", now);
+            return self.respond(tid, r, false);
+        };
+        let block = match keys::wrap_working_keys(&t.profile.tmk, &keys) {
+            Ok(b) => b,
+            Err(_) => {
+                let r = self.response_to(m, "96", now);
+                return self.respond(tid, r, false);
+            }
+        };
+        t.keys = Some(keys);
+        let batch = t.batch;
+        let mut r = self.response_to(m, "00", now);
+        r.set(60, format!("00{:06}003", batch.value()));
+        r.set(62, block);
+        r.remove(64);
+        self.respond(tid, r, false)
+    }
+
+    fn data(&self, r: &TransactionRecord, now: DateTime<Utc>) -> EventData {
+        EventData {
+            key: r.key.clone(),
+            kind: r.kind,
+            merchant_id: r.merchant_id.clone(),
+            pan_masked: r.pan.masked(crate::card::MaskStyle::First6Last4),
+            card: r.card,
+            channel: r.entry_mode.channel(),
+            amount: r.amount,
+            received_at: r.received_at,
+            at: now,
+            settlement_date: r.settlement_date,
+            auth_code: r.auth_code.clone(),
+            rrn: r.rrn.clone(),
+            original: r.original.clone(),
+        }
+    }
+
+    fn parse_request(
+        &self,
+        tid: &TerminalId,
+        m: &Message,
+        now: DateTime<Utc>,
+        fingerprint: u64,
+    ) -> Option<(TxnKey, TransactionRecord, Option<TxnKey>)> {
+        let f60 = m.text(60)?;
+        let type_code: u8 = f60.get(0..2)?.parse().ok()?;
+        let batch = BatchNo::new(f60.get(2..8)?.parse().ok()?).ok()?;
+        let stan = Stan::new(m.num(11)? as u32).ok()?;
+        let kind =
+            TransactionKind::from_wire(m.mti, m.num(3)? as u32, m.num(25)? as u8, type_code)?;
+        let pan = Pan::parse(m.text(2)?).ok()?;
+        let currency: u16 = m.text(49)?.parse().ok()?;
+        let minor = if kind == TransactionKind::BalanceInquiry {
+            0
+        } else {
+            m.num(4)? as i64
+        };
+        let amount = Amount::new(minor, currency).ok()?;
+        let entry_mode = EntryMode::from_code(m.text(22)?.get(..2)?.parse().ok()?)?;
+        let original = if kind.needs_original() {
+            let f61 = m.text(61)?;
+            Some(TxnKey {
+                terminal_id: tid.clone(),
+                batch: BatchNo::new(f61.get(0..6)?.parse().ok()?).ok()?,
+                stan: Stan::new(f61.get(6..12)?.parse().ok()?).ok()?,
+            })
+        } else {
+            None
+        };
+        let key = TxnKey {
+            terminal_id: tid.clone(),
+            batch,
+            stan,
+        };
+        let mut body = m.clone();
+        body.remove(64);
+        let rec = TransactionRecord {
+            key: key.clone(),
+            kind,
+            merchant_id: self.terminals.get(tid)?.profile.merchant_id.clone(),
+            pan,
+            amount,
+            entry_mode,
+            status: TxnStatus::Declined {
+                code: String::new(),
+            },
+            card: None,
+            received_at: now,
+            settlement_date: self.config.cutoff.settlement_date(now),
+            auth_code: String::new(),
+            rrn: String::new(),
+            original: original.clone(),
+            refunded: 0,
+            completed: 0,
+            settled: false,
+            network_id: 0,
+            fingerprint,
+            response_code: None,
+        };
+        Some((key, rec, original))
+    }
+
+    fn financial(
+        &mut self,
+        now: DateTime<Utc>,
+        tid: &TerminalId,
+        m: Message,
+        fp: u64,
+    ) -> Result<(), LifecycleError> {
+        let Some((key, mut rec, original)) = self.parse_request(tid, &m, now, fp) else {
+            let r = self.response_to(&m, "30", now);
+            return self.respond(tid, r, true);
+        };
+        if let Some(existing) = self.store.get(&key) {
+            // A retransmission gets the same answer; a STAN reuse is a duplicate.
+            if existing.fingerprint == rec.fingerprint
+                && !matches!(existing.status, TxnStatus::Reversed)
+            {
+                return match existing.response_code.clone() {
+                    Some(code) => {
+                        let r = self.response_for(&m, &existing, &code, None, now);
+                        self.respond(tid, r, true)
+                    }
+                    None => Ok(()), // still at the network; the answer will follow
+                };
+            }
+            let r = self.response_to(&m, DeclineReason::Duplicate.code(), now);
+            return self.respond(tid, r, true);
+        }
+        if let Err(reason) = self.check_rules(&rec, original.as_ref(), now) {
+            rec.status = TxnStatus::Declined {
+                code: reason.code().into(),
+            };
+            rec.response_code = Some(reason.code().into());
+            let data = self.data(&rec, now);
+            self.store.put(rec);
+            self.events.push_back(DomainEvent::Declined {
+                data,
+                reason,
+                code: reason.code().into(),
+            });
+            let r = self.response_to(&m, reason.code(), now);
+            return self.respond(tid, r, true);
+        }
+        // Reserve the effect on the original now, so that concurrent requests see it.
+        self.apply_to_original(&rec, 1);
+        let id = self.next_net_id;
+        self.next_net_id += 1;
+        rec.status = TxnStatus::Pending { network_id: id };
+        rec.network_id = id;
+        let original_network_id = original.as_ref().and_then(|o| self.net_ids.get(o).copied());
+        self.net_ids.insert(key.clone(), id);
+        self.to_network.push_back(NetworkRequest {
+            id,
+            body: NetworkRequestBody::Transaction {
+                kind: rec.kind,
+                amount: rec.amount,
+                pan: rec.pan.clone(),
+                terminal_id: tid.clone(),
+                merchant_id: rec.merchant_id.clone(),
+                original_network_id,
+            },
+        });
+        self.store.put(rec);
+        let deadline = now + Duration::milliseconds(i64::from(self.config.network_timeout_ms));
+        self.net_pending.insert(
+            id,
+            NetPending {
+                key,
+                deadline,
+                request: m,
+            },
+        );
+        Ok(())
+    }
+
+    fn check_rules(
+        &self,
+        rec: &TransactionRecord,
+        original: Option<&TxnKey>,
+        now: DateTime<Utc>,
+    ) -> Result<(), DeclineReason> {
+        let Some(okey) = original else { return Ok(()) };
+        let o = self
+            .store
+            .get(okey)
+            .ok_or(DeclineReason::OriginalNotFound)?;
+        use TransactionKind as K;
+        let expected_kind = match rec.kind {
+            K::Void | K::Refund => &[K::Sale, K::Completion][..],
+            K::CompletionVoid => &[K::Completion][..],
+            K::PreAuthCancel | K::Completion => &[K::PreAuth][..],
+            _ => &[][..],
+        };
+        if !expected_kind.contains(&o.kind) {
+            return Err(DeclineReason::WrongOriginalKind);
+        }
+        match &o.status {
+            TxnStatus::Approved => {}
+            TxnStatus::Voided { .. } => return Err(DeclineReason::AlreadyVoided),
+            _ => return Err(DeclineReason::OriginalNotApproved),
+        }
+        if o.pan != rec.pan {
+            return Err(DeclineReason::CardMismatch);
+        }
+        if o.amount.currency != rec.amount.currency {
+            return Err(DeclineReason::AmountMismatch);
+        }
+        let today = self.config.cutoff.settlement_date(now);
+        match rec.kind {
+            K::Void | K::CompletionVoid => {
+                if o.settled {
+                    return Err(DeclineReason::AlreadySettled);
+                }
+                if o.settlement_date != today {
+                    return Err(DeclineReason::NotSameDay);
+                }
+                if rec.amount.minor != o.amount.minor {
+                    return Err(DeclineReason::AmountMismatch);
+                }
+                if o.refunded > 0 {
+                    return Err(DeclineReason::AlreadyVoided);
+                }
+            }
+            K::Refund => {
+                if o.settlement_date >= today {
+                    return Err(DeclineReason::RefundSameDay);
+                }
+                if o.refunded + rec.amount.minor > o.amount.minor {
+                    return Err(DeclineReason::AmountExceeded);
+                }
+            }
+            K::PreAuthCancel | K::Completion => {
+                let window = Duration::days(i64::from(self.config.preauth_window_days));
+                if now - o.received_at > window {
+                    return Err(DeclineReason::PreAuthExpired);
+                }
+                if rec.kind == K::PreAuthCancel {
+                    if o.completed > 0 {
+                        return Err(DeclineReason::PreAuthCompleted);
+                    }
+                    if rec.amount.minor != o.amount.minor {
+                        return Err(DeclineReason::AmountMismatch);
+                    }
+                } else {
+                    let limit = i128::from(o.amount.minor)
+                        * (10_000 + i128::from(self.config.completion_tolerance_bp))
+                        / 10_000;
+                    if i128::from(o.completed + rec.amount.minor) > limit {
+                        return Err(DeclineReason::AmountExceeded);
+                    }
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Applies (`sign = 1`) or undoes (`-1`) what a transaction does to its original.
+    fn apply_to_original(&mut self, rec: &TransactionRecord, sign: i64) {
+        let Some(okey) = &rec.original else { return };
+        let Some(mut o) = self.store.get(okey) else {
+            return;
+        };
+        match rec.kind {
+            TransactionKind::Refund => o.refunded += sign * rec.amount.minor,
+            TransactionKind::Completion => o.completed += sign * rec.amount.minor,
+            TransactionKind::Void
+            | TransactionKind::CompletionVoid
+            | TransactionKind::PreAuthCancel => {
+                o.status = if sign > 0 {
+                    TxnStatus::Voided {
+                        by: rec.key.clone(),
+                    }
+                } else {
+                    TxnStatus::Approved
+                };
+            }
+            _ => return,
+        }
+        self.store.put(o);
+    }
+
+    fn response_for(
+        &self,
+        req: &Message,
+        rec: &TransactionRecord,
+        code: &str,
+        balance: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> Message {
+        let mut r = self.response_to(req, code, now);
+        if code == "00" {
+            r.set(15, mmdd(rec.settlement_date));
+            r.set(37, rec.rrn.as_str());
+            r.set(38, rec.auth_code.as_str());
+            if let Some(c) = rec.card {
+                r.set(63, c.brand.code());
+            }
+            if let Some(b) = balance {
+                let sign = if b < 0 { 'D' } else { 'C' };
+                r.set(
+                    54,
+                    format!(
+                        "1002{:03}{sign}{:012}",
+                        rec.amount.currency,
+                        b.unsigned_abs().min(999_999_999_999)
+                    ),
+                );
+            }
+        }
+        r
+    }
+
+    /// Feeds the network's answer to request `id`.
+    pub fn handle_network_response(
+        &mut self,
+        now: DateTime<Utc>,
+        resp: NetworkResponse,
+    ) -> Result<(), LifecycleError> {
+        let Some(p) = self.net_pending.remove(&resp.id) else {
+            return Err(LifecycleError::UnknownNetworkRequest { id: resp.id });
+        };
+        let Some(mut rec) = self.store.get(&p.key) else {
+            return Err(LifecycleError::UnknownNetworkRequest { id: resp.id });
+        };
+        let tid = p.key.terminal_id.clone();
+        match resp.outcome {
+            NetworkOutcome::Approved {
+                auth_code,
+                settlement_date,
+                card,
+                balance,
+            } => {
+                rec.status = TxnStatus::Approved;
+                rec.card = Some(card);
+                rec.auth_code = auth_code
+                    .chars()
+                    .filter(|c| c.is_ascii_alphanumeric())
+                    .chain(std::iter::repeat(' '))
+                    .take(6)
+                    .collect();
+                rec.rrn = format!("{:012}", self.next_rrn);
+                self.next_rrn += 1;
+                if let Some(d) = settlement_date {
+                    rec.settlement_date = d;
+                }
+                rec.response_code = Some("00".into());
+                let data = self.data(&rec, now);
+                self.events.push_back(match rec.kind {
+                    TransactionKind::PreAuth => DomainEvent::Authorised(data),
+                    TransactionKind::Sale | TransactionKind::Completion => {
+                        DomainEvent::Captured(data)
+                    }
+                    TransactionKind::Void
+                    | TransactionKind::CompletionVoid
+                    | TransactionKind::PreAuthCancel => DomainEvent::Voided(data),
+                    TransactionKind::Refund => DomainEvent::Refunded(data),
+                    TransactionKind::BalanceInquiry => DomainEvent::Authorised(data),
+                });
+                if rec.kind == TransactionKind::BalanceInquiry {
+                    self.events.pop_back();
+                }
+                let r = self.response_for(&p.request, &rec, "00", balance, now);
+                self.store.put(rec);
+                self.respond(&tid, r, true)
+            }
+            NetworkOutcome::Declined { code } => {
+                let code = if code.len() == 2 && code.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                    code
+                } else {
+                    "05".into()
+                };
+                self.decline_pending(now, rec, &p.request, DeclineReason::Network, &code)
+            }
+        }
+    }
+
+    fn decline_pending(
+        &mut self,
+        now: DateTime<Utc>,
+        mut rec: TransactionRecord,
+        req: &Message,
+        reason: DeclineReason,
+        code: &str,
+    ) -> Result<(), LifecycleError> {
+        self.apply_to_original(&rec, -1);
+        rec.status = TxnStatus::Declined { code: code.into() };
+        rec.response_code = Some(code.into());
+        let data = self.data(&rec, now);
+        let tid = rec.key.terminal_id.clone();
+        self.store.put(rec);
+        self.events.push_back(DomainEvent::Declined {
+            data,
+            reason,
+            code: code.into(),
+        });
+        let r = self.response_to(req, code, now);
+        self.respond(&tid, r, true)
+    }
+
+    /// Acknowledges a network reversal (the network answered it).
+    pub fn handle_network_reversal_ack(
+        &mut self,
+        _now: DateTime<Utc>,
+        reversal_id: u64,
+    ) -> Result<(), LifecycleError> {
+        self.net_reversals
+            .remove(&reversal_id)
+            .map(|_| ())
+            .ok_or(LifecycleError::UnknownNetworkRequest { id: reversal_id })
+    }
+
+    fn queue_network_reversal(&mut self, now: DateTime<Utc>, reverses: u64) {
+        let id = self.next_net_id;
+        self.next_net_id += 1;
+        self.to_network.push_back(NetworkRequest {
+            id,
+            body: NetworkRequestBody::Reversal { reverses },
+        });
+        let resend_at =
+            now + Duration::milliseconds(i64::from(self.config.network_reversal_retry_ms));
+        self.net_reversals.insert(
+            id,
+            NetReversal {
+                reverses,
+                resend_at,
+            },
+        );
+    }
+
+    /// Call at [`poll_timeout`](Self::poll_timeout): network requests without an answer are
+    /// declined to the terminal (`98`) and reversed at the network; unacknowledged network
+    /// reversals are sent again (same id).
+    pub fn handle_timeout(&mut self, now: DateTime<Utc>) -> Result<(), LifecycleError> {
+        let expired: Vec<u64> = self
+            .net_pending
+            .iter()
+            .filter(|(_, p)| p.deadline <= now)
+            .map(|(id, _)| *id)
+            .collect();
+        for id in expired {
+            let Some(p) = self.net_pending.remove(&id) else {
+                continue;
+            };
+            self.queue_network_reversal(now, id);
+            if let Some(rec) = self.store.get(&p.key) {
+                self.decline_pending(now, rec, &p.request, DeclineReason::NetworkTimeout, "98")?;
+            }
+        }
+        let retry = Duration::milliseconds(i64::from(self.config.network_reversal_retry_ms));
+        for (id, r) in self.net_reversals.iter_mut() {
+            if r.resend_at <= now {
+                r.resend_at = now + retry;
+                self.to_network.push_back(NetworkRequest {
+                    id: *id,
+                    body: NetworkRequestBody::Reversal {
+                        reverses: r.reverses,
+                    },
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn reversal(
+        &mut self,
+        now: DateTime<Utc>,
+        tid: &TerminalId,
+        m: Message,
+    ) -> Result<(), LifecycleError> {
+        let parsed = (|| {
+            let f60 = m.text(60)?;
+            let batch = BatchNo::new(f60.get(2..8)?.parse().ok()?).ok()?;
+            let stan = Stan::new(m.num(11)? as u32).ok()?;
+            Some(TxnKey {
+                terminal_id: tid.clone(),
+                batch,
+                stan,
+            })
+        })();
+        let Some(key) = parsed else {
+            let r = self.response_to(&m, "30", now);
+            return self.respond(tid, r, true);
+        };
+        let code = match self.store.get(&key) {
+            None => {
+                // The reversal overtook its request (or the request was lost): leave a
+                // tombstone so that a late copy of the request is never processed.
+                let tombstone = [100, 200, 220].into_iter().find_map(|mti| {
+                    let mut as_request = m.clone();
+                    as_request.mti = mti;
+                    self.parse_request(tid, &as_request, now, 0)
+                });
+                if let Some((_, mut rec, _)) = tombstone {
+                    rec.status = TxnStatus::Reversed;
+                    rec.fingerprint = 0;
+                    self.store.put(rec);
+                }
+                "00"
+            }
+            // A reversal that does not describe the recorded transaction changes nothing.
+            Some(rec)
+                if m.num(4).is_some_and(|a| a != rec.amount.minor as u64)
+                    || m.text(2).is_some_and(|p| p != rec.pan.digits()) =>
+            {
+                "12"
+            }
+            Some(mut rec) => match rec.status.clone() {
+                TxnStatus::Pending { network_id } => {
+                    self.net_pending.remove(&network_id);
+                    self.queue_network_reversal(now, network_id);
+                    self.apply_to_original(&rec, -1);
+                    rec.status = TxnStatus::Reversed;
+                    self.store.put(rec);
+                    "00"
+                }
+                TxnStatus::Approved if rec.settled => "12",
+                TxnStatus::Approved => {
+                    if let Some(&nid) = self.net_ids.get(&key) {
+                        self.queue_network_reversal(now, nid);
+                    }
+                    self.apply_to_original(&rec, -1);
+                    rec.status = TxnStatus::Reversed;
+                    let data = self.data(&rec, now);
+                    self.store.put(rec);
+                    self.events.push_back(DomainEvent::Reversed(data));
+                    "00"
+                }
+                TxnStatus::Voided { .. } => "12",
+                TxnStatus::Declined { .. } | TxnStatus::Reversed => "00",
+            },
+        };
+        let r = self.response_to(&m, code, now);
+        self.respond(tid, r, true)
+    }
+
+    fn settlement(
+        &mut self,
+        now: DateTime<Utc>,
+        tid: &TerminalId,
+        m: Message,
+    ) -> Result<(), LifecycleError> {
+        let parsed = m
+            .text(60)
+            .and_then(|f| f.get(2..8))
+            .and_then(|b| b.parse().ok())
+            .and_then(|b| BatchNo::new(b).ok());
+        let terminal_totals = m
+            .text(48)
+            .and_then(|f| BatchTotals::from_f48(f).ok())
+            .map(|(t, _)| t);
+        let (Some(batch), Some(terminal_totals)) = (parsed, terminal_totals) else {
+            let r = self.response_to(&m, "30", now);
+            return self.respond(tid, r, true);
+        };
+        let Some(t) = self.terminals.get(tid) else {
+            return Err(LifecycleError::UnknownTerminal);
+        };
+        let host_totals = self.batch_totals(tid, batch);
+        let (result, report) = if t.last_settled.is_some_and(|(b, _)| b == batch) {
+            (SettleResult::Balanced, host_totals) // a repeated 0500 of a settled batch
+        } else if host_totals == terminal_totals {
+            self.close_batch(now, tid, batch, host_totals, terminal_totals, false);
+            (SettleResult::Balanced, host_totals)
+        } else if t.uploading.is_some_and(|(b, _)| b == batch) {
+            // Second settlement after a batch upload: the uploaded details were recorded;
+            // the batch closes and the difference is reported for reconciliation.
+            self.close_batch(now, tid, batch, host_totals, terminal_totals, true);
+            (SettleResult::Balanced, host_totals)
+        } else {
+            if let Some(t) = self.terminals.get_mut(tid) {
+                t.uploading = Some((batch, terminal_totals));
+            }
+            (SettleResult::Unbalanced, host_totals)
+        };
+        let mut r = self.response_to(&m, "00", now);
+        r.set(48, report.to_f48(Some(result))?);
+        self.respond(tid, r, true)
+    }
+
+    fn close_batch(
+        &mut self,
+        now: DateTime<Utc>,
+        tid: &TerminalId,
+        batch: BatchNo,
+        host_totals: BatchTotals,
+        terminal_totals: BatchTotals,
+        uploaded: bool,
+    ) {
+        for mut r in self.store.batch(tid, batch) {
+            r.settled = true;
+            self.store.put(r);
+        }
+        let Some(t) = self.terminals.get_mut(tid) else {
+            return;
+        };
+        t.uploading = None;
+        t.last_settled = Some((batch, host_totals));
+        t.batch = batch.next();
+        self.events.push_back(DomainEvent::BatchSettled {
+            terminal_id: tid.clone(),
+            merchant_id: t.profile.merchant_id.clone(),
+            batch,
+            host_totals,
+            terminal_totals,
+            uploaded,
+            at: now,
+        });
+    }
+
+    fn batch_upload(
+        &mut self,
+        now: DateTime<Utc>,
+        tid: &TerminalId,
+        m: Message,
+    ) -> Result<(), LifecycleError> {
+        // The details are acknowledged; a real host stores them for the reconciliation team.
+        let ok = m.text(48).is_some_and(|f| f.len() >= 2);
+        let r = self.response_to(&m, if ok { "00" } else { "30" }, now);
+        self.respond(tid, r, true)
+    }
+}
+
+/// Frames to terminals carry card data: only counts are shown.
+impl<S: TransactionStore> std::fmt::Debug for AcquirerProcessor<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AcquirerProcessor")
+            .field("config", &self.config)
+            .field("terminals", &self.terminals.len())
+            .field("network_pending", &self.net_pending.len())
+            .field("network_reversals", &self.net_reversals.len())
+            .field("terminal_frames", &self.to_terminal.len())
+            .field("network_requests", &self.to_network.len())
+            .field("events", &self.events.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// JSON object keys must be strings; maps keyed by structs serialise as a list of pairs.
+mod map_as_pairs {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<K: Serialize, V: Serialize, S: Serializer>(
+        m: &BTreeMap<K, V>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        s.collect_seq(m.iter())
+    }
+
+    pub fn deserialize<
+        'de,
+        K: Deserialize<'de> + Ord,
+        V: Deserialize<'de>,
+        D: Deserializer<'de>,
+    >(
+        d: D,
+    ) -> Result<BTreeMap<K, V>, D::Error> {
+        Ok(Vec::<(K, V)>::deserialize(d)?.into_iter().collect())
+    }
+}
