@@ -6,6 +6,8 @@
 #![forbid(unsafe_code)]
 #![warn(missing_debug_implementations)]
 
+pub mod calendar;
 pub mod card;
 pub mod hex;
 pub mod money;
+pub mod settlement;
