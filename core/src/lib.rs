@@ -8,6 +8,7 @@
 
 pub mod calendar;
 pub mod card;
+pub mod fees;
 pub mod hex;
 pub mod money;
 pub mod settlement;
