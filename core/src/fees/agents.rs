@@ -228,11 +228,14 @@ impl AgentTree {
                 }
                 None => (fee, g_prev),
             };
+            let profit = g.checked_sub(g_prev).ok_or_else(|| FeeError::Overflow {
+                rule: format!("agent {}", agent.id),
+            })?;
             out.push(AgentProfit {
                 agent: i,
                 level,
                 cost_minor: cost,
-                profit_minor: g - g_prev,
+                profit_minor: profit,
             });
             g_prev = g;
             at = agent.parent;

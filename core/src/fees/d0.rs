@@ -273,7 +273,7 @@ impl CompiledD0 {
             });
         }
         let rate_fee = round_div(i128::from(amount) * self.rate, PICO, self.rounding) as i64;
-        let fee = rate_fee + self.fixed;
+        let fee = rate_fee.saturating_add(self.fixed);
         if fee >= amount {
             return Err(D0Error::FeeExceedsAmount {
                 amount_minor: amount,

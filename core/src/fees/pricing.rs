@@ -234,7 +234,14 @@ impl PricingEngine {
             None => 0,
         };
         let fee = merchant.minor;
-        let margin = fee - issuer - network - brand;
+        let overflow = || FeeError::Overflow {
+            rule: self.merchant_rule_id(merchant.rule).to_owned(),
+        };
+        let margin = fee
+            .checked_sub(issuer)
+            .and_then(|m| m.checked_sub(network))
+            .and_then(|m| m.checked_sub(brand))
+            .ok_or_else(overflow)?;
         let shared = match agent.or(self.direct_agent) {
             Some(direct) => {
                 let start = agents.len();
@@ -261,7 +268,7 @@ impl PricingEngine {
             brand_fee_minor: brand,
             margin_minor: margin,
             agents: Vec::new(),
-            acquirer_share_minor: margin - shared,
+            acquirer_share_minor: margin.checked_sub(shared).ok_or_else(overflow)?,
         })
     }
 

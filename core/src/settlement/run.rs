@@ -557,15 +557,18 @@ fn close_batch(
         fnv(&mut digest, r.id.as_bytes());
         fnv(&mut digest, &[0]);
         for &(kind, amount) in &p.lines[..usize::from(p.count)] {
-            match kind {
-                LineKind::Sale => totals.captured_minor += amount,
-                LineKind::Fee => totals.fees_minor -= amount,
-                LineKind::Refund => totals.refunds_minor -= amount,
-                LineKind::RefundedFee => totals.refunded_fees_minor += amount,
-                LineKind::Adjustment => totals.adjustments_minor -= amount,
-                LineKind::D0Advance => totals.d0_advances_minor -= amount,
-                _ => {}
-            }
+            let (total, sign) = match kind {
+                LineKind::Sale => (&mut totals.captured_minor, 1),
+                LineKind::Fee => (&mut totals.fees_minor, -1),
+                LineKind::Refund => (&mut totals.refunds_minor, -1),
+                LineKind::RefundedFee => (&mut totals.refunded_fees_minor, 1),
+                LineKind::Adjustment => (&mut totals.adjustments_minor, -1),
+                _ => (&mut totals.d0_advances_minor, -1),
+            };
+            *total = amount
+                .checked_mul(sign)
+                .and_then(|v| total.checked_add(v))
+                .ok_or_else(overflow)?;
             push_line(&mut lines, &mut net, kind, r.id.clone(), amount).ok_or_else(overflow)?;
         }
     }
@@ -573,7 +576,7 @@ fn close_batch(
     let mut released = 0i64;
     ms.reserve_holds.retain(|h| {
         if h.release_on <= payout_day {
-            released += h.amount_minor;
+            released = released.saturating_add(h.amount_minor);
             false
         } else {
             true
@@ -610,7 +613,10 @@ fn close_batch(
         }
         due_dates.sort();
         for due in due_dates {
-            totals.periodic_fees_minor += amount;
+            totals.periodic_fees_minor = totals
+                .periodic_fees_minor
+                .checked_add(*amount)
+                .ok_or_else(overflow)?;
             push_line(
                 &mut lines,
                 &mut net,
@@ -640,7 +646,7 @@ fn close_batch(
         }
         Reserve::Fixed { amount } => {
             let w = (amount - ms.fixed_reserve_minor).max(0).min(net.max(0));
-            ms.fixed_reserve_minor += w;
+            ms.fixed_reserve_minor = ms.fixed_reserve_minor.saturating_add(w);
             w
         }
     };
