@@ -13,7 +13,7 @@
 //! batch. Records are processed in a canonical order (merchant, instant, id), so the result
 //! does not depend on the order of the input; batch ids are derived from the batch key.
 
-use super::dates::{SettlementDateError, settlement_dates};
+use super::dates::{SettlementCycle, SettlementDateError};
 use super::terms::{CompiledTerms, Reserve, apply_rate_down};
 use crate::calendar::Calendar;
 use crate::fees::{CardType, Channel, FeeError, PricingEngine, PricingInput, refund_fee_returned};
@@ -331,18 +331,44 @@ pub fn settle(
             ));
         }
     }
-    let mut order: Vec<usize> = (0..records.len()).collect();
-    order.sort_unstable_by(|&a, &b| {
-        let (x, y) = (&records[a], &records[b]);
-        x.merchant_id
-            .cmp(&y.merchant_id)
-            .then(x.at.timestamp().cmp(&y.at.timestamp()))
-            .then(
-                x.at.timestamp_subsec_nanos()
-                    .cmp(&y.at.timestamp_subsec_nanos()),
+    // Canonical order: merchant, instant, id. Merchants are ranked once so the sort compares
+    // integers; ids are compared only on equal instants.
+    let mut first_seen: HashMap<&str, u32> = HashMap::new();
+    let mut merchant_of: Vec<u32> = Vec::with_capacity(records.len());
+    for r in records {
+        let next = first_seen.len() as u32;
+        merchant_of.push(*first_seen.entry(r.merchant_id.as_str()).or_insert(next));
+    }
+    let mut names: Vec<(&str, u32)> = first_seen.into_iter().collect();
+    names.sort_unstable();
+    let mut rank = vec![0u32; names.len()];
+    for (position, (_, seen)) in names.iter().enumerate() {
+        rank[*seen as usize] = position as u32;
+    }
+    let mut keyed: Vec<(u32, i64, u32, u32)> = records
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            (
+                rank[merchant_of[i] as usize],
+                r.at.timestamp(),
+                r.at.timestamp_subsec_nanos(),
+                i as u32,
             )
-            .then(x.id.cmp(&y.id))
+        })
+        .collect();
+    keyed.sort_unstable_by(|a, b| {
+        (a.0, a.1, a.2)
+            .cmp(&(b.0, b.1, b.2))
+            .then_with(|| records[a.3 as usize].id.cmp(&records[b.3 as usize].id))
     });
+    let order: Vec<usize> = keyed.into_iter().map(|k| k.3 as usize).collect();
+    // Only sales that a refund of this run refers to need remembering.
+    let wanted: std::collections::HashSet<&str> = records
+        .iter()
+        .filter(|r| r.kind == RecordKind::Refund)
+        .filter_map(|r| r.original_id.as_deref())
+        .collect();
     let mut states: HashMap<&str, &MerchantState> = state
         .merchants
         .iter()
@@ -375,15 +401,28 @@ pub fn settle(
                 month_volume_minor: 0,
             });
         let mut days: BTreeMap<NaiveDate, Vec<(usize, Priced)>> = BTreeMap::new();
+        let mut payout_cache: Option<(NaiveDate, NaiveDate)> = None;
         for &i in &order[start..end] {
             let r = &records[i];
-            let dates = settlement_dates(r.at, t.cycle, &terms.cutoff, calendar).map_err(|e| {
-                SettlementError::Date {
-                    index: i,
-                    id: r.id.clone(),
-                    source: e,
+            let date_err = |e| SettlementError::Date {
+                index: i,
+                id: r.id.clone(),
+                source: e,
+            };
+            let local_date = terms.cutoff.local_date(r.at).map_err(date_err)?;
+            let anchor = if t.cycle == SettlementCycle::S0 {
+                local_date
+            } else {
+                terms.cutoff.settlement_day(r.at).map_err(date_err)?
+            };
+            let payout_day = match payout_cache {
+                Some((a, p)) if a == anchor => p,
+                _ => {
+                    let p = t.cycle.payout_day(anchor, calendar).map_err(date_err)?;
+                    payout_cache = Some((anchor, p));
+                    p
                 }
-            })?;
+            };
             let fee_err = |e| SettlementError::Fee {
                 index: i,
                 id: r.id.clone(),
@@ -398,7 +437,7 @@ pub fn settle(
             };
             let lines = match r.kind {
                 RecordKind::Sale => {
-                    let month = month_start(dates.local_date);
+                    let month = month_start(local_date);
                     if ms.volume_month != Some(month) {
                         ms.volume_month = Some(month);
                         ms.month_volume_minor = 0;
@@ -408,7 +447,9 @@ pub fn settle(
                         .map_err(fee_err)?
                         .minor;
                     ms.month_volume_minor = ms.month_volume_minor.saturating_add(r.amount_minor);
-                    sales.insert(r.id.as_str(), (r.amount_minor, fee, 0));
+                    if !wanted.is_empty() && wanted.contains(r.id.as_str()) {
+                        sales.insert(r.id.as_str(), (r.amount_minor, fee, 0));
+                    }
                     ([(LineKind::Sale, r.amount_minor), (LineKind::Fee, -fee)], 2)
                 }
                 RecordKind::Refund => {
@@ -466,10 +507,10 @@ pub fn settle(
                 ),
             };
             let (lines, count) = lines;
-            days.entry(dates.payout_day).or_default().push((
+            days.entry(payout_day).or_default().push((
                 i,
                 Priced {
-                    payout_day: dates.payout_day,
+                    payout_day,
                     lines,
                     count,
                 },

@@ -243,7 +243,34 @@ pub fn run_fee(args: &[String]) -> Result<String, String> {
             };
             let q = d0.quote(&req).map_err(|e| e.to_string())?;
             let m = |v: i64| Money::from_minor(v, c).to_plain_string();
+            // The D0 fee is shared along the default agent chain with each level's D0 costs.
+            let mut shares = Vec::new();
+            if let Some(direct) = engine.direct_agent() {
+                let input = PricingInput {
+                    amount_minor: q.advanced_minor,
+                    card: CardType::Debit,
+                    channel: Channel::Chip,
+                    merchant_type: MerchantType::Standard,
+                    monthly_volume_minor: 0,
+                };
+                engine
+                    .agents()
+                    .share_d0(direct, q.fee_minor, &input, &mut shares)
+                    .map_err(|e| e.to_string())?;
+            }
+            let agents: Vec<serde_json::Value> = shares
+                .iter()
+                .map(|a| {
+                    serde_json::json!({
+                        "agent": engine.agents().agent_id(a.agent),
+                        "level": a.level,
+                        "cost": m(a.cost_minor),
+                        "profit": m(a.profit_minor),
+                    })
+                })
+                .collect();
             json(&serde_json::json!({
+                "agents": agents,
                 "currency": c.alpha(),
                 "advanced": m(q.advanced_minor),
                 "rate_fee": m(q.rate_fee_minor),
