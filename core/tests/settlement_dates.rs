@@ -104,6 +104,24 @@ fn national_day_and_weekends() {
 }
 
 #[test]
+fn spring_festival_2024_and_2025() {
+    // 2025: Sun 26 Jan is a make-up working day; 28 Jan–4 Feb off; Sat 8 Feb working.
+    assert_eq!(payout("2025-01-24T12:00:00+08:00", "T1"), d(2025, 1, 26));
+    assert_eq!(payout("2025-01-26T12:00:00+08:00", "T1"), d(2025, 1, 27));
+    assert_eq!(payout("2025-01-27T12:00:00+08:00", "T1"), d(2025, 2, 5));
+    assert_eq!(payout("2025-01-27T12:00:00+08:00", "T3"), d(2025, 2, 7));
+    assert_eq!(payout("2025-01-27T12:00:00+08:00", "T4"), d(2025, 2, 8));
+    assert_eq!(payout("2025-01-27T12:00:00+08:00", "D3"), d(2025, 1, 30));
+    // 2024: Sun 4 Feb working; 10–17 Feb off; Sun 18 Feb working.
+    assert_eq!(payout("2024-02-02T12:00:00+08:00", "T1"), d(2024, 2, 4));
+    assert_eq!(payout("2024-02-09T12:00:00+08:00", "T1"), d(2024, 2, 18));
+    // New Year's Eve after the cut-off: 2024-12-31 23:10 → network day 2025-01-01 (off).
+    assert_eq!(payout("2024-12-31T23:10:00+08:00", "T1"), d(2025, 1, 2));
+    assert_eq!(payout("2024-12-31T23:10:00+08:00", "T0"), d(2025, 1, 2));
+    assert_eq!(payout("2024-12-31T15:10:00Z", "D0"), d(2025, 1, 1));
+}
+
+#[test]
 fn weekly_and_monthly_cycles() {
     // Week of Wed 2026-03-11 → Monday 2026-03-16 for W1, 2026-03-23 for W2.
     assert_eq!(payout("2026-03-11T12:00:00+08:00", "W1"), d(2026, 3, 16));
@@ -155,6 +173,8 @@ fn bad_inputs_are_typed_errors() {
     assert!(NetworkCutoff::new(0, 24, 0).is_err());
 }
 
+static CHINA: std::sync::LazyLock<Calendar> = std::sync::LazyLock::new(Calendar::china);
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
@@ -165,14 +185,14 @@ proptest! {
         offset_h in -12i32..=14,
         n in 0u16..4,
     ) {
-        let cal = Calendar::china();
+        let cal = &*CHINA;
         let zone = FixedOffset::east_opt(offset_h * 3600).unwrap();
         let base = zone.with_ymd_and_hms(2007, 1, 2, 0, 0, 0).unwrap();
         let a = base + Duration::seconds(secs_a);
         let b = a + Duration::seconds(delta);
         let cycle = SettlementCycle::T(n);
-        let da = settlement_dates(a, cycle, &NetworkCutoff::UNIONPAY, &cal).unwrap();
-        let db = settlement_dates(b, cycle, &NetworkCutoff::UNIONPAY, &cal).unwrap();
+        let da = settlement_dates(a, cycle, &NetworkCutoff::UNIONPAY, cal).unwrap();
+        let db = settlement_dates(b, cycle, &NetworkCutoff::UNIONPAY, cal).unwrap();
         prop_assert!(da.payout_day <= db.payout_day);
         prop_assert!(cal.is_working_day(da.payout_day).unwrap());
         prop_assert!(da.payout_day >= da.network_day);
