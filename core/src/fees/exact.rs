@@ -54,46 +54,78 @@ pub(crate) fn amount_to_minor(amount: Decimal, exponent: u8) -> Result<i64, Inex
 /// `num / den` rounded to an integer under `mode` (`den > 0`).
 pub fn round_div(num: i128, den: i128, mode: Rounding) -> i128 {
     debug_assert!(den > 0);
+    // 128-bit division is a software routine; almost every fee fits in 64 bits.
+    if let (Ok(n), Ok(d)) = (i64::try_from(num), i64::try_from(den))
+        && d < (1 << 62)
+    {
+        return i128::from(round_div_i64(n, d, mode));
+    }
     let q = num / den;
-    let r = num % den;
+    let r = num - q * den;
     if r == 0 {
         return q;
     }
     let away = if num < 0 { q - 1 } else { q + 1 };
     let twice = r.abs() * 2;
+    finish(q, away, num < 0, num > 0, twice.cmp(&den), mode)
+}
+
+/// [`round_div`] on 64-bit values (`0 < den < 2^62`, so `2 × |r|` cannot overflow).
+fn round_div_i64(num: i64, den: i64, mode: Rounding) -> i64 {
+    let q = num / den;
+    let r = num - q * den;
+    if r == 0 {
+        return q;
+    }
+    let away = if num < 0 { q - 1 } else { q + 1 };
+    let twice = r.abs() * 2;
+    finish(q, away, num < 0, num > 0, twice.cmp(&den), mode)
+}
+
+/// Picks between truncation `q` and `away` (one step away from zero) given how twice the
+/// remainder compares with the divisor.
+fn finish<T: Copy + PartialEq + std::ops::Rem<Output = T> + From<i8>>(
+    q: T,
+    away: T,
+    negative: bool,
+    positive: bool,
+    half: std::cmp::Ordering,
+    mode: Rounding,
+) -> T {
+    use std::cmp::Ordering::{Equal, Greater};
     match mode {
         Rounding::Down => q,
         Rounding::Up => away,
         Rounding::Floor => {
-            if num < 0 {
-                q - 1
+            if negative {
+                away
             } else {
                 q
             }
         }
         Rounding::Ceiling => {
-            if num > 0 {
-                q + 1
+            if positive {
+                away
             } else {
                 q
             }
         }
         Rounding::HalfUp => {
-            if twice >= den {
+            if half != std::cmp::Ordering::Less {
                 away
             } else {
                 q
             }
         }
         Rounding::HalfDown => {
-            if twice > den {
+            if half == Greater {
                 away
             } else {
                 q
             }
         }
         Rounding::HalfEven => {
-            if twice > den || (twice == den && q % 2 != 0) {
+            if half == Greater || (half == Equal && q % T::from(2) != T::from(0)) {
                 away
             } else {
                 q
@@ -119,6 +151,90 @@ mod tests {
         assert_eq!(round_div(-exact, PICO, Rounding::Floor), -5);
         assert_eq!(round_div(-exact, PICO, Rounding::Ceiling), -4);
         assert_eq!(round_div(7, 2, Rounding::HalfEven), 4);
+    }
+
+    fn round_div_reference(num: i128, den: i128, mode: Rounding) -> i128 {
+        let q = num / den;
+        let r = num % den;
+        if r == 0 {
+            return q;
+        }
+        let away = if num < 0 { q - 1 } else { q + 1 };
+        let twice = r.abs() * 2;
+        match mode {
+            Rounding::Down => q,
+            Rounding::Up => away,
+            Rounding::Floor => {
+                if num < 0 {
+                    q - 1
+                } else {
+                    q
+                }
+            }
+            Rounding::Ceiling => {
+                if num > 0 {
+                    q + 1
+                } else {
+                    q
+                }
+            }
+            Rounding::HalfUp => {
+                if twice >= den {
+                    away
+                } else {
+                    q
+                }
+            }
+            Rounding::HalfDown => {
+                if twice > den {
+                    away
+                } else {
+                    q
+                }
+            }
+            Rounding::HalfEven => {
+                if twice > den || (twice == den && q % 2 != 0) {
+                    away
+                } else {
+                    q
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn fast_path_matches_wide_path() {
+        let dens = [1i128, 2, 3, 7, 100, PICO, 1 << 61];
+        let nums = [
+            0i128,
+            1,
+            -1,
+            5,
+            -5,
+            7,
+            15,
+            -15,
+            1_999_500_000_000_000,
+            i64::MAX as i128,
+            i64::MIN as i128 + 1,
+        ];
+        for mode in Rounding::ALL {
+            for d in dens {
+                for n in nums {
+                    assert_eq!(
+                        round_div(n, d, mode),
+                        round_div_reference(n, d, mode),
+                        "{n}/{d} {mode:?}"
+                    );
+                }
+            }
+            // Beyond 64 bits.
+            let big = i128::from(i64::MAX) * 1000 + 500;
+            assert_eq!(
+                round_div(big, 1000, mode),
+                round_div_reference(big, 1000, mode)
+            );
+        }
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! server-local midnight, which would split a Beijing business day.
 
 use crate::calendar::{Calendar, CalendarError};
-use chrono::{DateTime, Datelike, Days, FixedOffset, Months, NaiveDate, NaiveDateTime, Timelike};
+use chrono::{DateTime, Datelike, Days, FixedOffset, Months, NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -103,28 +103,31 @@ impl NetworkCutoff {
         &self,
         at: DateTime<FixedOffset>,
     ) -> Result<NaiveDate, SettlementDateError> {
-        let zone = FixedOffset::east_opt(self.utc_offset_seconds).ok_or(
-            SettlementDateError::InvalidCutoff {
+        if self.utc_offset_seconds.abs() > 18 * 3600 {
+            return Err(SettlementDateError::InvalidCutoff {
                 reason: "UTC offset beyond ±18 hours",
-            },
-        )?;
-        let local = at.with_timezone(&zone);
-        let date = local.date_naive();
-        if self.cutoff_seconds != 0 && local.num_seconds_from_midnight() >= self.cutoff_seconds {
-            date.succ_opt().ok_or(SettlementDateError::OutOfRange)
-        } else {
-            Ok(date)
+            });
         }
+        // Integer arithmetic on the instant: local seconds → local day and time of day.
+        let local = at.timestamp() + i64::from(self.utc_offset_seconds);
+        let mut day = local.div_euclid(86_400);
+        if self.cutoff_seconds != 0 && local.rem_euclid(86_400) >= i64::from(self.cutoff_seconds) {
+            day += 1;
+        }
+        // 719 163 = days from 0001-01-01 (CE day 1) to 1970-01-01.
+        i32::try_from(day + 719_163)
+            .ok()
+            .and_then(NaiveDate::from_num_days_from_ce_opt)
+            .ok_or(SettlementDateError::OutOfRange)
     }
 
     /// The event's local calendar date in the network's zone (no cut-off shift).
     pub fn local_date(&self, at: DateTime<FixedOffset>) -> Result<NaiveDate, SettlementDateError> {
-        let zone = FixedOffset::east_opt(self.utc_offset_seconds).ok_or(
-            SettlementDateError::InvalidCutoff {
-                reason: "UTC offset beyond ±18 hours",
-            },
-        )?;
-        Ok(at.with_timezone(&zone).date_naive())
+        NetworkCutoff {
+            cutoff_seconds: 0,
+            ..*self
+        }
+        .settlement_day(at)
     }
 }
 
