@@ -87,7 +87,12 @@ fn settle_million(c: &mut Criterion) {
     let engine = PricingEngine::new(&config.pricing).unwrap();
     let terms = config.settlement.compile(engine.currency()).unwrap();
     let calendar = Calendar::china();
-    let recs = records(1_000_000, 10_000);
+    // `cargo test --benches` runs each benchmark once in a debug build: keep that quick.
+    let recs = if cfg!(debug_assertions) {
+        records(10_000, 100)
+    } else {
+        records(1_000_000, 10_000)
+    };
     let state = CarryState::default();
     let mut group = c.benchmark_group("fees");
     group.sample_size(10);
