@@ -448,9 +448,46 @@ impl Calendar {
         Err(CalendarError::ScanLimit { from: date })
     }
 
+    /// The first working-day bit at index ≥ `from`, scanning whole words.
+    fn next_working_bit(&self, from: usize) -> Option<usize> {
+        let mut word = from / 64;
+        let mut bits = *self.working.get(word)? & (u64::MAX << (from % 64));
+        loop {
+            if bits != 0 {
+                return Some(word * 64 + bits.trailing_zeros() as usize);
+            }
+            word += 1;
+            bits = *self.working.get(word)?;
+        }
+    }
+
+    /// Bitmap fast path for [`Calendar::add_working_days`]; `None` when the slow path must
+    /// decide (uncovered years, refused Decembers, edges of the bitmap).
+    fn add_working_days_fast(&self, date: NaiveDate, n: u32) -> Option<NaiveDate> {
+        if self.december == DecemberPolicy::Refuse || n > MAX_SCAN_DAYS {
+            return None;
+        }
+        let start = self.bit_index(date)?;
+        let mut at = if n == 0 {
+            self.next_working_bit(start)?
+        } else {
+            start
+        };
+        for _ in 0..n {
+            at = self.next_working_bit(at + 1)?;
+        }
+        let result = date.checked_add_days(chrono::Days::new((at - start) as u64))?;
+        (date.year()..=result.year())
+            .all(|y| self.covers(y))
+            .then_some(result)
+    }
+
     /// The `n`-th working day strictly after `date` (`n = 0`: the first working day on or after
     /// `date`). This is T+N counted from a settlement day.
     pub fn add_working_days(&self, date: NaiveDate, n: u32) -> Result<NaiveDate, CalendarError> {
+        if let Some(day) = self.add_working_days_fast(date, n) {
+            return Ok(day);
+        }
         if n == 0 {
             return self.working_day_on_or_after(date);
         }
@@ -533,6 +570,41 @@ mod tests {
         let open = cal.with_uncovered_years(UncoveredYears::WeekdayFallback);
         assert!(open.is_working_day(d(2027, 3, 1)).unwrap()); // Monday
         assert!(!open.is_working_day(d(2027, 3, 6)).unwrap()); // Saturday
+    }
+
+    #[test]
+    fn bitmap_fast_path_matches_day_by_day_scan() {
+        let cal = Calendar::china();
+        let slow = |date: NaiveDate, n: u32| -> Option<NaiveDate> {
+            let mut day = date;
+            let mut left = n;
+            if n == 0 {
+                while !cal.is_working_day(day).ok()? {
+                    day = day.succ_opt()?;
+                }
+                return Some(day);
+            }
+            loop {
+                day = day.succ_opt()?;
+                if cal.is_working_day(day).ok()? {
+                    left -= 1;
+                    if left == 0 {
+                        return Some(day);
+                    }
+                }
+            }
+        };
+        let mut day = d(2006, 12, 20);
+        while day < d(2027, 1, 10) {
+            for n in [0, 1, 2, 5] {
+                assert_eq!(
+                    cal.add_working_days(day, n).ok(),
+                    slow(day, n),
+                    "{day} +{n}"
+                );
+            }
+            day = day.succ_opt().unwrap();
+        }
     }
 
     #[test]
