@@ -278,6 +278,61 @@ fn fnv(hash: &mut u64, bytes: &[u8]) {
     }
 }
 
+/// Rejects repeated record ids, reporting the earliest second occurrence. Sorting 64-bit
+/// digests (then comparing the strings of equal digests) is deterministic and much faster than
+/// a hash set of a million strings.
+fn check_unique_ids(records: &[TxnRecord]) -> Result<(), SettlementError> {
+    let mut digests: Vec<(u64, u32)> = records
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+            fnv(&mut h, r.id.as_bytes());
+            (h, i as u32)
+        })
+        .collect();
+    digests.sort_unstable();
+    let mut worst: Option<(u32, u32)> = None;
+    let mut g = 0;
+    while g < digests.len() {
+        let mut e = g + 1;
+        while e < digests.len() && digests[e].0 == digests[g].0 {
+            e += 1;
+        }
+        if e - g > 1 {
+            let mut group: Vec<u32> = digests[g..e].iter().map(|d| d.1).collect();
+            group.sort_unstable_by(|a, b| {
+                records[*a as usize]
+                    .id
+                    .cmp(&records[*b as usize].id)
+                    .then(a.cmp(b))
+            });
+            let mut k = 0;
+            while k < group.len() {
+                let first = group[k];
+                let mut m = k + 1;
+                while m < group.len() && records[group[m] as usize].id == records[first as usize].id
+                {
+                    if worst.is_none_or(|(second, _)| group[m] < second) {
+                        worst = Some((group[m], first));
+                    }
+                    m += 1;
+                }
+                k = m;
+            }
+        }
+        g = e;
+    }
+    match worst {
+        Some((index, first)) => Err(SettlementError::DuplicateId {
+            index: index as usize,
+            id: records[index as usize].id.clone(),
+            first: first as usize,
+        }),
+        None => Ok(()),
+    }
+}
+
 fn month_start(d: NaiveDate) -> NaiveDate {
     d.with_day(1).unwrap_or(d)
 }
@@ -299,15 +354,8 @@ pub fn settle(
     }
     let currency = engine.currency();
     let schedule = engine.merchant_schedule();
-    let mut ids: HashMap<&str, usize> = HashMap::with_capacity(records.len());
+    check_unique_ids(records)?;
     for (i, r) in records.iter().enumerate() {
-        if let Some(first) = ids.insert(r.id.as_str(), i) {
-            return Err(SettlementError::DuplicateId {
-                index: i,
-                id: r.id.clone(),
-                first,
-            });
-        }
         let invalid = |reason: String| SettlementError::InvalidRecord {
             index: i,
             id: r.id.clone(),
