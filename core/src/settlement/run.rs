@@ -410,7 +410,8 @@ pub fn settle(
             .cmp(&(b.0, b.1, b.2))
             .then_with(|| records[a.3 as usize].id.cmp(&records[b.3 as usize].id))
     });
-    let order: Vec<usize> = keyed.into_iter().map(|k| k.3 as usize).collect();
+    let order: Vec<usize> = keyed.iter().map(|k| k.3 as usize).collect();
+    let order_rank: Vec<u32> = keyed.into_iter().map(|k| k.0).collect();
     // Only sales that a refund of this run refers to need remembering.
     let wanted: std::collections::HashSet<&str> = records
         .iter()
@@ -431,7 +432,7 @@ pub fn settle(
     while start < order.len() {
         let merchant = records[order[start]].merchant_id.as_str();
         let mut end = start;
-        while end < order.len() && records[order[end]].merchant_id == merchant {
+        while end < order.len() && order_rank[end] == order_rank[start] {
             end += 1;
         }
         let t = terms.of(merchant);
