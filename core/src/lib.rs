@@ -6,8 +6,10 @@
 #![forbid(unsafe_code)]
 #![warn(missing_debug_implementations)]
 
+pub mod calendar;
 pub mod card;
 pub mod emv;
+pub mod fees;
 pub mod hex;
 pub mod iso8583;
 pub mod ledger;
@@ -15,4 +17,5 @@ pub mod lifecycle;
 pub mod money;
 pub mod qr;
 pub mod security;
+pub mod settlement;
 pub mod tlv;

@@ -7,6 +7,7 @@
 mod card_cmd;
 mod iso8583_cmd;
 mod ledger_cmd;
+mod fees_cmd;
 mod money_cmd;
 mod security_cmd;
 mod tlv_cmd;
@@ -74,6 +75,21 @@ const COMMANDS: &[(&str, &str, Command)] = &[
         "qr",
         "decode/encode EMVCo QR payloads (merchant- and consumer-presented)",
         tlv_cmd::run_qr,
+    ),
+    (
+        "fee",
+        "quote a fee (MDR, IC++ costs, agent shares), D0 payouts",
+        fees_cmd::run_fee,
+    ),
+    (
+        "calendar",
+        "settlement dates and working days (China calendar)",
+        fees_cmd::run_calendar,
+    ),
+    (
+        "settle",
+        "settle transaction records into payout statements",
+        fees_cmd::run_settle,
     ),
 ];
 

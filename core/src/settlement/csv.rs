@@ -1,0 +1,294 @@
+//! A CSV reader for [`TxnRecord`]s (used by the inspector's `settle` command and the fuzzer).
+//!
+//! ## Format
+//! UTF-8 text, one record per line (`\n` or `\r\n`), comma-separated, RFC 4180 quoting
+//! (`"a,b"`, `""` for a quote; no line breaks inside fields). Empty lines and lines starting
+//! with `#` are ignored. The first other line is the header; columns are matched by name, in
+//! any order:
+//!
+//! | column | required | content |
+//! |---|---|---|
+//! | `id` | yes | unique record id |
+//! | `merchant_id` | yes | merchant id |
+//! | `kind` | yes | `sale`, `refund`, `adjustment` or `d0_advance` |
+//! | `amount` | yes | major units, at most the currency's decimals (`100.00`); only adjustments may be negative |
+//! | `currency` | yes | ISO 4217 alphabetic code |
+//! | `time` | yes | RFC 3339 with a UTC offset (`2026-02-13T23:30:00+08:00`) |
+//! | `card` | sales/refunds | `debit`, `credit`, `quasi_credit`, `prepaid` |
+//! | `channel` | sales/refunds | `swipe`, `chip`, `contactless`, `qr`, `small_amount_no_pin` |
+//! | `original_id` | no | for refunds: the sale refunded |
+//! | `original_amount` | no | for refunds of a sale outside the file: its amount |
+//! | `refunded_before` | no | for such refunds: earlier refunds against the sale |
+//!
+//! Errors give the 1-based line and column (field number) and the column name.
+
+use super::dates::parse_event_time;
+use super::run::{RecordKind, TxnRecord};
+use crate::fees::{CardType, Channel};
+use crate::money::{Currency, Money};
+
+/// Longest accepted line, bytes.
+pub const MAX_LINE_BYTES: usize = 64 * 1024;
+
+/// Why the CSV could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}, column {column} ({field}): {reason}")]
+pub struct CsvError {
+    /// 1-based line number.
+    pub line: usize,
+    /// 1-based field number (0 for the whole line).
+    pub column: usize,
+    /// Column name (or "line").
+    pub field: String,
+    /// What is wrong.
+    pub reason: String,
+}
+
+const COLUMNS: [&str; 11] = [
+    "id",
+    "merchant_id",
+    "kind",
+    "amount",
+    "currency",
+    "time",
+    "card",
+    "channel",
+    "original_id",
+    "original_amount",
+    "refunded_before",
+];
+const REQUIRED: usize = 6;
+
+/// Splits one line into fields, honouring quotes. Returns the byte offset of a bad quote.
+fn split(line: &str) -> Result<Vec<String>, usize> {
+    let mut fields = Vec::new();
+    let mut field = String::new();
+    let mut chars = line.char_indices().peekable();
+    let mut quoted = false;
+    let mut at_start = true;
+    while let Some((i, c)) = chars.next() {
+        if quoted {
+            if c == '"' {
+                if chars.peek().is_some_and(|(_, n)| *n == '"') {
+                    chars.next();
+                    field.push('"');
+                } else {
+                    quoted = false;
+                    if chars.peek().is_some_and(|(_, n)| *n != ',') {
+                        return Err(i + 1);
+                    }
+                }
+            } else {
+                field.push(c);
+            }
+        } else if c == '"' && at_start {
+            quoted = true;
+            at_start = false;
+        } else if c == '"' {
+            return Err(i);
+        } else if c == ',' {
+            fields.push(std::mem::take(&mut field));
+            at_start = true;
+        } else {
+            field.push(c);
+            at_start = false;
+        }
+    }
+    if quoted {
+        return Err(line.len());
+    }
+    fields.push(field);
+    Ok(fields)
+}
+
+/// Reads records from CSV text; at most `max_records` records (an error beyond).
+pub fn read_records(text: &str, max_records: usize) -> Result<Vec<TxnRecord>, CsvError> {
+    let mut columns: Option<[Option<usize>; 11]> = None;
+    let mut width = 0;
+    let mut out = Vec::new();
+    for (n, raw) in text.split('\n').enumerate() {
+        let line_no = n + 1;
+        let line = raw.strip_suffix('\r').unwrap_or(raw);
+        let err = |column: usize, field: &str, reason: String| CsvError {
+            line: line_no,
+            column,
+            field: field.to_owned(),
+            reason,
+        };
+        if line.len() > MAX_LINE_BYTES {
+            return Err(err(
+                0,
+                "line",
+                format!("longer than {MAX_LINE_BYTES} bytes"),
+            ));
+        }
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let fields = split(line)
+            .map_err(|offset| err(0, "line", format!("bad quoting at byte offset {offset}")))?;
+        let Some(cols) = &columns else {
+            let mut map = [None; 11];
+            for (i, name) in fields.iter().enumerate() {
+                let name = name.trim();
+                let k = COLUMNS
+                    .iter()
+                    .position(|c| *c == name)
+                    .ok_or_else(|| err(i + 1, name, "unknown column".into()))?;
+                if map[k].is_some() {
+                    return Err(err(i + 1, name, "duplicate column".into()));
+                }
+                map[k] = Some(i);
+            }
+            if let Some(missing) = (0..REQUIRED).find(|k| map[*k].is_none()) {
+                return Err(err(
+                    0,
+                    COLUMNS[missing],
+                    "required column missing from the header".into(),
+                ));
+            }
+            width = fields.len();
+            columns = Some(map);
+            continue;
+        };
+        if fields.len() != width {
+            return Err(err(
+                0,
+                "line",
+                format!("{} fields, the header has {width}", fields.len()),
+            ));
+        }
+        if out.len() >= max_records {
+            return Err(err(0, "line", format!("more than {max_records} records")));
+        }
+        let get = |k: usize| -> Option<(usize, &str)> {
+            cols[k]
+                .map(|i| (i + 1, fields[i].trim()))
+                .filter(|(_, v)| !v.is_empty())
+        };
+        let need = |k: usize| {
+            get(k).ok_or_else(|| err(cols[k].map_or(0, |i| i + 1), COLUMNS[k], "empty".into()))
+        };
+        let (_, id) = need(0)?;
+        let (_, merchant) = need(1)?;
+        let (kc, kind) = need(2)?;
+        let kind = match kind {
+            "sale" => RecordKind::Sale,
+            "refund" => RecordKind::Refund,
+            "adjustment" => RecordKind::Adjustment,
+            "d0_advance" => RecordKind::D0Advance,
+            other => {
+                return Err(err(kc, "kind", format!("unknown kind {other:?}")));
+            }
+        };
+        let (cc, cur) = need(4)?;
+        let currency = Currency::from_alpha(cur).map_err(|e| err(cc, "currency", e.to_string()))?;
+        let amount = |k: usize| -> Result<Option<i64>, CsvError> {
+            get(k)
+                .map(|(c, v)| {
+                    Money::parse(v, currency)
+                        .map(|m| m.minor())
+                        .map_err(|e| err(c, COLUMNS[k], e.to_string()))
+                })
+                .transpose()
+        };
+        let (ac, _) = need(3)?;
+        let amount_minor = amount(3)?.unwrap_or(0);
+        if amount_minor < 0 && kind != RecordKind::Adjustment {
+            return Err(err(ac, "amount", "negative amount".into()));
+        }
+        let (tc, time) = need(5)?;
+        let at = parse_event_time(time).map_err(|e| err(tc, "time", e.to_string()))?;
+        let card = get(6)
+            .map(|(c, v)| {
+                v.parse::<CardType>()
+                    .map_err(|e| err(c, "card", e.to_string()))
+            })
+            .transpose()?;
+        let channel = get(7)
+            .map(|(c, v)| {
+                v.parse::<Channel>()
+                    .map_err(|e| err(c, "channel", e.to_string()))
+            })
+            .transpose()?;
+        if matches!(kind, RecordKind::Sale | RecordKind::Refund) {
+            if card.is_none() {
+                return Err(err(
+                    cols[6].map_or(0, |i| i + 1),
+                    "card",
+                    "required for sales and refunds".into(),
+                ));
+            }
+            if channel.is_none() {
+                return Err(err(
+                    cols[7].map_or(0, |i| i + 1),
+                    "channel",
+                    "required for sales and refunds".into(),
+                ));
+            }
+        }
+        let original_amount_minor = amount(9)?;
+        let refunded_before_minor = amount(10)?;
+        for (k, v) in [(9, original_amount_minor), (10, refunded_before_minor)] {
+            if v.is_some_and(|v| v < 0) {
+                return Err(err(
+                    cols[k].map_or(0, |i| i + 1),
+                    COLUMNS[k],
+                    "negative amount".into(),
+                ));
+            }
+        }
+        out.push(TxnRecord {
+            id: id.to_owned(),
+            merchant_id: merchant.to_owned(),
+            kind,
+            amount_minor,
+            currency,
+            at,
+            card,
+            channel,
+            original_id: get(8).map(|(_, v)| v.to_owned()),
+            original_amount_minor,
+            refunded_before_minor,
+        });
+    }
+    if columns.is_none() {
+        return Err(CsvError {
+            line: 1,
+            column: 0,
+            field: "header".into(),
+            reason: "no header line".into(),
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_and_reports_positions() {
+        let text = "# comment\nid,merchant_id,kind,amount,currency,time,card,channel\n\
+                    a,\"M,1\",sale,100.00,CNY,2026-02-13T10:00:00+08:00,debit,chip\r\n";
+        let r = read_records(text, 10).unwrap();
+        assert_eq!(r[0].merchant_id, "M,1");
+        assert_eq!(r[0].amount_minor, 10_000);
+        let bad = "id,merchant_id,kind,amount,currency,time,card,channel\n\
+                   a,M,sale,1.001,CNY,2026-02-13T10:00:00+08:00,debit,chip\n";
+        let e = read_records(bad, 10).unwrap_err();
+        assert_eq!((e.line, e.column, e.field.as_str()), (2, 4, "amount"));
+        let naive = "id,merchant_id,kind,amount,currency,time,card,channel\n\
+                     a,M,sale,1.00,CNY,2026-02-13T10:00:00,debit,chip\n";
+        let e = read_records(naive, 10).unwrap_err();
+        assert_eq!((e.column, e.field.as_str()), (6, "time"));
+        assert!(e.reason.contains("no UTC offset"));
+        let e = read_records("id,merchant_id,kind,amount,currency,time,card,channel\na,M,sale,1.00,CNY,2026-02-13T10:00:00Z,gold,chip\n", 10).unwrap_err();
+        assert_eq!(e.field, "card");
+        assert!(read_records("id,merchant_id\n", 10).is_err());
+        assert!(read_records("", 10).is_err());
+        let two = "id,merchant_id,kind,amount,currency,time,card,channel\na,M,sale,1,CNY,2026-02-13T10:00:00Z,debit,chip\nb,M,sale,1,CNY,2026-02-13T10:00:00Z,debit,chip\n";
+        assert!(read_records(two, 1).is_err());
+        assert!(read_records("id,merchant_id,kind,amount,currency,time\n\"a\"x,M,sale,1,CNY,2026-02-13T10:00:00Z\n", 10).is_err());
+    }
+}
