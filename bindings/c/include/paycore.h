@@ -56,6 +56,22 @@ enum paycore_result
   PAYCORE_ERR_INVALID_TRACK2 = 201,
   // Malformed expiry date.
   PAYCORE_ERR_INVALID_EXPIRY = 202,
+  // An ISO 8583 message could not be decoded (the message names field and byte offset).
+  PAYCORE_ERR_ISO8583_DECODE = 300,
+  // An ISO 8583 message ends inside a field (more bytes needed).
+  PAYCORE_ERR_ISO8583_TRUNCATED = 301,
+  // An ISO 8583 value or message does not fit the spec (the message names the field).
+  PAYCORE_ERR_ISO8583_ENCODE = 302,
+  // An ISO 8583 spec is unknown or its JSON is invalid.
+  PAYCORE_ERR_ISO8583_SPEC = 303,
+  // An ISO 8583 message in JSON is malformed or does not fit the spec.
+  PAYCORE_ERR_ISO8583_JSON = 304,
+  // Bad framing (length header, TPDU, CUP header).
+  PAYCORE_ERR_ISO8583_FRAME = 305,
+  // The requested ISO 8583 field or sub-field is not present.
+  PAYCORE_ERR_ISO8583_FIELD_ABSENT = 306,
+  // The spec or message has no usable MAC field.
+  PAYCORE_ERR_ISO8583_MAC = 307,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -150,6 +166,18 @@ typedef uint32_t paycore_rounding;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// An ISO 8583 message bound to its spec (opaque). Create with `paycore_iso8583_decode`,
+// `paycore_iso8583_decode_framed`, `paycore_iso8583_message_new` or
+// `paycore_iso8583_message_from_json`; release with `paycore_iso8583_message_free` (field
+// values are wiped). The message keeps its own reference to the spec, so the spec may be
+// freed first. Not synchronised: do not mutate it from two threads at once.
+typedef struct paycore_iso8583_message paycore_iso8583_message;
+
+// An ISO 8583 dialect (opaque). Create with `paycore_iso8583_spec_builtin` or
+// `paycore_iso8583_spec_from_json`; release with `paycore_iso8583_spec_free`. Immutable:
+// safe to share between threads.
+typedef struct paycore_iso8583_spec paycore_iso8583_spec;
+
 // A parsed PAN (opaque). Create with `paycore_pan_parse`; release with `paycore_pan_free`.
 // Immutable after creation: safe to share between threads for reading.
 typedef struct paycore_pan paycore_pan;
@@ -157,6 +185,19 @@ typedef struct paycore_pan paycore_pan;
 // Parsed track 2 data (opaque). Create with `paycore_track2_parse`; release with
 // `paycore_track2_free`.
 typedef struct paycore_track2 paycore_track2;
+
+// The framing layers in front of the MTI (CUP: TPDU and 6-byte application header).
+// `has_tpdu`/`has_header` say whether the spec's framing has each layer.
+typedef struct paycore_iso8583_frame_layers {
+  // Whether `tpdu` is meaningful.
+  bool has_tpdu;
+  // The 5-byte TPDU (`60` + destination + source).
+  uint8_t tpdu[5];
+  // Whether `header` is meaningful.
+  bool has_header;
+  // The 6-byte CUP application header.
+  uint8_t header[6];
+} paycore_iso8583_frame_layers;
 
 // An ISO 4217 currency as plain data.
 typedef struct paycore_currency {
@@ -296,6 +337,261 @@ paycore_result paycore_track2_is_expired(const struct paycore_track2 *t,
                                          uint32_t month,
                                          uint32_t day,
                                          bool *out);
+
+// Creates a built-in spec: `cup-pos`, `iso87ascii`, `iso87binary` or `iso93ascii`.
+// An unknown name gives `PAYCORE_ERR_ISO8583_SPEC`.
+//
+// # Safety
+// `name` valid for `len` bytes; `out` valid for a write.
+paycore_result paycore_iso8583_spec_builtin(const char *name,
+                                            size_t len,
+                                            struct paycore_iso8583_spec **out);
+
+// Loads a spec from its JSON description (the format `paycore_iso8583_spec_to_json` writes).
+// Errors (`PAYCORE_ERR_ISO8583_SPEC`) name the line/column or the field.
+//
+// # Safety
+// `json` valid for `len` bytes; `out` valid for a write.
+paycore_result paycore_iso8583_spec_from_json(const char *json,
+                                              size_t len,
+                                              struct paycore_iso8583_spec **out);
+
+// Releases a spec. NULL is ignored. Messages created from it stay valid.
+//
+// # Safety
+// `spec` must come from this library and not be used afterwards.
+void paycore_iso8583_spec_free(struct paycore_iso8583_spec *spec);
+
+// Writes the spec's name (`cup-pos`, …).
+//
+// # Safety
+// `spec` live; `buf` valid for `buf_len`; `out_len` valid.
+paycore_result paycore_iso8583_spec_name(const struct paycore_iso8583_spec *spec,
+                                         char *buf,
+                                         size_t buf_len,
+                                         size_t *out_len);
+
+// Writes the spec as JSON (loadable with `paycore_iso8583_spec_from_json`).
+//
+// # Safety
+// `spec` live; `buf` valid for `buf_len`; `out_len` valid.
+paycore_result paycore_iso8583_spec_to_json(const struct paycore_iso8583_spec *spec,
+                                            char *buf,
+                                            size_t buf_len,
+                                            size_t *out_len);
+
+// Decodes one message (MTI onwards, no framing). Errors: `PAYCORE_ERR_ISO8583_TRUNCATED`
+// or `PAYCORE_ERR_ISO8583_DECODE`; the last-error message reads
+// `decode: field F at byte O: cause` (O counted from the MTI).
+//
+// # Safety
+// `spec` live; `data` valid for `len` bytes; `out` valid for a write.
+paycore_result paycore_iso8583_decode(const struct paycore_iso8583_spec *spec,
+                                      const uint8_t *data,
+                                      size_t len,
+                                      struct paycore_iso8583_message **out);
+
+// Decodes a complete frame: the spec's length header (which must match exactly), then the
+// TPDU and CUP header when the framing has them (cup-pos), then the message. `layers` may
+// be NULL; otherwise it receives the TPDU/header on success. Decode errors give the byte
+// offset counted from the start of the frame; framing errors give
+// `PAYCORE_ERR_ISO8583_FRAME`.
+//
+// # Safety
+// `spec` live; `frame` valid for `len` bytes; `out` valid for a write; `layers` NULL or valid.
+paycore_result paycore_iso8583_decode_framed(const struct paycore_iso8583_spec *spec,
+                                             const uint8_t *frame,
+                                             size_t len,
+                                             struct paycore_iso8583_message **out,
+                                             struct paycore_iso8583_frame_layers *layers);
+
+// Creates an empty message with a 4-digit MTI (e.g. "0200") for `spec`.
+//
+// # Safety
+// `spec` live; `mti` valid for `len` bytes; `out` valid for a write.
+paycore_result paycore_iso8583_message_new(const struct paycore_iso8583_spec *spec,
+                                           const char *mti,
+                                           size_t len,
+                                           struct paycore_iso8583_message **out);
+
+// Reads a message from its JSON form (`{"mti": "0200", "fields": {"2": "…", …}}`); every
+// field is checked against the spec (`PAYCORE_ERR_ISO8583_JSON`, naming the field).
+//
+// # Safety
+// `spec` live; `json` valid for `len` bytes; `out` valid for a write.
+paycore_result paycore_iso8583_message_from_json(const struct paycore_iso8583_spec *spec,
+                                                 const char *json,
+                                                 size_t len,
+                                                 struct paycore_iso8583_message **out);
+
+// Releases a message; field values (PAN, PIN block, …) are wiped. NULL is ignored.
+//
+// # Safety
+// `msg` must come from this library and not be used afterwards.
+void paycore_iso8583_message_free(struct paycore_iso8583_message *msg);
+
+// Writes the 4-digit MTI.
+//
+// # Safety
+// `msg` live; `buf` valid for `buf_len`; `out_len` valid.
+paycore_result paycore_iso8583_message_mti(const struct paycore_iso8583_message *msg,
+                                           char *buf,
+                                           size_t buf_len,
+                                           size_t *out_len);
+
+// Replaces the MTI (4 digits).
+//
+// # Safety
+// `msg` live; `mti` valid for `len` bytes.
+paycore_result paycore_iso8583_message_set_mti(struct paycore_iso8583_message *msg,
+                                               const char *mti,
+                                               size_t len);
+
+// Whether field `field` is present (false for NULL).
+//
+// # Safety
+// `msg` NULL or live.
+bool paycore_iso8583_message_has(const struct paycore_iso8583_message *msg, uint16_t field);
+
+// Writes the numbers of the present fields in ascending order into `buf` (`buf_len`
+// entries); `out_len` gets the count (`PAYCORE_ERR_BUFFER_TOO_SMALL` when it exceeds
+// `buf_len`). Bitmap fields (1, 65) are not listed.
+//
+// # Safety
+// `msg` live; `buf` valid for `buf_len` entries or NULL; `out_len` valid.
+paycore_result paycore_iso8583_message_fields(const struct paycore_iso8583_message *msg,
+                                              uint16_t *buf,
+                                              size_t buf_len,
+                                              size_t *out_len);
+
+// Writes field `field` as text: n/an/ans/z as is (track data with `=`), `b` as upper-case
+// hex. `PAYCORE_ERR_ISO8583_FIELD_ABSENT` when absent; `PAYCORE_ERR_INVALID_UTF8` for text
+// that is not UTF-8 (GBK in CUP responses: use `_get_bytes`).
+//
+// # Safety
+// `msg` live; `buf` valid for `buf_len`; `out_len` valid.
+paycore_result paycore_iso8583_message_get_text(const struct paycore_iso8583_message *msg,
+                                                uint16_t field,
+                                                char *buf,
+                                                size_t buf_len,
+                                                size_t *out_len);
+
+// Writes the logical bytes of field `field` (ASCII text for text formats, raw bytes for
+// `b`); no terminator. `PAYCORE_ERR_ISO8583_FIELD_ABSENT` when absent.
+//
+// # Safety
+// `msg` live; `buf` valid for `buf_len`; `out_len` valid.
+paycore_result paycore_iso8583_message_get_bytes(const struct paycore_iso8583_message *msg,
+                                                 uint16_t field,
+                                                 uint8_t *buf,
+                                                 size_t buf_len,
+                                                 size_t *out_len);
+
+// Writes positional sub-field `sub` (1-based) of field `field` as text (hex for `b`
+// sub-fields), e.g. CUP F60.1 (message type code). `PAYCORE_ERR_ISO8583_FIELD_ABSENT` when
+// the field or sub-field is absent or the field has no positional structure.
+//
+// # Safety
+// `msg` live; `buf` valid for `buf_len`; `out_len` valid.
+paycore_result paycore_iso8583_message_get_subfield(const struct paycore_iso8583_message *msg,
+                                                    uint16_t field,
+                                                    uint16_t sub,
+                                                    char *buf,
+                                                    size_t buf_len,
+                                                    size_t *out_len);
+
+// Sets field `field` from text (hex for a `b` field). The value is checked against the spec
+// at once (`PAYCORE_ERR_ISO8583_ENCODE` naming the field; the message is then unchanged):
+// no silent padding or truncation.
+//
+// # Safety
+// `msg` live; `text` valid for `len` bytes.
+paycore_result paycore_iso8583_message_set_text(struct paycore_iso8583_message *msg,
+                                                uint16_t field,
+                                                const char *text,
+                                                size_t len);
+
+// Sets field `field` to raw logical bytes (for `b` fields, or non-UTF-8 `ans` text);
+// checked against the spec at once like `_set_text`.
+//
+// # Safety
+// `msg` live; `data` valid for `len` bytes.
+paycore_result paycore_iso8583_message_set_bytes(struct paycore_iso8583_message *msg,
+                                                 uint16_t field,
+                                                 const uint8_t *data,
+                                                 size_t len);
+
+// Removes field `field`; `*removed` (may be NULL) says whether it was present.
+//
+// # Safety
+// `msg` live; `removed` NULL or valid.
+paycore_result paycore_iso8583_message_remove(struct paycore_iso8583_message *msg,
+                                              uint16_t field,
+                                              bool *removed);
+
+// Encodes the message (MTI, bitmaps set automatically, fields) without framing.
+// `out_len` gets the size; `PAYCORE_ERR_BUFFER_TOO_SMALL` when `buf_len` is short.
+//
+// # Safety
+// `msg` live; `buf` valid for `buf_len`; `out_len` valid.
+paycore_result paycore_iso8583_message_encode(const struct paycore_iso8583_message *msg,
+                                              uint8_t *buf,
+                                              size_t buf_len,
+                                              size_t *out_len);
+
+// Encodes the message inside a complete frame: the spec's length header, then the TPDU and
+// CUP header from `layers` when the framing has them (`PAYCORE_ERR_ISO8583_FRAME` if
+// `layers` is NULL or lacks one the framing needs).
+//
+// # Safety
+// `msg` live; `layers` NULL or valid; `buf` valid for `buf_len`; `out_len` valid.
+paycore_result paycore_iso8583_message_encode_framed(const struct paycore_iso8583_message *msg,
+                                                     const struct paycore_iso8583_frame_layers *layers,
+                                                     uint8_t *buf,
+                                                     size_t buf_len,
+                                                     size_t *out_len);
+
+// Writes the message as JSON: `mti` and `fields` keyed by number; text values as strings,
+// `b` as upper-case hex, positional sub-fields nested. Contains card data unmasked.
+//
+// # Safety
+// `msg` live; `buf` valid for `buf_len`; `out_len` valid.
+paycore_result paycore_iso8583_message_to_json(const struct paycore_iso8583_message *msg,
+                                               char *buf,
+                                               size_t buf_len,
+                                               size_t *out_len);
+
+// Writes a human-readable dump (one line per field) with PAN, track data, PIN block and
+// sensitive EMV tags masked: safe for logs.
+//
+// # Safety
+// `msg` live; `buf` valid for `buf_len`; `out_len` valid.
+paycore_result paycore_iso8583_message_describe(const struct paycore_iso8583_message *msg,
+                                                char *buf,
+                                                size_t buf_len,
+                                                size_t *out_len);
+
+// The same dump WITHOUT masking (full PAN, track, PIN block): for debugging only, never
+// for logs.
+//
+// # Safety
+// `msg` live; `buf` valid for `buf_len`; `out_len` valid.
+paycore_result paycore_iso8583_message_describe_unmasked(const struct paycore_iso8583_message *msg,
+                                                         char *buf,
+                                                         size_t buf_len,
+                                                         size_t *out_len);
+
+// Writes the MAC input: the encoded message from the MTI up to (not including) the MAC
+// field (64, or 128/192 with a secondary/tertiary bitmap), with the bitmap announcing the MAC
+// field even if it is not set yet. Compute the MAC over these bytes and set the MAC field.
+// `PAYCORE_ERR_ISO8583_MAC` when the spec has no MAC field.
+//
+// # Safety
+// `msg` live; `buf` valid for `buf_len`; `out_len` valid.
+paycore_result paycore_iso8583_message_mac_input(const struct paycore_iso8583_message *msg,
+                                                 uint8_t *buf,
+                                                 size_t buf_len,
+                                                 size_t *out_len);
 
 // Looks up a currency by alphabetic ("CNY", any case) or numeric ("156") code.
 //

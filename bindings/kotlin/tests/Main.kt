@@ -5,6 +5,7 @@ import kotlin.system.exitProcess
 fun main() {
     val suites = listOf<Pair<String, () -> Unit>>(
         "money+card" to MoneyCardTest::run,
+        "iso8583" to Iso8583Test::run,
     )
     for ((name, suite) in suites) {
         try {

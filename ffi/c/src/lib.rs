@@ -20,9 +20,11 @@
 
 mod boundary;
 mod card;
+mod iso8583;
 mod money;
 mod result;
 
 pub use card::*;
+pub use iso8583::*;
 pub use money::*;
 pub use result::*;

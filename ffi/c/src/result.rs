@@ -37,6 +37,22 @@ pub enum paycore_result {
     PAYCORE_ERR_INVALID_TRACK2 = 201,
     /// Malformed expiry date.
     PAYCORE_ERR_INVALID_EXPIRY = 202,
+    /// An ISO 8583 message could not be decoded (the message names field and byte offset).
+    PAYCORE_ERR_ISO8583_DECODE = 300,
+    /// An ISO 8583 message ends inside a field (more bytes needed).
+    PAYCORE_ERR_ISO8583_TRUNCATED = 301,
+    /// An ISO 8583 value or message does not fit the spec (the message names the field).
+    PAYCORE_ERR_ISO8583_ENCODE = 302,
+    /// An ISO 8583 spec is unknown or its JSON is invalid.
+    PAYCORE_ERR_ISO8583_SPEC = 303,
+    /// An ISO 8583 message in JSON is malformed or does not fit the spec.
+    PAYCORE_ERR_ISO8583_JSON = 304,
+    /// Bad framing (length header, TPDU, CUP header).
+    PAYCORE_ERR_ISO8583_FRAME = 305,
+    /// The requested ISO 8583 field or sub-field is not present.
+    PAYCORE_ERR_ISO8583_FIELD_ABSENT = 306,
+    /// The spec or message has no usable MAC field.
+    PAYCORE_ERR_ISO8583_MAC = 307,
 }
 
 impl paycore_result {
@@ -59,6 +75,14 @@ impl paycore_result {
             PAYCORE_ERR_INVALID_PAN => "invalid PAN",
             PAYCORE_ERR_INVALID_TRACK2 => "invalid track 2 data",
             PAYCORE_ERR_INVALID_EXPIRY => "invalid expiry date",
+            PAYCORE_ERR_ISO8583_DECODE => "ISO 8583 message could not be decoded",
+            PAYCORE_ERR_ISO8583_TRUNCATED => "ISO 8583 message truncated",
+            PAYCORE_ERR_ISO8583_ENCODE => "ISO 8583 value does not fit the spec",
+            PAYCORE_ERR_ISO8583_SPEC => "unknown or invalid ISO 8583 spec",
+            PAYCORE_ERR_ISO8583_JSON => "invalid ISO 8583 message JSON",
+            PAYCORE_ERR_ISO8583_FRAME => "bad ISO 8583 framing",
+            PAYCORE_ERR_ISO8583_FIELD_ABSENT => "ISO 8583 field not present",
+            PAYCORE_ERR_ISO8583_MAC => "no usable ISO 8583 MAC field",
         }
     }
 
@@ -80,6 +104,14 @@ impl paycore_result {
             PAYCORE_ERR_INVALID_PAN,
             PAYCORE_ERR_INVALID_TRACK2,
             PAYCORE_ERR_INVALID_EXPIRY,
+            PAYCORE_ERR_ISO8583_DECODE,
+            PAYCORE_ERR_ISO8583_TRUNCATED,
+            PAYCORE_ERR_ISO8583_ENCODE,
+            PAYCORE_ERR_ISO8583_SPEC,
+            PAYCORE_ERR_ISO8583_JSON,
+            PAYCORE_ERR_ISO8583_FRAME,
+            PAYCORE_ERR_ISO8583_FIELD_ABSENT,
+            PAYCORE_ERR_ISO8583_MAC,
         ]
         .into_iter()
         .find(|c| *c as u32 == code)

@@ -38,6 +38,28 @@ pub enum PaycoreError {
     /// An argument outside its allowed set.
     #[error("{0}")]
     InvalidArgument(String),
+    // iso8583
+    /// An ISO 8583 message could not be decoded; the message names the field and byte offset.
+    #[error("{0}")]
+    Iso8583Decode(String),
+    /// An ISO 8583 message ends inside a field (more bytes needed); field and offset named.
+    #[error("{0}")]
+    Iso8583Truncated(String),
+    /// An ISO 8583 value or message does not fit the spec; the message names the field.
+    #[error("{0}")]
+    Iso8583Encode(String),
+    /// Unknown built-in spec or invalid spec JSON.
+    #[error("{0}")]
+    Iso8583Spec(String),
+    /// A message in JSON is malformed or does not fit the spec.
+    #[error("{0}")]
+    Iso8583Json(String),
+    /// Bad framing (length header, TPDU, CUP header).
+    #[error("{0}")]
+    Iso8583Frame(String),
+    /// The spec or message has no usable MAC field.
+    #[error("{0}")]
+    Iso8583Mac(String),
 }
 
 impl From<MoneyError> for PaycoreError {

@@ -11,9 +11,11 @@ uniffi::setup_scaffolding!("paycore");
 mod card;
 mod decimal;
 mod error;
+mod iso8583;
 mod money;
 
 pub use card::*;
 pub use decimal::*;
 pub use error::PaycoreError;
+pub use iso8583::*;
 pub use money::*;

@@ -628,6 +628,691 @@ fileprivate struct FfiConverterString: FfiConverter {
     }
 }
 
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterData: FfiConverterRustBuffer {
+    typealias SwiftType = Data
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Data {
+        let len: Int32 = try readInt(&buf)
+        return Data(try readBytes(&buf, count: Int(len)))
+    }
+
+    public static func write(_ value: Data, into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        writeBytes(&buf, value)
+    }
+}
+
+
+
+
+/**
+ * An ISO 8583 message bound to its spec. `toString()` shows nothing of the content; use
+ * `describe()` (masked) for logs.
+ */
+public protocol Iso8583MessageProtocol: AnyObject, Sendable {
+    
+    /**
+     * A field's logical bytes (ASCII for text formats, raw for `b`); null when absent.
+     */
+    func bytes(field: UInt16)  -> Data?
+    
+    /**
+     * A readable dump with PAN, track, PIN block and sensitive EMV tags masked.
+     */
+    func describe()  -> String
+    
+    /**
+     * The dump WITHOUT masking: debugging only, never for logs.
+     */
+    func describeUnmasked()  -> String
+    
+    /**
+     * Encodes the message (no framing); bitmaps are set automatically.
+     */
+    func encode() throws  -> Data
+    
+    /**
+     * Encodes a complete frame; `tpdu` (10 hex digits) and `header` (12 hex digits) are
+     * required when the spec's framing has them (cup-pos).
+     */
+    func encodeFramed(tpdu: String?, header: String?) throws  -> Data
+    
+    /**
+     * The numbers of the present fields, ascending.
+     */
+    func fields()  -> [UInt16]
+    
+    /**
+     * Whether a field is present.
+     */
+    func has(field: UInt16)  -> Bool
+    
+    /**
+     * The bytes the MAC covers (MTI up to, not including, the MAC field, with the bitmap
+     * announcing it). Compute the MAC with the security module and set field 64.
+     */
+    func macInput() throws  -> Data
+    
+    /**
+     * The 4-digit MTI.
+     */
+    func mti()  -> String
+    
+    /**
+     * Removes a field; returns whether it was present.
+     */
+    func remove(field: UInt16)  -> Bool
+    
+    /**
+     * Sets a field to raw logical bytes, checked against the spec at once.
+     */
+    func setBytes(field: UInt16, bytes: Data) throws 
+    
+    /**
+     * Replaces the MTI.
+     */
+    func setMti(mti: String) throws 
+    
+    /**
+     * Sets a positional composite field from its sub-field values (trailing ones may be
+     * omitted); each sub-field's length and format are checked; `b` sub-fields are given as hex.
+     */
+    func setSubfields(field: UInt16, values: [String]) throws 
+    
+    /**
+     * Sets a field from text (hex for a `b` field), checked against the spec at once.
+     */
+    func setText(field: UInt16, text: String) throws 
+    
+    /**
+     * The positional sub-fields of a field as text (hex for `b` sub-fields), e.g. CUP F60;
+     * null when absent or not composite.
+     */
+    func subfields(field: UInt16)  -> [String]?
+    
+    /**
+     * A field as text (hex for `b`); null when absent or not UTF-8 text.
+     */
+    func text(field: UInt16)  -> String?
+    
+    /**
+     * The message as JSON (unmasked card data).
+     */
+    func toJson()  -> String
+    
+}
+/**
+ * An ISO 8583 message bound to its spec. `toString()` shows nothing of the content; use
+ * `describe()` (masked) for logs.
+ */
+open class Iso8583Message: Iso8583MessageProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_paycore_uniffi_fn_clone_iso8583message(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_paycore_uniffi_fn_free_iso8583message(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * A field's logical bytes (ASCII for text formats, raw for `b`); null when absent.
+     */
+open func bytes(field: UInt16) -> Data?  {
+    return try!  FfiConverterOptionData.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_iso8583message_bytes(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt16.lower(field),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A readable dump with PAN, track, PIN block and sensitive EMV tags masked.
+     */
+open func describe() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_iso8583message_describe(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The dump WITHOUT masking: debugging only, never for logs.
+     */
+open func describeUnmasked() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_iso8583message_describe_unmasked(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Encodes the message (no framing); bitmaps are set automatically.
+     */
+open func encode()throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_iso8583message_encode(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Encodes a complete frame; `tpdu` (10 hex digits) and `header` (12 hex digits) are
+     * required when the spec's framing has them (cup-pos).
+     */
+open func encodeFramed(tpdu: String?, header: String?)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_iso8583message_encode_framed(
+            self.uniffiCloneHandle(),
+        FfiConverterOptionString.lower(tpdu),
+        FfiConverterOptionString.lower(header),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The numbers of the present fields, ascending.
+     */
+open func fields() -> [UInt16]  {
+    return try!  FfiConverterSequenceUInt16.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_iso8583message_fields(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Whether a field is present.
+     */
+open func has(field: UInt16) -> Bool  {
+    return try!  FfiConverterBool.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_iso8583message_has(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt16.lower(field),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The bytes the MAC covers (MTI up to, not including, the MAC field, with the bitmap
+     * announcing it). Compute the MAC with the security module and set field 64.
+     */
+open func macInput()throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_iso8583message_mac_input(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The 4-digit MTI.
+     */
+open func mti() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_iso8583message_mti(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Removes a field; returns whether it was present.
+     */
+open func remove(field: UInt16) -> Bool  {
+    return try!  FfiConverterBool.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_iso8583message_remove(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt16.lower(field),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Sets a field to raw logical bytes, checked against the spec at once.
+     */
+open func setBytes(field: UInt16, bytes: Data)throws   {try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_iso8583message_set_bytes(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt16.lower(field),
+        FfiConverterData.lower(bytes),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Replaces the MTI.
+     */
+open func setMti(mti: String)throws   {try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_iso8583message_set_mti(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(mti),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Sets a positional composite field from its sub-field values (trailing ones may be
+     * omitted); each sub-field's length and format are checked; `b` sub-fields are given as hex.
+     */
+open func setSubfields(field: UInt16, values: [String])throws   {try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_iso8583message_set_subfields(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt16.lower(field),
+        FfiConverterSequenceString.lower(values),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Sets a field from text (hex for a `b` field), checked against the spec at once.
+     */
+open func setText(field: UInt16, text: String)throws   {try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_iso8583message_set_text(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt16.lower(field),
+        FfiConverterString.lower(text),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * The positional sub-fields of a field as text (hex for `b` sub-fields), e.g. CUP F60;
+     * null when absent or not composite.
+     */
+open func subfields(field: UInt16) -> [String]?  {
+    return try!  FfiConverterOptionSequenceString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_iso8583message_subfields(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt16.lower(field),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A field as text (hex for `b`); null when absent or not UTF-8 text.
+     */
+open func text(field: UInt16) -> String?  {
+    return try!  FfiConverterOptionString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_iso8583message_text(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt16.lower(field),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The message as JSON (unmasked card data).
+     */
+open func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_iso8583message_to_json(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeIso8583Message: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = Iso8583Message
+
+    public static func lift(_ handle: UInt64) throws -> Iso8583Message {
+        return Iso8583Message(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: Iso8583Message) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Iso8583Message {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: Iso8583Message, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIso8583Message_lift(_ handle: UInt64) throws -> Iso8583Message {
+    return try FfiConverterTypeIso8583Message.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIso8583Message_lower(_ value: Iso8583Message) -> UInt64 {
+    return FfiConverterTypeIso8583Message.lower(value)
+}
+
+
+
+
+
+
+/**
+ * An ISO 8583 dialect: built in (`cup-pos`, `iso87ascii`, `iso87binary`, `iso93ascii`) or
+ * loaded from JSON. Immutable and thread-safe.
+ */
+public protocol Iso8583SpecProtocol: AnyObject, Sendable {
+    
+    /**
+     * Decodes one message (MTI onwards). Errors name the field and the byte offset.
+     */
+    func decode(bytes: Data) throws  -> Iso8583Message
+    
+    /**
+     * Decodes a complete frame (length header, TPDU and CUP header for cup-pos, message).
+     * Decode error offsets count from the start of the frame.
+     */
+    func decodeFramed(frame: Data) throws  -> Iso8583Frame
+    
+    /**
+     * A message from its JSON form, checked against the spec.
+     */
+    func messageFromJson(json: String) throws  -> Iso8583Message
+    
+    /**
+     * The spec's name.
+     */
+    func name()  -> String
+    
+    /**
+     * An empty message with a 4-digit MTI.
+     */
+    func newMessage(mti: String) throws  -> Iso8583Message
+    
+    /**
+     * The spec as JSON (loadable with `fromJson`).
+     */
+    func toJson()  -> String
+    
+}
+/**
+ * An ISO 8583 dialect: built in (`cup-pos`, `iso87ascii`, `iso87binary`, `iso93ascii`) or
+ * loaded from JSON. Immutable and thread-safe.
+ */
+open class Iso8583Spec: Iso8583SpecProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_paycore_uniffi_fn_clone_iso8583spec(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_paycore_uniffi_fn_free_iso8583spec(handle, $0) }
+    }
+
+    
+    /**
+     * A built-in spec by name.
+     */
+public static func builtin(name: String)throws  -> Iso8583Spec  {
+    return try  FfiConverterTypeIso8583Spec_lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_constructor_iso8583spec_builtin(
+        FfiConverterString.lower(name),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A spec from its JSON description.
+     */
+public static func fromJson(json: String)throws  -> Iso8583Spec  {
+    return try  FfiConverterTypeIso8583Spec_lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_constructor_iso8583spec_from_json(
+        FfiConverterString.lower(json),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+    /**
+     * Decodes one message (MTI onwards). Errors name the field and the byte offset.
+     */
+open func decode(bytes: Data)throws  -> Iso8583Message  {
+    return try  FfiConverterTypeIso8583Message_lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_iso8583spec_decode(
+            self.uniffiCloneHandle(),
+        FfiConverterData.lower(bytes),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Decodes a complete frame (length header, TPDU and CUP header for cup-pos, message).
+     * Decode error offsets count from the start of the frame.
+     */
+open func decodeFramed(frame: Data)throws  -> Iso8583Frame  {
+    return try  FfiConverterTypeIso8583Frame_lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_iso8583spec_decode_framed(
+            self.uniffiCloneHandle(),
+        FfiConverterData.lower(frame),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A message from its JSON form, checked against the spec.
+     */
+open func messageFromJson(json: String)throws  -> Iso8583Message  {
+    return try  FfiConverterTypeIso8583Message_lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_iso8583spec_message_from_json(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(json),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The spec's name.
+     */
+open func name() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_iso8583spec_name(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * An empty message with a 4-digit MTI.
+     */
+open func newMessage(mti: String)throws  -> Iso8583Message  {
+    return try  FfiConverterTypeIso8583Message_lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_iso8583spec_new_message(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(mti),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The spec as JSON (loadable with `fromJson`).
+     */
+open func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_iso8583spec_to_json(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeIso8583Spec: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = Iso8583Spec
+
+    public static func lift(_ handle: UInt64) throws -> Iso8583Spec {
+        return Iso8583Spec(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: Iso8583Spec) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Iso8583Spec {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: Iso8583Spec, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIso8583Spec_lift(_ handle: UInt64) throws -> Iso8583Spec {
+    return try FfiConverterTypeIso8583Spec.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIso8583Spec_lower(_ value: Iso8583Spec) -> UInt64 {
+    return FfiConverterTypeIso8583Spec.lower(value)
+}
+
+
+
 
 
 
@@ -1209,6 +1894,86 @@ public func FfiConverterTypeCurrency_lower(_ value: Currency) -> RustBuffer {
 
 
 /**
+ * A decoded frame: the TPDU and CUP header (hex; null when the framing has none) and the
+ * message.
+ */
+public struct Iso8583Frame {
+    /**
+     * The 5-byte TPDU as 10 hex digits.
+     */
+    public var tpdu: String?
+    /**
+     * The 6-byte CUP application header as 12 hex digits.
+     */
+    public var header: String?
+    /**
+     * The message.
+     */
+    public var message: Iso8583Message
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The 5-byte TPDU as 10 hex digits.
+         */tpdu: String?, 
+        /**
+         * The 6-byte CUP application header as 12 hex digits.
+         */header: String?, 
+        /**
+         * The message.
+         */message: Iso8583Message) {
+        self.tpdu = tpdu
+        self.header = header
+        self.message = message
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Iso8583Frame: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeIso8583Frame: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Iso8583Frame {
+        return
+            try Iso8583Frame(
+                tpdu: FfiConverterOptionString.read(from: &buf), 
+                header: FfiConverterOptionString.read(from: &buf), 
+                message: FfiConverterTypeIso8583Message.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Iso8583Frame, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.tpdu, into: &buf)
+        FfiConverterOptionString.write(value.header, into: &buf)
+        FfiConverterTypeIso8583Message.write(value.message, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIso8583Frame_lift(_ buf: RustBuffer) throws -> Iso8583Frame {
+    return try FfiConverterTypeIso8583Frame.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIso8583Frame_lower(_ value: Iso8583Frame) -> RustBuffer {
+    return FfiConverterTypeIso8583Frame.lower(value)
+}
+
+
+/**
  * An amount: integer minor units and the alphabetic currency code.
  */
 public struct Money: Equatable, Hashable {
@@ -1566,6 +2331,41 @@ enum PaycoreError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
      */
     case InvalidArgument(message: String)
     
+    /**
+     * An ISO 8583 message could not be decoded; the message names the field and byte offset.
+     */
+    case Iso8583Decode(message: String)
+    
+    /**
+     * An ISO 8583 message ends inside a field (more bytes needed); field and offset named.
+     */
+    case Iso8583Truncated(message: String)
+    
+    /**
+     * An ISO 8583 value or message does not fit the spec; the message names the field.
+     */
+    case Iso8583Encode(message: String)
+    
+    /**
+     * Unknown built-in spec or invalid spec JSON.
+     */
+    case Iso8583Spec(message: String)
+    
+    /**
+     * A message in JSON is malformed or does not fit the spec.
+     */
+    case Iso8583Json(message: String)
+    
+    /**
+     * Bad framing (length header, TPDU, CUP header).
+     */
+    case Iso8583Frame(message: String)
+    
+    /**
+     * The spec or message has no usable MAC field.
+     */
+    case Iso8583Mac(message: String)
+    
 
     
 
@@ -1635,6 +2435,34 @@ public struct FfiConverterTypePaycoreError: FfiConverterRustBuffer {
             message: try FfiConverterString.read(from: &buf)
         )
         
+        case 11: return .Iso8583Decode(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 12: return .Iso8583Truncated(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 13: return .Iso8583Encode(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 14: return .Iso8583Spec(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 15: return .Iso8583Json(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 16: return .Iso8583Frame(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 17: return .Iso8583Mac(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
 
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -1666,6 +2494,20 @@ public struct FfiConverterTypePaycoreError: FfiConverterRustBuffer {
             writeInt(&buf, Int32(9))
         case .InvalidArgument(_ /* message is ignored*/):
             writeInt(&buf, Int32(10))
+        case .Iso8583Decode(_ /* message is ignored*/):
+            writeInt(&buf, Int32(11))
+        case .Iso8583Truncated(_ /* message is ignored*/):
+            writeInt(&buf, Int32(12))
+        case .Iso8583Encode(_ /* message is ignored*/):
+            writeInt(&buf, Int32(13))
+        case .Iso8583Spec(_ /* message is ignored*/):
+            writeInt(&buf, Int32(14))
+        case .Iso8583Json(_ /* message is ignored*/):
+            writeInt(&buf, Int32(15))
+        case .Iso8583Frame(_ /* message is ignored*/):
+            writeInt(&buf, Int32(16))
+        case .Iso8583Mac(_ /* message is ignored*/):
+            writeInt(&buf, Int32(17))
 
         
         }
@@ -1815,6 +2657,54 @@ public func FfiConverterTypeRounding_lower(_ value: Rounding) -> RustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
+    typealias SwiftType = String?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterString.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterString.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionData: FfiConverterRustBuffer {
+    typealias SwiftType = Data?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterData.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterData.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeBrand: FfiConverterRustBuffer {
     typealias SwiftType = Brand?
 
@@ -1839,6 +2729,55 @@ fileprivate struct FfiConverterOptionTypeBrand: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionSequenceString: FfiConverterRustBuffer {
+    typealias SwiftType = [String]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterSequenceString.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterSequenceString.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceUInt16: FfiConverterRustBuffer {
+    typealias SwiftType = [UInt16]
+
+    public static func write(_ value: [UInt16], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterUInt16.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [UInt16] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [UInt16]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterUInt16.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceUInt64: FfiConverterRustBuffer {
     typealias SwiftType = [UInt64]
 
@@ -1856,6 +2795,31 @@ fileprivate struct FfiConverterSequenceUInt64: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterUInt64.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
+    typealias SwiftType = [String]
+
+    public static func write(_ value: [String], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterString.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [String]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterString.read(from: &buf))
         }
         return seq
     }
@@ -1981,6 +2945,16 @@ public func maskDigits(digits: String, style: MaskStyle) -> String  {
     uniffi_paycore_uniffi_fn_func_mask_digits(
         FfiConverterString.lower(digits),
         FfiConverterTypeMaskStyle_lower(style),uniffiCallStatus
+    )
+})
+}
+/**
+ * The names of the built-in specs.
+ */
+public func iso8583BuiltinSpecs() -> [String]  {
+    return try!  FfiConverterSequenceString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_iso8583_builtin_specs(uniffiCallStatus
     )
 })
 }
@@ -2128,6 +3102,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_paycore_uniffi_checksum_func_mask_digits() != 1311) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_paycore_uniffi_checksum_func_iso8583_builtin_specs() != 30144) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_paycore_uniffi_checksum_func_currency_lookup() != 24790) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -2200,10 +3177,85 @@ private let initializationResult: InitializationResult = {
     if (uniffi_paycore_uniffi_checksum_method_track2_to_field35() != 9504) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_paycore_uniffi_checksum_method_iso8583message_bytes() != 13513) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_iso8583message_describe() != 6981) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_iso8583message_describe_unmasked() != 30833) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_iso8583message_encode() != 48840) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_iso8583message_encode_framed() != 57457) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_iso8583message_fields() != 34442) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_iso8583message_has() != 37233) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_iso8583message_mac_input() != 44801) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_iso8583message_mti() != 21293) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_iso8583message_remove() != 56285) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_iso8583message_set_bytes() != 3981) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_iso8583message_set_mti() != 47744) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_iso8583message_set_subfields() != 50677) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_iso8583message_set_text() != 39706) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_iso8583message_subfields() != 53797) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_iso8583message_text() != 18876) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_iso8583message_to_json() != 15719) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_iso8583spec_decode() != 10446) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_iso8583spec_decode_framed() != 3308) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_iso8583spec_message_from_json() != 34487) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_iso8583spec_name() != 38044) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_iso8583spec_new_message() != 60995) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_iso8583spec_to_json() != 11602) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_paycore_uniffi_checksum_constructor_pan_new() != 3434) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paycore_uniffi_checksum_constructor_track2_parse() != 539) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_constructor_iso8583spec_builtin() != 55782) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_constructor_iso8583spec_from_json() != 26157) {
         return InitializationResult.apiChecksumMismatch
     }
 
