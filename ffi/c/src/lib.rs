@@ -20,9 +20,11 @@
 
 mod boundary;
 mod card;
+mod ledger;
 mod money;
 mod result;
 
 pub use card::*;
+pub use ledger::*;
 pub use money::*;
 pub use result::*;
