@@ -11,9 +11,11 @@ uniffi::setup_scaffolding!("paycore");
 mod card;
 mod decimal;
 mod error;
+mod ledger;
 mod money;
 
 pub use card::*;
 pub use decimal::*;
 pub use error::PaycoreError;
+pub use ledger::*;
 pub use money::*;
