@@ -12,6 +12,7 @@ use pyo3::prelude::*;
 
 mod card;
 mod errors;
+mod ledger;
 mod money;
 
 #[pymodule]
@@ -19,6 +20,7 @@ fn _paycore(m: &Bound<'_, PyModule>) -> PyResult<()> {
     errors::register(m)?;
     money::register(m)?;
     card::register(m)?;
+    ledger::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }
