@@ -152,6 +152,21 @@ object LedgerTest {
         val err = throws<PaycoreException.LedgerJournal>("malformed journal") { Ledger.replay(bad) }
         check("journal error names line 3", err?.message?.contains("journal line 3") == true)
         throws<PaycoreException.LedgerSnapshot>("bad snapshot") { Ledger.fromSnapshotJson("{\"version\": 9") }
+
+        // Two-phase: a pending hold released by the caller's clock; posting it afterwards fails.
+        val hold = Transfer(big(77), wdId, bank, big(500), BigInteger.ZERO, BigInteger.ZERO, 0u, 0u, 1u, CNY, 99u, 2u, 0u)
+        val t0 = ledger.clock() + 1u
+        eq("hold created", ledger.createTransfers(listOf(hold), t0), listOf(CreateTransferResult.CREATED))
+        eq("hold reserves", ledger.balances(wdId, NormalSide.CREDIT).available, big(452))
+        eq("expired", ledger.expirePending(t0 + 1_000_000_000uL), 1uL)
+        eq("released", ledger.balances(wdId, NormalSide.CREDIT).available, big(952))
+        val postHold = hold.copy(id = big(78), debitAccountId = BigInteger.ZERO, creditAccountId = BigInteger.ZERO,
+            pendingId = big(77), timeout = 0u, ledger = 0u, code = 0u, flags = 4u)
+        eq("post after expiry", ledger.createTransfers(listOf(postHold), ledger.clock() + 1u),
+            listOf(CreateTransferResult.PENDING_TRANSFER_EXPIRED))
+
+        // A negative BigInteger is not a U128: the call fails instead of wrapping.
+        throws<Exception>("negative id") { ledger.account(big(-1)) }
         ledger.close()
     }
 }

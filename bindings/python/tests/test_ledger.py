@@ -258,3 +258,22 @@ def test_malformed_journal_names_the_line() -> None:
     with pytest.raises(paycore.JournalError) as gap:
         Ledger.replay("\n".join(lines[:2] + lines[3:4]))
     assert gap.value.line == 3 and gap.value.byte_offset is None
+
+
+def test_two_phase_transfer_expires_on_the_callers_clock() -> None:
+    ledger = new_ledger()
+    Poster(ledger)(Event(EventKind.SUSPENSE_IN, 1, gross=5_000))
+    Poster(ledger)(Event(EventKind.SUSPENSE_TO_MERCHANT, 2, gross=5_000))
+    wd = chart_account_id(K.MERCHANT_WITHDRAWABLE, MERCHANT, CNY)
+    bank = chart_account_id(K.SETTLEMENT_BANK, 0, CNY)
+    hold = Transfer(77, wd, bank, 1_500, CNY, 99, flags=2, timeout=1)  # pending, 1 s
+    assert ledger.create_transfers([hold], 10_000) == [CreateTransferResult.CREATED]
+    assert ledger.balances(wd).available == 3_500
+    assert ledger.expire_pending(10_000 + 500_000_000) == 0
+    assert ledger.expire_pending(10_000 + 1_000_000_000) == 1
+    assert ledger.clock >= 10_000 + 1_000_000_000
+    assert ledger.balances(wd).available == 5_000
+    post = Transfer(78, 0, 0, 1_500, 0, 0, flags=4, pending_id=77)  # post after expiry
+    assert ledger.create_transfers([post], ledger.clock + 1) == [CreateTransferResult.PENDING_TRANSFER_EXPIRED]
+    stored = ledger.transfer(77)
+    assert stored is not None and stored.amount == 1_500 and stored.timeout == 1
