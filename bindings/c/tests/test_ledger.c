@@ -305,8 +305,67 @@ static void test_u128_halves(void) {
   CHECK(paycore_ledger_chart_account_id(5, 42, CNY, &id) == PAYCORE_ERR_INVALID_ARGUMENT);
 }
 
+static void test_two_phase_and_lookups(void) {
+  paycore_ledger *l = NULL;
+  CHECK(paycore_ledger_new(&l) == PAYCORE_OK);
+  create_chart(l);
+  /* The rules as data: a sale is 4 linked legs with deterministic ids. */
+  paycore_ledger_event e;
+  memset(&e, 0, sizeof e);
+  e.kind = PAYCORE_EVENT_SUSPENSE_IN;
+  e.event_id = 1;
+  e.ledger = CNY;
+  e.gross = u(5000);
+  paycore_ledger_transfer legs[8];
+  size_t n = 0;
+  CHECK(paycore_ledger_event_transfers(&e, legs, 8, &n) == PAYCORE_OK && n == 1);
+  CHECK(legs[0].id.hi == 1 && legs[0].amount.lo == 5000 && legs[0].code == PAYCORE_EVENT_SUSPENSE_IN);
+  CHECK(post(l, PAYCORE_EVENT_SUSPENSE_IN, 1, 5000, 0, 0, 0));
+  CHECK(post(l, PAYCORE_EVENT_SUSPENSE_TO_MERCHANT, 2, 5000, 0, 0, 0));
+  paycore_ledger_transfer stored;
+  CHECK(paycore_ledger_transfer_lookup(l, legs[0].id, &stored) == PAYCORE_OK && stored.amount.lo == 5000);
+  CHECK(stored.timestamp > 0);
+  CHECK(paycore_ledger_transfer_lookup(l, u(424242), &stored) == PAYCORE_ERR_LEDGER_TRANSFER_NOT_FOUND);
+
+  /* A pending hold of 15.00 with a 1 s timeout, released by the caller's clock. */
+  paycore_ledger_transfer hold;
+  memset(&hold, 0, sizeof hold);
+  hold.id = u(77);
+  paycore_ledger_chart_account_id(PAYCORE_KIND_MERCHANT_WITHDRAWABLE, MERCHANT, CNY, &hold.debit_account_id);
+  paycore_ledger_chart_account_id(PAYCORE_KIND_SETTLEMENT_BANK, 0, CNY, &hold.credit_account_id);
+  hold.amount = u(1500);
+  hold.ledger = CNY;
+  hold.code = 99;
+  hold.flags = PAYCORE_TRANSFER_FLAG_PENDING;
+  hold.timeout = 1;
+  uint32_t r = 99;
+  uint64_t t0 = 0;
+  CHECK(paycore_ledger_clock(l, &t0) == PAYCORE_OK && t0 > 0);
+  CHECK(paycore_ledger_create_transfers(l, &hold, 1, t0 + 1, &r) == PAYCORE_OK && r == PAYCORE_TRANSFER_CREATED);
+  CHECK(available(l, PAYCORE_KIND_MERCHANT_WITHDRAWABLE, MERCHANT) == 3500);
+  size_t expired = 9;
+  CHECK(paycore_ledger_expire_pending(l, t0 + 1000000000ull, &expired) == PAYCORE_OK && expired == 0);
+  CHECK(paycore_ledger_expire_pending(l, t0 + 1000000001ull, &expired) == PAYCORE_OK && expired == 1);
+  CHECK(available(l, PAYCORE_KIND_MERCHANT_WITHDRAWABLE, MERCHANT) == 5000);
+  paycore_ledger_transfer post_hold;
+  memset(&post_hold, 0, sizeof post_hold);
+  post_hold.id = u(78);
+  post_hold.pending_id = u(77);
+  post_hold.amount = u(1500);
+  post_hold.flags = PAYCORE_TRANSFER_FLAG_POST_PENDING;
+  CHECK(paycore_ledger_create_transfers(l, &post_hold, 1, t0 + 1000000002ull, &r) == PAYCORE_OK);
+  CHECK(r == PAYCORE_TRANSFER_PENDING_TRANSFER_EXPIRED);
+  paycore_ledger_account acct;
+  CHECK(paycore_ledger_account_lookup(l, hold.debit_account_id, &acct) == PAYCORE_OK);
+  CHECK(acct.code == PAYCORE_KIND_MERCHANT_WITHDRAWABLE && acct.credits_posted.lo == 5000 && acct.debits_pending.lo == 0);
+  CHECK((acct.flags & PAYCORE_ACCOUNT_FLAG_HISTORY) != 0);
+  CHECK(paycore_ledger_check_invariants(l) == PAYCORE_OK);
+  paycore_ledger_free(l);
+}
+
 int main(void) {
   test_doc_example();
   test_u128_halves();
+  test_two_phase_and_lookups();
   return finish("c ledger");
 }

@@ -3,6 +3,10 @@
 Amounts are exact: ``Money`` holds integer minor units and takes ``decimal.Decimal``, ``int``
 or decimal ``str`` — never ``float``. Every error raised by paycore derives from
 ``PaycoreError``. Card numbers are masked in ``repr()`` and ``str()``.
+
+The ledger (``Ledger``, ``Ledger.replay(journal_text)``, chart of accounts, posting rules,
+``Withdrawal``) takes ids and amounts as ``int`` minor units; batch inputs may be the classes,
+dataclass-like objects or dicts.
 """
 
 from ._paycore import (
