@@ -72,6 +72,30 @@ enum paycore_result
   PAYCORE_ERR_ISO8583_FIELD_ABSENT = 306,
   // The spec or message has no usable MAC field.
   PAYCORE_ERR_ISO8583_MAC = 307,
+  // No ledger account with this id (or no withdrawable account for the merchant).
+  PAYCORE_ERR_LEDGER_ACCOUNT_NOT_FOUND = 800,
+  // No ledger transfer with this id.
+  PAYCORE_ERR_LEDGER_TRANSFER_NOT_FOUND = 801,
+  // History query on an account created without the history flag.
+  PAYCORE_ERR_LEDGER_HISTORY_NOT_ENABLED = 802,
+  // Balance asked for a time before the account existed.
+  PAYCORE_ERR_LEDGER_BEFORE_CREATION = 803,
+  // Malformed journal (the message names the line and byte offset).
+  PAYCORE_ERR_LEDGER_JOURNAL = 804,
+  // Malformed or inconsistent ledger snapshot.
+  PAYCORE_ERR_LEDGER_SNAPSHOT = 805,
+  // A ledger invariant does not hold.
+  PAYCORE_ERR_LEDGER_INVARIANT = 806,
+  // A business event cannot be turned into transfers.
+  PAYCORE_ERR_LEDGER_POSTING = 807,
+  // The ledger refused a withdrawal posting (result code in the message).
+  PAYCORE_ERR_LEDGER_REFUSED = 808,
+  // Withdrawal amount outside the policy limits, or the fee leaves nothing to pay.
+  PAYCORE_ERR_WITHDRAWAL_LIMIT = 809,
+  // Withdrawal exceeds the withdrawable balance.
+  PAYCORE_ERR_WITHDRAWAL_INSUFFICIENT = 810,
+  // Withdrawal transition not allowed from its current state.
+  PAYCORE_ERR_WITHDRAWAL_ILLEGAL_TRANSITION = 811,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -166,6 +190,463 @@ typedef uint32_t paycore_rounding;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// Account flag bits (`paycore_ledger_account.flags`).
+enum paycore_account_flag
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Linked to the next event of the batch (atomic chain).
+  PAYCORE_ACCOUNT_FLAG_LINKED = 1,
+  // Debits may never exceed credits.
+  PAYCORE_ACCOUNT_FLAG_DEBITS_MUST_NOT_EXCEED_CREDITS = 2,
+  // Credits may never exceed debits.
+  PAYCORE_ACCOUNT_FLAG_CREDITS_MUST_NOT_EXCEED_DEBITS = 4,
+  // Keep balance history.
+  PAYCORE_ACCOUNT_FLAG_HISTORY = 8,
+  // Closed.
+  PAYCORE_ACCOUNT_FLAG_CLOSED = 32,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum paycore_account_flag paycore_account_flag;
+#else
+typedef uint32_t paycore_account_flag;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// Transfer flag bits (`paycore_ledger_transfer.flags`).
+enum paycore_transfer_flag
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Linked to the next event of the batch (atomic chain).
+  PAYCORE_TRANSFER_FLAG_LINKED = 1,
+  // Two-phase: reserve.
+  PAYCORE_TRANSFER_FLAG_PENDING = 2,
+  // Two-phase: post `pending_id`.
+  PAYCORE_TRANSFER_FLAG_POST_PENDING = 4,
+  // Two-phase: void `pending_id`.
+  PAYCORE_TRANSFER_FLAG_VOID_PENDING = 8,
+  // Clamp to the debit account's credits.
+  PAYCORE_TRANSFER_FLAG_BALANCING_DEBIT = 16,
+  // Clamp to the credit account's debits.
+  PAYCORE_TRANSFER_FLAG_BALANCING_CREDIT = 32,
+  // Close the debit account.
+  PAYCORE_TRANSFER_FLAG_CLOSING_DEBIT = 64,
+  // Close the credit account.
+  PAYCORE_TRANSFER_FLAG_CLOSING_CREDIT = 128,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum paycore_transfer_flag paycore_transfer_flag;
+#else
+typedef uint32_t paycore_transfer_flag;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// Which side increases a balance (passed as `uint32_t`).
+enum paycore_normal_side
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Balance = debits − credits (assets).
+  PAYCORE_SIDE_DEBIT = 0,
+  // Balance = credits − debits (liabilities, revenue).
+  PAYCORE_SIDE_CREDIT = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum paycore_normal_side paycore_normal_side;
+#else
+typedef uint32_t paycore_normal_side;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// Chart of accounts kinds; the value is the account `code` (passed as `uint32_t`).
+enum paycore_account_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Asset: settlement bank account.
+  PAYCORE_KIND_SETTLEMENT_BANK = 1,
+  // Asset, clearing: owed by the card network.
+  PAYCORE_KIND_NETWORK_RECEIVABLE = 2,
+  // Asset, clearing: D0 advances.
+  PAYCORE_KIND_D0_ADVANCE_RECEIVABLE = 3,
+  // Merchant, clearing: captured, not cleared (清分).
+  PAYCORE_KIND_MERCHANT_UNCLEARED = 10,
+  // Merchant, clearing: cleared, awaiting settlement (清算).
+  PAYCORE_KIND_MERCHANT_CLEARED = 11,
+  // Merchant: withdrawable (结算).
+  PAYCORE_KIND_MERCHANT_WITHDRAWABLE = 12,
+  // Merchant: reserve withheld.
+  PAYCORE_KIND_MERCHANT_RESERVE = 13,
+  // Revenue: fees net of cost and commission.
+  PAYCORE_KIND_FEE_REVENUE = 20,
+  // Liability, clearing: scheme cost payable.
+  PAYCORE_KIND_SCHEME_COST_PAYABLE = 30,
+  // Agent: commission payable (分润).
+  PAYCORE_KIND_AGENT_COMMISSION_PAYABLE = 40,
+  // Liability: suspense.
+  PAYCORE_KIND_SUSPENSE = 90,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum paycore_account_kind paycore_account_kind;
+#else
+typedef uint32_t paycore_account_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// Owner scope of chart accounts (passed as `uint32_t`).
+enum paycore_owner
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // The acquirer (owner id 0).
+  PAYCORE_OWNER_PLATFORM = 0,
+  // One set per merchant.
+  PAYCORE_OWNER_MERCHANT = 1,
+  // One set per agent.
+  PAYCORE_OWNER_AGENT = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum paycore_owner paycore_owner;
+#else
+typedef uint32_t paycore_owner;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// Business events of the posting rules; the value is the transfer `code`.
+enum paycore_event_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Captured card sale.
+  PAYCORE_EVENT_SALE = 1,
+  // Same-day void (撤销).
+  PAYCORE_EVENT_VOID = 2,
+  // Technical reversal (冲正).
+  PAYCORE_EVENT_REVERSAL = 3,
+  // Refund (退货).
+  PAYCORE_EVENT_REFUND = 4,
+  // Standalone merchant fee.
+  PAYCORE_EVENT_FEE = 5,
+  // Standalone agent commission.
+  PAYCORE_EVENT_AGENT_COMMISSION = 6,
+  // Cut-off: uncleared → cleared.
+  PAYCORE_EVENT_CLEARING = 7,
+  // Settlement run: cleared → withdrawable.
+  PAYCORE_EVENT_SETTLEMENT_RUN = 8,
+  // D0 advance.
+  PAYCORE_EVENT_D0_ADVANCE = 9,
+  // Reserve release.
+  PAYCORE_EVENT_RESERVE_RELEASE = 10,
+  // The network pays us.
+  PAYCORE_EVENT_NETWORK_SETTLEMENT = 11,
+  // Payout of withdrawable funds.
+  PAYCORE_EVENT_PAYOUT = 12,
+  // Payout of agent commission.
+  PAYCORE_EVENT_AGENT_PAYOUT = 13,
+  // Unidentified funds into suspense.
+  PAYCORE_EVENT_SUSPENSE_IN = 14,
+  // Suspense identified as a merchant's.
+  PAYCORE_EVENT_SUSPENSE_TO_MERCHANT = 15,
+  // Withdrawal hold (used by the withdrawal functions).
+  PAYCORE_EVENT_WITHDRAWAL_HOLD = 20,
+  // Withdrawal paid.
+  PAYCORE_EVENT_WITHDRAWAL_POST = 21,
+  // Withdrawal rejected or failed.
+  PAYCORE_EVENT_WITHDRAWAL_VOID = 22,
+  // Withdrawal returned by the bank (退票).
+  PAYCORE_EVENT_WITHDRAWAL_RETURN = 23,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum paycore_event_kind paycore_event_kind;
+#else
+typedef uint32_t paycore_event_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// Withdrawal fee modes (passed as `uint32_t`).
+enum paycore_fee_mode
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // 内扣: deducted from the amount.
+  PAYCORE_FEE_INSIDE = 0,
+  // 外扣: added on top.
+  PAYCORE_FEE_OUTSIDE = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum paycore_fee_mode paycore_fee_mode;
+#else
+typedef uint32_t paycore_fee_mode;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// Withdrawal transitions (passed as `uint32_t`).
+enum paycore_withdrawal_action
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Requested → Approved.
+  PAYCORE_WITHDRAWAL_APPROVE = 0,
+  // Requested/Approved/Frozen → Rejected.
+  PAYCORE_WITHDRAWAL_REJECT = 1,
+  // Requested/Approved → Frozen.
+  PAYCORE_WITHDRAWAL_FREEZE = 2,
+  // Frozen → previous.
+  PAYCORE_WITHDRAWAL_UNFREEZE = 3,
+  // Approved → Paid.
+  PAYCORE_WITHDRAWAL_PAID = 4,
+  // Approved → Failed.
+  PAYCORE_WITHDRAWAL_FAILED = 5,
+  // Paid → Returned (退票).
+  PAYCORE_WITHDRAWAL_RETURNED = 6,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum paycore_withdrawal_action paycore_withdrawal_action;
+#else
+typedef uint32_t paycore_withdrawal_action;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// Withdrawal states (returned as `uint32_t`).
+enum paycore_withdrawal_state
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Funds reserved, awaiting review.
+  PAYCORE_WITHDRAWAL_STATE_REQUESTED = 0,
+  // Approved, sent to the bank.
+  PAYCORE_WITHDRAWAL_STATE_APPROVED = 1,
+  // Held by risk control.
+  PAYCORE_WITHDRAWAL_STATE_FROZEN = 2,
+  // Refused; reservation released.
+  PAYCORE_WITHDRAWAL_STATE_REJECTED = 3,
+  // Paid.
+  PAYCORE_WITHDRAWAL_STATE_PAID = 4,
+  // Bank failure; reservation released.
+  PAYCORE_WITHDRAWAL_STATE_FAILED = 5,
+  // Returned by the bank after success.
+  PAYCORE_WITHDRAWAL_STATE_RETURNED = 6,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum paycore_withdrawal_state paycore_withdrawal_state;
+#else
+typedef uint32_t paycore_withdrawal_state;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// Result of one `create_accounts` event (precedence order; written as `uint32_t`).
+enum paycore_account_result
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // `created`.
+  PAYCORE_ACCOUNT_CREATED = 0,
+  // `linked_event_failed`.
+  PAYCORE_ACCOUNT_LINKED_EVENT_FAILED = 1,
+  // `linked_event_chain_open`.
+  PAYCORE_ACCOUNT_LINKED_EVENT_CHAIN_OPEN = 2,
+  // `timestamp_must_be_zero`.
+  PAYCORE_ACCOUNT_TIMESTAMP_MUST_BE_ZERO = 3,
+  // `reserved_flag`.
+  PAYCORE_ACCOUNT_RESERVED_FLAG = 4,
+  // `id_must_not_be_zero`.
+  PAYCORE_ACCOUNT_ID_MUST_NOT_BE_ZERO = 5,
+  // `id_must_not_be_int_max`.
+  PAYCORE_ACCOUNT_ID_MUST_NOT_BE_INT_MAX = 6,
+  // `exists_with_different_flags`.
+  PAYCORE_ACCOUNT_EXISTS_WITH_DIFFERENT_FLAGS = 7,
+  // `exists_with_different_user_data_128`.
+  PAYCORE_ACCOUNT_EXISTS_WITH_DIFFERENT_USER_DATA_128 = 8,
+  // `exists_with_different_user_data_64`.
+  PAYCORE_ACCOUNT_EXISTS_WITH_DIFFERENT_USER_DATA_64 = 9,
+  // `exists_with_different_user_data_32`.
+  PAYCORE_ACCOUNT_EXISTS_WITH_DIFFERENT_USER_DATA_32 = 10,
+  // `exists_with_different_ledger`.
+  PAYCORE_ACCOUNT_EXISTS_WITH_DIFFERENT_LEDGER = 11,
+  // `exists_with_different_code`.
+  PAYCORE_ACCOUNT_EXISTS_WITH_DIFFERENT_CODE = 12,
+  // `exists`.
+  PAYCORE_ACCOUNT_EXISTS = 13,
+  // `flags_are_mutually_exclusive`.
+  PAYCORE_ACCOUNT_FLAGS_ARE_MUTUALLY_EXCLUSIVE = 14,
+  // `debits_pending_must_be_zero`.
+  PAYCORE_ACCOUNT_DEBITS_PENDING_MUST_BE_ZERO = 15,
+  // `debits_posted_must_be_zero`.
+  PAYCORE_ACCOUNT_DEBITS_POSTED_MUST_BE_ZERO = 16,
+  // `credits_pending_must_be_zero`.
+  PAYCORE_ACCOUNT_CREDITS_PENDING_MUST_BE_ZERO = 17,
+  // `credits_posted_must_be_zero`.
+  PAYCORE_ACCOUNT_CREDITS_POSTED_MUST_BE_ZERO = 18,
+  // `ledger_must_not_be_zero`.
+  PAYCORE_ACCOUNT_LEDGER_MUST_NOT_BE_ZERO = 19,
+  // `code_must_not_be_zero`.
+  PAYCORE_ACCOUNT_CODE_MUST_NOT_BE_ZERO = 20,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum paycore_account_result paycore_account_result;
+#else
+typedef uint32_t paycore_account_result;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// Result of one `create_transfers` event (precedence order; written as `uint32_t`).
+enum paycore_transfer_result
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // `created`.
+  PAYCORE_TRANSFER_CREATED = 0,
+  // `linked_event_failed`.
+  PAYCORE_TRANSFER_LINKED_EVENT_FAILED = 1,
+  // `linked_event_chain_open`.
+  PAYCORE_TRANSFER_LINKED_EVENT_CHAIN_OPEN = 2,
+  // `timestamp_must_be_zero`.
+  PAYCORE_TRANSFER_TIMESTAMP_MUST_BE_ZERO = 3,
+  // `reserved_flag`.
+  PAYCORE_TRANSFER_RESERVED_FLAG = 4,
+  // `id_must_not_be_zero`.
+  PAYCORE_TRANSFER_ID_MUST_NOT_BE_ZERO = 5,
+  // `id_must_not_be_int_max`.
+  PAYCORE_TRANSFER_ID_MUST_NOT_BE_INT_MAX = 6,
+  // `exists_with_different_flags`.
+  PAYCORE_TRANSFER_EXISTS_WITH_DIFFERENT_FLAGS = 7,
+  // `exists_with_different_pending_id`.
+  PAYCORE_TRANSFER_EXISTS_WITH_DIFFERENT_PENDING_ID = 8,
+  // `exists_with_different_timeout`.
+  PAYCORE_TRANSFER_EXISTS_WITH_DIFFERENT_TIMEOUT = 9,
+  // `exists_with_different_debit_account_id`.
+  PAYCORE_TRANSFER_EXISTS_WITH_DIFFERENT_DEBIT_ACCOUNT_ID = 10,
+  // `exists_with_different_credit_account_id`.
+  PAYCORE_TRANSFER_EXISTS_WITH_DIFFERENT_CREDIT_ACCOUNT_ID = 11,
+  // `exists_with_different_amount`.
+  PAYCORE_TRANSFER_EXISTS_WITH_DIFFERENT_AMOUNT = 12,
+  // `exists_with_different_user_data_128`.
+  PAYCORE_TRANSFER_EXISTS_WITH_DIFFERENT_USER_DATA_128 = 13,
+  // `exists_with_different_user_data_64`.
+  PAYCORE_TRANSFER_EXISTS_WITH_DIFFERENT_USER_DATA_64 = 14,
+  // `exists_with_different_user_data_32`.
+  PAYCORE_TRANSFER_EXISTS_WITH_DIFFERENT_USER_DATA_32 = 15,
+  // `exists_with_different_ledger`.
+  PAYCORE_TRANSFER_EXISTS_WITH_DIFFERENT_LEDGER = 16,
+  // `exists_with_different_code`.
+  PAYCORE_TRANSFER_EXISTS_WITH_DIFFERENT_CODE = 17,
+  // `exists`.
+  PAYCORE_TRANSFER_EXISTS = 18,
+  // `id_already_failed`.
+  PAYCORE_TRANSFER_ID_ALREADY_FAILED = 19,
+  // `flags_are_mutually_exclusive`.
+  PAYCORE_TRANSFER_FLAGS_ARE_MUTUALLY_EXCLUSIVE = 20,
+  // `debit_account_id_must_not_be_zero`.
+  PAYCORE_TRANSFER_DEBIT_ACCOUNT_ID_MUST_NOT_BE_ZERO = 21,
+  // `debit_account_id_must_not_be_int_max`.
+  PAYCORE_TRANSFER_DEBIT_ACCOUNT_ID_MUST_NOT_BE_INT_MAX = 22,
+  // `credit_account_id_must_not_be_zero`.
+  PAYCORE_TRANSFER_CREDIT_ACCOUNT_ID_MUST_NOT_BE_ZERO = 23,
+  // `credit_account_id_must_not_be_int_max`.
+  PAYCORE_TRANSFER_CREDIT_ACCOUNT_ID_MUST_NOT_BE_INT_MAX = 24,
+  // `accounts_must_be_different`.
+  PAYCORE_TRANSFER_ACCOUNTS_MUST_BE_DIFFERENT = 25,
+  // `pending_id_must_be_zero`.
+  PAYCORE_TRANSFER_PENDING_ID_MUST_BE_ZERO = 26,
+  // `pending_id_must_not_be_zero`.
+  PAYCORE_TRANSFER_PENDING_ID_MUST_NOT_BE_ZERO = 27,
+  // `pending_id_must_not_be_int_max`.
+  PAYCORE_TRANSFER_PENDING_ID_MUST_NOT_BE_INT_MAX = 28,
+  // `pending_id_must_be_different`.
+  PAYCORE_TRANSFER_PENDING_ID_MUST_BE_DIFFERENT = 29,
+  // `timeout_reserved_for_pending_transfer`.
+  PAYCORE_TRANSFER_TIMEOUT_RESERVED_FOR_PENDING_TRANSFER = 30,
+  // `closing_transfer_must_be_pending`.
+  PAYCORE_TRANSFER_CLOSING_TRANSFER_MUST_BE_PENDING = 31,
+  // `amount_must_not_be_zero`.
+  PAYCORE_TRANSFER_AMOUNT_MUST_NOT_BE_ZERO = 32,
+  // `ledger_must_not_be_zero`.
+  PAYCORE_TRANSFER_LEDGER_MUST_NOT_BE_ZERO = 33,
+  // `code_must_not_be_zero`.
+  PAYCORE_TRANSFER_CODE_MUST_NOT_BE_ZERO = 34,
+  // `debit_account_not_found`.
+  PAYCORE_TRANSFER_DEBIT_ACCOUNT_NOT_FOUND = 35,
+  // `credit_account_not_found`.
+  PAYCORE_TRANSFER_CREDIT_ACCOUNT_NOT_FOUND = 36,
+  // `accounts_must_have_the_same_ledger`.
+  PAYCORE_TRANSFER_ACCOUNTS_MUST_HAVE_THE_SAME_LEDGER = 37,
+  // `transfer_must_have_the_same_ledger_as_accounts`.
+  PAYCORE_TRANSFER_TRANSFER_MUST_HAVE_THE_SAME_LEDGER_AS_ACCOUNTS = 38,
+  // `pending_transfer_not_found`.
+  PAYCORE_TRANSFER_PENDING_TRANSFER_NOT_FOUND = 39,
+  // `pending_transfer_not_pending`.
+  PAYCORE_TRANSFER_PENDING_TRANSFER_NOT_PENDING = 40,
+  // `pending_transfer_has_different_debit_account_id`.
+  PAYCORE_TRANSFER_PENDING_TRANSFER_HAS_DIFFERENT_DEBIT_ACCOUNT_ID = 41,
+  // `pending_transfer_has_different_credit_account_id`.
+  PAYCORE_TRANSFER_PENDING_TRANSFER_HAS_DIFFERENT_CREDIT_ACCOUNT_ID = 42,
+  // `pending_transfer_has_different_ledger`.
+  PAYCORE_TRANSFER_PENDING_TRANSFER_HAS_DIFFERENT_LEDGER = 43,
+  // `pending_transfer_has_different_code`.
+  PAYCORE_TRANSFER_PENDING_TRANSFER_HAS_DIFFERENT_CODE = 44,
+  // `exceeds_pending_transfer_amount`.
+  PAYCORE_TRANSFER_EXCEEDS_PENDING_TRANSFER_AMOUNT = 45,
+  // `pending_transfer_has_different_amount`.
+  PAYCORE_TRANSFER_PENDING_TRANSFER_HAS_DIFFERENT_AMOUNT = 46,
+  // `pending_transfer_already_posted`.
+  PAYCORE_TRANSFER_PENDING_TRANSFER_ALREADY_POSTED = 47,
+  // `pending_transfer_already_voided`.
+  PAYCORE_TRANSFER_PENDING_TRANSFER_ALREADY_VOIDED = 48,
+  // `pending_transfer_expired`.
+  PAYCORE_TRANSFER_PENDING_TRANSFER_EXPIRED = 49,
+  // `debit_account_already_closed`.
+  PAYCORE_TRANSFER_DEBIT_ACCOUNT_ALREADY_CLOSED = 50,
+  // `credit_account_already_closed`.
+  PAYCORE_TRANSFER_CREDIT_ACCOUNT_ALREADY_CLOSED = 51,
+  // `overflows_debits_pending`.
+  PAYCORE_TRANSFER_OVERFLOWS_DEBITS_PENDING = 52,
+  // `overflows_credits_pending`.
+  PAYCORE_TRANSFER_OVERFLOWS_CREDITS_PENDING = 53,
+  // `overflows_debits_posted`.
+  PAYCORE_TRANSFER_OVERFLOWS_DEBITS_POSTED = 54,
+  // `overflows_credits_posted`.
+  PAYCORE_TRANSFER_OVERFLOWS_CREDITS_POSTED = 55,
+  // `overflows_debits`.
+  PAYCORE_TRANSFER_OVERFLOWS_DEBITS = 56,
+  // `overflows_credits`.
+  PAYCORE_TRANSFER_OVERFLOWS_CREDITS = 57,
+  // `overflows_timeout`.
+  PAYCORE_TRANSFER_OVERFLOWS_TIMEOUT = 58,
+  // `exceeds_credits`.
+  PAYCORE_TRANSFER_EXCEEDS_CREDITS = 59,
+  // `exceeds_debits`.
+  PAYCORE_TRANSFER_EXCEEDS_DEBITS = 60,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum paycore_transfer_result paycore_transfer_result;
+#else
+typedef uint32_t paycore_transfer_result;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
 // An ISO 8583 message bound to its spec (opaque). Create with `paycore_iso8583_decode`,
 // `paycore_iso8583_decode_framed`, `paycore_iso8583_message_new` or
 // `paycore_iso8583_message_from_json`; release with `paycore_iso8583_message_free` (field
@@ -178,6 +659,10 @@ typedef struct paycore_iso8583_message paycore_iso8583_message;
 // safe to share between threads.
 typedef struct paycore_iso8583_spec paycore_iso8583_spec;
 
+// A ledger (opaque). Create with `paycore_ledger_new`, `paycore_ledger_replay` or
+// `paycore_ledger_from_snapshot_json`; release with `paycore_ledger_free`. Not thread-safe.
+typedef struct paycore_ledger paycore_ledger;
+
 // A parsed PAN (opaque). Create with `paycore_pan_parse`; release with `paycore_pan_free`.
 // Immutable after creation: safe to share between threads for reading.
 typedef struct paycore_pan paycore_pan;
@@ -185,6 +670,10 @@ typedef struct paycore_pan paycore_pan;
 // Parsed track 2 data (opaque). Create with `paycore_track2_parse`; release with
 // `paycore_track2_free`.
 typedef struct paycore_track2 paycore_track2;
+
+// A withdrawal in progress (opaque). Create with `paycore_withdrawal_create`; release with
+// `paycore_withdrawal_free`.
+typedef struct paycore_withdrawal paycore_withdrawal;
 
 // The framing layers in front of the MTI (CUP: TPDU and 6-byte application header).
 // `has_tpdu`/`has_header` say whether the spec's framing has each layer.
@@ -198,6 +687,182 @@ typedef struct paycore_iso8583_frame_layers {
   // The 6-byte CUP application header.
   uint8_t header[6];
 } paycore_iso8583_frame_layers;
+
+// An unsigned 128-bit integer (id or amount) as two halves: value = `hi * 2^64 + lo`.
+typedef struct paycore_u128 {
+  // High 64 bits.
+  uint64_t hi;
+  // Low 64 bits.
+  uint64_t lo;
+} paycore_u128;
+
+// An account (TigerBeetle's fields). On input to `paycore_ledger_create_accounts` the four
+// counters and `timestamp` must be zero.
+typedef struct paycore_ledger_account {
+  // Unique id; 0 and 2^128−1 are reserved.
+  struct paycore_u128 id;
+  // Pending debits.
+  struct paycore_u128 debits_pending;
+  // Posted debits.
+  struct paycore_u128 debits_posted;
+  // Pending credits.
+  struct paycore_u128 credits_pending;
+  // Posted credits.
+  struct paycore_u128 credits_posted;
+  // Opaque link to the host's records.
+  struct paycore_u128 user_data_128;
+  // Opaque link to the host's records.
+  uint64_t user_data_64;
+  // Opaque link to the host's records.
+  uint32_t user_data_32;
+  // Ledger (currency partition).
+  uint32_t ledger;
+  // Account type (chart code), non-zero.
+  uint16_t code;
+  // `PAYCORE_ACCOUNT_FLAG_*` bits.
+  uint16_t flags;
+  // Creation time (ns), assigned by the ledger.
+  uint64_t timestamp;
+} paycore_ledger_account;
+
+// A transfer. On input `timestamp` must be zero; for post/void the accounts, ledger and code
+// may be zero (inherited from the pending transfer).
+typedef struct paycore_ledger_transfer {
+  // Unique id (idempotency key).
+  struct paycore_u128 id;
+  // Account debited.
+  struct paycore_u128 debit_account_id;
+  // Account credited.
+  struct paycore_u128 credit_account_id;
+  // Amount in minor units (2^128−1 = "full pending amount" / "as much as possible").
+  struct paycore_u128 amount;
+  // For post/void: the pending transfer; otherwise zero.
+  struct paycore_u128 pending_id;
+  // Opaque link to the host's records.
+  struct paycore_u128 user_data_128;
+  // Opaque link to the host's records.
+  uint64_t user_data_64;
+  // Opaque link to the host's records.
+  uint32_t user_data_32;
+  // Pending transfers: seconds until expiry (0 = never).
+  uint32_t timeout;
+  // Ledger (currency).
+  uint32_t ledger;
+  // Why the money moved, non-zero.
+  uint16_t code;
+  // `PAYCORE_TRANSFER_FLAG_*` bits.
+  uint16_t flags;
+  // Assigned by the ledger (ns).
+  uint64_t timestamp;
+} paycore_ledger_transfer;
+
+// A signed balance: `negative` flag and 128-bit magnitude (zero is never negative).
+typedef struct paycore_ledger_signed {
+  // True when below zero.
+  bool negative;
+  // Absolute value.
+  struct paycore_u128 magnitude;
+} paycore_ledger_signed;
+
+// Balances seen from one side (`paycore_normal_side`).
+typedef struct paycore_ledger_balances {
+  // Posted balance.
+  struct paycore_ledger_signed posted;
+  // Net pending movement.
+  struct paycore_ledger_signed pending;
+  // Posted minus pending decreases.
+  struct paycore_ledger_signed available;
+} paycore_ledger_balances;
+
+// Which transfers of an account to list (cursor paging).
+typedef struct paycore_ledger_account_filter {
+  // The account.
+  struct paycore_u128 account_id;
+  // Continue after this timestamp (before it when `reversed`), if `has_cursor`.
+  uint64_t cursor;
+  // Whether `cursor` is set (false = first page).
+  bool has_cursor;
+  // Page size, 1..=8190.
+  uint32_t limit;
+  // Include transfers debiting the account.
+  bool debits;
+  // Include transfers crediting the account.
+  bool credits;
+  // Newest first.
+  bool reversed;
+} paycore_ledger_account_filter;
+
+// The four counters of an account at a point in time.
+typedef struct paycore_ledger_counters {
+  // Pending debits.
+  struct paycore_u128 debits_pending;
+  // Posted debits.
+  struct paycore_u128 debits_posted;
+  // Pending credits.
+  struct paycore_u128 credits_pending;
+  // Posted credits.
+  struct paycore_u128 credits_posted;
+} paycore_ledger_counters;
+
+// One history row: the counters right after the transfer with `timestamp`.
+typedef struct paycore_ledger_history_row {
+  // Timestamp of the transfer (or expiry).
+  uint64_t timestamp;
+  // Counters after it.
+  struct paycore_ledger_counters counters;
+} paycore_ledger_history_row;
+
+// A business event for the acquirer posting rules; amounts in minor units.
+typedef struct paycore_ledger_event {
+  // A `paycore_event_kind` value.
+  uint32_t kind;
+  // The host's unique id of the event (transfer ids derive from it).
+  uint64_t event_id;
+  // Merchant (0 for platform-only events).
+  uint64_t merchant_id;
+  // Agent (0 if none).
+  uint64_t agent_id;
+  // Ledger (currency).
+  uint32_t ledger;
+  // Transaction amount.
+  struct paycore_u128 gross;
+  // Merchant discount fee charged (or refunded).
+  struct paycore_u128 merchant_fee;
+  // Issuer interchange + network fee (our cost).
+  struct paycore_u128 scheme_cost;
+  // Agent profit share.
+  struct paycore_u128 agent_commission;
+  // Reserve withheld (settlement run).
+  struct paycore_u128 reserve;
+  // D0 advance repaid (settlement run).
+  struct paycore_u128 advance;
+} paycore_ledger_event;
+
+// Limits and fee of withdrawals.
+typedef struct paycore_withdrawal_policy {
+  // Smallest requested amount.
+  struct paycore_u128 min_amount;
+  // Largest requested amount.
+  struct paycore_u128 max_amount;
+  // Fixed fee per withdrawal.
+  struct paycore_u128 fee_fixed;
+  // Proportional fee, basis points, rounded half up.
+  uint32_t fee_bps;
+  // A `paycore_fee_mode` value.
+  uint32_t fee_mode;
+} paycore_withdrawal_policy;
+
+// A withdrawal request.
+typedef struct paycore_withdrawal_request {
+  // The host's unique id of this withdrawal.
+  uint64_t withdrawal_id;
+  // Merchant.
+  uint64_t merchant_id;
+  // Ledger (currency).
+  uint32_t ledger;
+  // Amount requested, minor units.
+  struct paycore_u128 amount;
+} paycore_withdrawal_request;
 
 // An ISO 4217 currency as plain data.
 typedef struct paycore_currency {
@@ -592,6 +1257,276 @@ paycore_result paycore_iso8583_message_mac_input(const struct paycore_iso8583_me
                                                  uint8_t *buf,
                                                  size_t buf_len,
                                                  size_t *out_len);
+
+// A new, empty ledger that buffers a journal (drain with `paycore_ledger_journal_take`).
+// The caller releases it with `paycore_ledger_free`.
+//
+// # Safety
+// `out` valid for a write.
+paycore_result paycore_ledger_new(struct paycore_ledger **out);
+
+// Releases a ledger. NULL is ignored.
+//
+// # Safety
+// `ledger` from this library, freed once, not used afterwards.
+void paycore_ledger_free(struct paycore_ledger *ledger);
+
+// Creates a batch of `n` accounts at time `now` (ns); writes one `paycore_account_result`
+// per event into `results` (room for `n`). Rejected events are not a call failure.
+//
+// # Safety
+// `ledger` live; `accounts` valid for `n` reads; `results` valid for `n` writes.
+paycore_result paycore_ledger_create_accounts(struct paycore_ledger *ledger,
+                                              const struct paycore_ledger_account *accounts,
+                                              size_t n,
+                                              uint64_t now,
+                                              uint32_t *results);
+
+// Creates a batch of `n` transfers at time `now` (ns); writes one `paycore_transfer_result`
+// per event into `results` (room for `n`). Rejected events are not a call failure.
+//
+// # Safety
+// `ledger` live; `transfers` valid for `n` reads; `results` valid for `n` writes.
+paycore_result paycore_ledger_create_transfers(struct paycore_ledger *ledger,
+                                               const struct paycore_ledger_transfer *transfers,
+                                               size_t n,
+                                               uint64_t now,
+                                               uint32_t *results);
+
+// Releases every pending transfer whose timeout is at or before `now`; writes how many.
+//
+// # Safety
+// `ledger` live; `out_expired` valid for a write.
+paycore_result paycore_ledger_expire_pending(struct paycore_ledger *ledger,
+                                             uint64_t now,
+                                             size_t *out_expired);
+
+// The last assigned timestamp (0 for a fresh ledger).
+//
+// # Safety
+// `ledger` live; `out` valid for a write.
+paycore_result paycore_ledger_clock(const struct paycore_ledger *ledger, uint64_t *out);
+
+// Looks up an account (`PAYCORE_ERR_LEDGER_ACCOUNT_NOT_FOUND` if none).
+//
+// # Safety
+// `ledger` live; `out` valid for a write.
+paycore_result paycore_ledger_account_lookup(const struct paycore_ledger *ledger,
+                                             struct paycore_u128 id,
+                                             struct paycore_ledger_account *out);
+
+// Posted, pending and available balances of an account seen from `side` (a
+// `paycore_normal_side`; for chart accounts use `paycore_ledger_chart_normal_side`).
+//
+// # Safety
+// `ledger` live; `out` valid for a write.
+paycore_result paycore_ledger_account_balances(const struct paycore_ledger *ledger,
+                                               struct paycore_u128 id,
+                                               uint32_t side,
+                                               struct paycore_ledger_balances *out);
+
+// Looks up a transfer as stored (`PAYCORE_ERR_LEDGER_TRANSFER_NOT_FOUND` if none).
+//
+// # Safety
+// `ledger` live; `out` valid for a write.
+paycore_result paycore_ledger_transfer_lookup(const struct paycore_ledger *ledger,
+                                              struct paycore_u128 id,
+                                              struct paycore_ledger_transfer *out);
+
+// One page of the transfers touching an account, into `out` (capacity `cap`; `cap` ≥
+// `filter->limit` always suffices). `*out_has_more` tells whether another page follows, and
+// then `*out_next_cursor` is the `cursor` for it.
+//
+// # Safety
+// `ledger`, `filter` live; `out` valid for `cap` writes; the out-pointers valid for writes.
+paycore_result paycore_ledger_transfers_by_account(const struct paycore_ledger *ledger,
+                                                   const struct paycore_ledger_account_filter *filter,
+                                                   struct paycore_ledger_transfer *out,
+                                                   size_t cap,
+                                                   size_t *out_count,
+                                                   bool *out_has_more,
+                                                   uint64_t *out_next_cursor);
+
+// The history rows of an account created with `PAYCORE_ACCOUNT_FLAG_HISTORY`, oldest first,
+// into `out` (capacity `cap`; `PAYCORE_ERR_BUFFER_TOO_SMALL` puts the count needed in
+// `*out_count`).
+//
+// # Safety
+// `ledger` live; `out` valid for `cap` writes; `out_count` valid.
+paycore_result paycore_ledger_account_history(const struct paycore_ledger *ledger,
+                                              struct paycore_u128 id,
+                                              struct paycore_ledger_history_row *out,
+                                              size_t cap,
+                                              size_t *out_count);
+
+// The counters of a history account as of `timestamp` (inclusive).
+//
+// # Safety
+// `ledger` live; `out` valid for a write.
+paycore_result paycore_ledger_balance_as_of(const struct paycore_ledger *ledger,
+                                            struct paycore_u128 id,
+                                            uint64_t timestamp,
+                                            struct paycore_ledger_counters *out);
+
+// Drains the journal: JSON lines (one per batch, each ending in `\n`) since the last call.
+// When the buffer is too small the text is kept for the next call and
+// `PAYCORE_ERR_BUFFER_TOO_SMALL` reports its length in `*out_len`.
+//
+// # Safety
+// `ledger` live; `buf` valid for `buf_len` bytes; `out_len` valid.
+paycore_result paycore_ledger_journal_take(struct paycore_ledger *ledger,
+                                           char *buf,
+                                           size_t buf_len,
+                                           size_t *out_len);
+
+// Rebuilds a ledger from journal text (JSON lines). A malformed line gives
+// `PAYCORE_ERR_LEDGER_JOURNAL`; the message names the line number (and byte offset).
+// The new ledger keeps journaling on; release it with `paycore_ledger_free`.
+//
+// # Safety
+// `text` valid for `len` bytes; `out` valid for a write.
+paycore_result paycore_ledger_replay(const char *text, size_t len, struct paycore_ledger **out);
+
+// Writes the ledger's full state as a JSON snapshot.
+//
+// # Safety
+// `ledger` live; `buf` valid for `buf_len` bytes; `out_len` valid.
+paycore_result paycore_ledger_snapshot_json(const struct paycore_ledger *ledger,
+                                            char *buf,
+                                            size_t buf_len,
+                                            size_t *out_len);
+
+// Restores a ledger from a JSON snapshot, validating it fully (`PAYCORE_ERR_LEDGER_SNAPSHOT`
+// names the line/column or the inconsistent field).
+//
+// # Safety
+// `text` valid for `len` bytes; `out` valid for a write.
+paycore_result paycore_ledger_from_snapshot_json(const char *text,
+                                                 size_t len,
+                                                 struct paycore_ledger **out);
+
+// A 64-bit digest of the state: equal states have equal digests (replay check).
+//
+// # Safety
+// `ledger` live; `out` valid for a write.
+paycore_result paycore_ledger_digest(const struct paycore_ledger *ledger, uint64_t *out);
+
+// Checks Σ debits == Σ credits per ledger, the balance limits and the counters
+// (`PAYCORE_ERR_LEDGER_INVARIANT` with the violation in the message).
+//
+// # Safety
+// `ledger` live.
+paycore_result paycore_ledger_check_invariants(const struct paycore_ledger *ledger);
+
+// Writes the snake_case name of a `paycore_account_result` ("exists_with_different_flags").
+//
+// # Safety
+// `buf` valid for `buf_len` bytes; `out_len` valid.
+paycore_result paycore_ledger_account_result_name(uint32_t result,
+                                                  char *buf,
+                                                  size_t buf_len,
+                                                  size_t *out_len);
+
+// Writes the snake_case name of a `paycore_transfer_result` ("exceeds_credits").
+//
+// # Safety
+// `buf` valid for `buf_len` bytes; `out_len` valid.
+paycore_result paycore_ledger_transfer_result_name(uint32_t result,
+                                                   char *buf,
+                                                   size_t buf_len,
+                                                   size_t *out_len);
+
+// The deterministic id of a chart account: `owner (64) | ledger (32) | code (16) | 1 (16)`.
+// `kind` is a `paycore_account_kind`; platform kinds use owner id 0.
+//
+// # Safety
+// `out` valid for a write.
+paycore_result paycore_ledger_chart_account_id(uint32_t kind,
+                                               uint64_t owner_id,
+                                               uint32_t ledger,
+                                               struct paycore_u128 *out);
+
+// The normal side (`paycore_normal_side`) of a chart account kind.
+//
+// # Safety
+// `out` valid for a write.
+paycore_result paycore_ledger_chart_normal_side(uint32_t kind, uint32_t *out);
+
+// The chart accounts of one owner (`paycore_owner`), ready for
+// `paycore_ledger_create_accounts`, into `out` (capacity `cap`; 11 always suffices).
+//
+// # Safety
+// `out` valid for `cap` writes; `out_count` valid.
+paycore_result paycore_ledger_chart_accounts(uint32_t owner,
+                                             uint64_t owner_id,
+                                             uint32_t ledger,
+                                             struct paycore_ledger_account *out,
+                                             size_t cap,
+                                             size_t *out_count);
+
+// The transfers (one linked chain, deterministic ids) the default acquirer posting rules
+// produce for `event`, into `out` (capacity `cap`; 8 always suffices).
+// `PAYCORE_ERR_LEDGER_POSTING` when the event cannot be posted (fee > gross, no agent, …).
+//
+// # Safety
+// `event` live; `out` valid for `cap` writes; `out_count` valid.
+paycore_result paycore_ledger_event_transfers(const struct paycore_ledger_event *event,
+                                              struct paycore_ledger_transfer *out,
+                                              size_t cap,
+                                              size_t *out_count);
+
+// Posts a business event through the default acquirer rules at time `now`: writes one
+// `paycore_transfer_result` per leg into `results` (capacity `cap`; 8 always suffices) and
+// the leg count into `*out_count`. Re-posting the same event is idempotent (`exists`).
+//
+// # Safety
+// `ledger`, `event` live; `results` valid for `cap` writes; `out_count` valid.
+paycore_result paycore_ledger_post_event(struct paycore_ledger *ledger,
+                                         const struct paycore_ledger_event *event,
+                                         uint64_t now,
+                                         uint32_t *results,
+                                         size_t cap,
+                                         size_t *out_count);
+
+// Requests a withdrawal: validates the amount against `policy` and reserves the funds
+// (pending transfers) at time `now`. On success `*out` owns a new withdrawal to release
+// with `paycore_withdrawal_free`. Errors: `PAYCORE_ERR_WITHDRAWAL_LIMIT`,
+// `PAYCORE_ERR_WITHDRAWAL_INSUFFICIENT`, `PAYCORE_ERR_LEDGER_ACCOUNT_NOT_FOUND`, …
+//
+// # Safety
+// `ledger`, `policy`, `request` live; `out` valid for a write.
+paycore_result paycore_withdrawal_create(struct paycore_ledger *ledger,
+                                         const struct paycore_withdrawal_policy *policy,
+                                         const struct paycore_withdrawal_request *request,
+                                         uint64_t now,
+                                         struct paycore_withdrawal **out);
+
+// Applies a transition (`paycore_withdrawal_action`), posting through `ledger` when it
+// moves money. On error neither the withdrawal nor the ledger changes
+// (`PAYCORE_ERR_WITHDRAWAL_ILLEGAL_TRANSITION`, `PAYCORE_ERR_LEDGER_REFUSED`).
+//
+// # Safety
+// `withdrawal`, `ledger` live.
+paycore_result paycore_withdrawal_apply(struct paycore_withdrawal *withdrawal,
+                                        struct paycore_ledger *ledger,
+                                        uint32_t action,
+                                        uint64_t now);
+
+// The state (`paycore_withdrawal_state`), fee and payout amount of a withdrawal.
+// Any of the out-pointers may be NULL when not wanted.
+//
+// # Safety
+// `withdrawal` live; non-NULL out-pointers valid for writes.
+paycore_result paycore_withdrawal_info(const struct paycore_withdrawal *withdrawal,
+                                       uint32_t *out_state,
+                                       struct paycore_u128 *out_fee,
+                                       struct paycore_u128 *out_payout);
+
+// Releases a withdrawal record (the ledger's postings stay). NULL is ignored.
+//
+// # Safety
+// `withdrawal` from this library, freed once, not used afterwards.
+void paycore_withdrawal_free(struct paycore_withdrawal *withdrawal);
 
 // Looks up a currency by alphabetic ("CNY", any case) or numeric ("156") code.
 //

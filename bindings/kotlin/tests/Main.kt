@@ -6,6 +6,7 @@ fun main() {
     val suites = listOf<Pair<String, () -> Unit>>(
         "money+card" to MoneyCardTest::run,
         "iso8583" to Iso8583Test::run,
+        "ledger" to LedgerTest::run,
     )
     for ((name, suite) in suites) {
         try {

@@ -21,10 +21,12 @@
 mod boundary;
 mod card;
 mod iso8583;
+mod ledger;
 mod money;
 mod result;
 
 pub use card::*;
 pub use iso8583::*;
+pub use ledger::*;
 pub use money::*;
 pub use result::*;

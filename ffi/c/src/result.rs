@@ -53,6 +53,31 @@ pub enum paycore_result {
     PAYCORE_ERR_ISO8583_FIELD_ABSENT = 306,
     /// The spec or message has no usable MAC field.
     PAYCORE_ERR_ISO8583_MAC = 307,
+    // ledger
+    /// No ledger account with this id (or no withdrawable account for the merchant).
+    PAYCORE_ERR_LEDGER_ACCOUNT_NOT_FOUND = 800,
+    /// No ledger transfer with this id.
+    PAYCORE_ERR_LEDGER_TRANSFER_NOT_FOUND = 801,
+    /// History query on an account created without the history flag.
+    PAYCORE_ERR_LEDGER_HISTORY_NOT_ENABLED = 802,
+    /// Balance asked for a time before the account existed.
+    PAYCORE_ERR_LEDGER_BEFORE_CREATION = 803,
+    /// Malformed journal (the message names the line and byte offset).
+    PAYCORE_ERR_LEDGER_JOURNAL = 804,
+    /// Malformed or inconsistent ledger snapshot.
+    PAYCORE_ERR_LEDGER_SNAPSHOT = 805,
+    /// A ledger invariant does not hold.
+    PAYCORE_ERR_LEDGER_INVARIANT = 806,
+    /// A business event cannot be turned into transfers.
+    PAYCORE_ERR_LEDGER_POSTING = 807,
+    /// The ledger refused a withdrawal posting (result code in the message).
+    PAYCORE_ERR_LEDGER_REFUSED = 808,
+    /// Withdrawal amount outside the policy limits, or the fee leaves nothing to pay.
+    PAYCORE_ERR_WITHDRAWAL_LIMIT = 809,
+    /// Withdrawal exceeds the withdrawable balance.
+    PAYCORE_ERR_WITHDRAWAL_INSUFFICIENT = 810,
+    /// Withdrawal transition not allowed from its current state.
+    PAYCORE_ERR_WITHDRAWAL_ILLEGAL_TRANSITION = 811,
 }
 
 impl paycore_result {
@@ -83,6 +108,18 @@ impl paycore_result {
             PAYCORE_ERR_ISO8583_FRAME => "bad ISO 8583 framing",
             PAYCORE_ERR_ISO8583_FIELD_ABSENT => "ISO 8583 field not present",
             PAYCORE_ERR_ISO8583_MAC => "no usable ISO 8583 MAC field",
+            PAYCORE_ERR_LEDGER_ACCOUNT_NOT_FOUND => "ledger account not found",
+            PAYCORE_ERR_LEDGER_TRANSFER_NOT_FOUND => "ledger transfer not found",
+            PAYCORE_ERR_LEDGER_HISTORY_NOT_ENABLED => "account has no history",
+            PAYCORE_ERR_LEDGER_BEFORE_CREATION => "time before the account was created",
+            PAYCORE_ERR_LEDGER_JOURNAL => "malformed ledger journal",
+            PAYCORE_ERR_LEDGER_SNAPSHOT => "invalid ledger snapshot",
+            PAYCORE_ERR_LEDGER_INVARIANT => "ledger invariant violated",
+            PAYCORE_ERR_LEDGER_POSTING => "business event cannot be posted",
+            PAYCORE_ERR_LEDGER_REFUSED => "ledger refused the posting",
+            PAYCORE_ERR_WITHDRAWAL_LIMIT => "withdrawal outside policy limits",
+            PAYCORE_ERR_WITHDRAWAL_INSUFFICIENT => "insufficient withdrawable balance",
+            PAYCORE_ERR_WITHDRAWAL_ILLEGAL_TRANSITION => "illegal withdrawal transition",
         }
     }
 
@@ -112,6 +149,18 @@ impl paycore_result {
             PAYCORE_ERR_ISO8583_FRAME,
             PAYCORE_ERR_ISO8583_FIELD_ABSENT,
             PAYCORE_ERR_ISO8583_MAC,
+            PAYCORE_ERR_LEDGER_ACCOUNT_NOT_FOUND,
+            PAYCORE_ERR_LEDGER_TRANSFER_NOT_FOUND,
+            PAYCORE_ERR_LEDGER_HISTORY_NOT_ENABLED,
+            PAYCORE_ERR_LEDGER_BEFORE_CREATION,
+            PAYCORE_ERR_LEDGER_JOURNAL,
+            PAYCORE_ERR_LEDGER_SNAPSHOT,
+            PAYCORE_ERR_LEDGER_INVARIANT,
+            PAYCORE_ERR_LEDGER_POSTING,
+            PAYCORE_ERR_LEDGER_REFUSED,
+            PAYCORE_ERR_WITHDRAWAL_LIMIT,
+            PAYCORE_ERR_WITHDRAWAL_INSUFFICIENT,
+            PAYCORE_ERR_WITHDRAWAL_ILLEGAL_TRANSITION,
         ]
         .into_iter()
         .find(|c| *c as u32 == code)

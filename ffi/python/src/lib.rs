@@ -13,6 +13,7 @@ use pyo3::prelude::*;
 mod card;
 mod errors;
 mod iso8583;
+mod ledger;
 mod money;
 
 #[pymodule]
@@ -21,6 +22,7 @@ fn _paycore(m: &Bound<'_, PyModule>) -> PyResult<()> {
     money::register(m)?;
     card::register(m)?;
     iso8583::register(m)?;
+    ledger::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

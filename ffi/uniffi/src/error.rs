@@ -60,6 +60,40 @@ pub enum PaycoreError {
     /// The spec or message has no usable MAC field.
     #[error("{0}")]
     Iso8583Mac(String),
+    // ledger
+    /// No ledger account with this id (or no withdrawable account for the merchant).
+    #[error("{0}")]
+    LedgerAccountNotFound(String),
+    /// History query on an account created without the history flag.
+    #[error("{0}")]
+    LedgerHistoryNotEnabled(String),
+    /// Balance asked for a time before the account existed.
+    #[error("{0}")]
+    LedgerBeforeCreation(String),
+    /// Malformed journal (the message names the line and byte offset).
+    #[error("{0}")]
+    LedgerJournal(String),
+    /// Malformed or inconsistent snapshot.
+    #[error("{0}")]
+    LedgerSnapshot(String),
+    /// A ledger invariant does not hold.
+    #[error("{0}")]
+    LedgerInvariant(String),
+    /// A business event cannot be turned into transfers.
+    #[error("{0}")]
+    LedgerPosting(String),
+    /// The ledger refused a withdrawal posting (result code in the message).
+    #[error("{0}")]
+    LedgerRefused(String),
+    /// Withdrawal outside the policy limits, or the fee leaves nothing to pay.
+    #[error("{0}")]
+    WithdrawalLimit(String),
+    /// Withdrawal exceeds the withdrawable balance.
+    #[error("{0}")]
+    WithdrawalInsufficientFunds(String),
+    /// Withdrawal transition not allowed from its current state.
+    #[error("{0}")]
+    WithdrawalIllegalTransition(String),
 }
 
 impl From<MoneyError> for PaycoreError {

@@ -12,10 +12,12 @@ mod card;
 mod decimal;
 mod error;
 mod iso8583;
+mod ledger;
 mod money;
 
 pub use card::*;
 pub use decimal::*;
 pub use error::PaycoreError;
 pub use iso8583::*;
+pub use ledger::*;
 pub use money::*;

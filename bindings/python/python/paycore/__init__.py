@@ -3,6 +3,10 @@
 Amounts are exact: ``Money`` holds integer minor units and takes ``decimal.Decimal``, ``int``
 or decimal ``str`` — never ``float``. Every error raised by paycore derives from
 ``PaycoreError``. Card numbers are masked in ``repr()`` and ``str()``.
+
+The ledger (``Ledger``, ``Ledger.replay(journal_text)``, chart of accounts, posting rules,
+``Withdrawal``) takes ids and amounts as ``int`` minor units; batch inputs may be the classes,
+dataclass-like objects or dicts.
 """
 
 from ._paycore import (
@@ -43,6 +47,45 @@ from ._paycore import (
     rounding_from_name,
 )
 
+# ledger
+from ._paycore import (
+    Account,
+    AccountBalance,
+    AccountKind,
+    AccountNotFoundError,
+    Balances,
+    BeforeCreationError,
+    BusinessEvent,
+    Counters,
+    CreateAccountResult,
+    CreateTransferResult,
+    EventKind,
+    FeeMode,
+    HistoryNotEnabledError,
+    IllegalTransitionError,
+    InsufficientFundsError,
+    InvariantError,
+    JournalError,
+    Ledger,
+    LedgerError,
+    LedgerRefusedError,
+    NormalSide,
+    Owner,
+    PostingError,
+    SnapshotError,
+    Transfer,
+    TransferPage,
+    Withdrawal,
+    WithdrawalAction,
+    WithdrawalError,
+    WithdrawalLimitError,
+    WithdrawalPolicy,
+    WithdrawalState,
+    chart_account_id,
+    chart_accounts,
+    event_transfers,
+)
+
 __all__ = [
     "AllocationError",
     "AmountFormatError",
@@ -79,4 +122,40 @@ __all__ = [
     "mask_digits",
     "parse_expiry",
     "rounding_from_name",
+    # ledger
+    "Account",
+    "AccountBalance",
+    "AccountKind",
+    "AccountNotFoundError",
+    "Balances",
+    "BeforeCreationError",
+    "BusinessEvent",
+    "Counters",
+    "CreateAccountResult",
+    "CreateTransferResult",
+    "EventKind",
+    "FeeMode",
+    "HistoryNotEnabledError",
+    "IllegalTransitionError",
+    "InsufficientFundsError",
+    "InvariantError",
+    "JournalError",
+    "Ledger",
+    "LedgerError",
+    "LedgerRefusedError",
+    "NormalSide",
+    "Owner",
+    "PostingError",
+    "SnapshotError",
+    "Transfer",
+    "TransferPage",
+    "Withdrawal",
+    "WithdrawalAction",
+    "WithdrawalError",
+    "WithdrawalLimitError",
+    "WithdrawalPolicy",
+    "WithdrawalState",
+    "chart_account_id",
+    "chart_accounts",
+    "event_transfers",
 ]

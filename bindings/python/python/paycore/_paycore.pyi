@@ -2,7 +2,7 @@
 
 import datetime
 from decimal import Decimal
-from typing import Final, Iterator, Optional, Sequence, TypeAlias, Union, final
+from typing import Any, Final, Iterable, Iterator, Mapping, Optional, Sequence, TypeAlias, Union, final
 
 __version__: str
 
@@ -206,3 +206,454 @@ class Iso8583Message:
     def __contains__(self, field: int, /) -> bool: ...
     def __len__(self) -> int: ...
     def __iter__(self) -> Iterator[int]: ...
+# ledger ---------------------------------------------------------------------------------------
+
+_Fields: TypeAlias = Union[Mapping[str, Any], Any]
+
+class LedgerError(PaycoreError): ...
+class AccountNotFoundError(LedgerError): ...
+class HistoryNotEnabledError(LedgerError): ...
+class BeforeCreationError(LedgerError): ...
+class JournalError(LedgerError):
+    line: int
+    byte_offset: Optional[int]
+class SnapshotError(LedgerError): ...
+class InvariantError(LedgerError): ...
+class PostingError(LedgerError): ...
+class WithdrawalError(LedgerError): ...
+class WithdrawalLimitError(WithdrawalError): ...
+class InsufficientFundsError(WithdrawalError): ...
+class IllegalTransitionError(WithdrawalError): ...
+class LedgerRefusedError(WithdrawalError): ...
+
+@final
+class NormalSide:
+    DEBIT: Final[NormalSide]
+    CREDIT: Final[NormalSide]
+    def __eq__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __int__(self) -> int: ...
+
+@final
+class Balances:
+    @property
+    def posted(self) -> int: ...
+    @property
+    def pending(self) -> int: ...
+    @property
+    def available(self) -> int: ...
+
+@final
+class Counters:
+    @property
+    def debits_pending(self) -> int: ...
+    @property
+    def debits_posted(self) -> int: ...
+    @property
+    def credits_pending(self) -> int: ...
+    @property
+    def credits_posted(self) -> int: ...
+
+@final
+class AccountBalance:
+    @property
+    def timestamp(self) -> int: ...
+    @property
+    def counters(self) -> Counters: ...
+
+@final
+class Account:
+    def __new__(
+        cls,
+        id: int,
+        ledger: int,
+        code: int,
+        flags: int = ...,
+        user_data_128: int = ...,
+        user_data_64: int = ...,
+        user_data_32: int = ...,
+    ) -> Account: ...
+    @property
+    def id(self) -> int: ...
+    @property
+    def debits_pending(self) -> int: ...
+    @property
+    def debits_posted(self) -> int: ...
+    @property
+    def credits_pending(self) -> int: ...
+    @property
+    def credits_posted(self) -> int: ...
+    @property
+    def user_data_128(self) -> int: ...
+    @property
+    def user_data_64(self) -> int: ...
+    @property
+    def user_data_32(self) -> int: ...
+    @property
+    def ledger(self) -> int: ...
+    @property
+    def code(self) -> int: ...
+    @property
+    def flags(self) -> int: ...
+    @property
+    def timestamp(self) -> int: ...
+    def balances(self, side: NormalSide) -> Balances: ...
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class Transfer:
+    def __new__(
+        cls,
+        id: int,
+        debit_account_id: int,
+        credit_account_id: int,
+        amount: int,
+        ledger: int,
+        code: int,
+        flags: int = ...,
+        pending_id: int = ...,
+        timeout: int = ...,
+        user_data_128: int = ...,
+        user_data_64: int = ...,
+        user_data_32: int = ...,
+    ) -> Transfer: ...
+    @property
+    def id(self) -> int: ...
+    @property
+    def debit_account_id(self) -> int: ...
+    @property
+    def credit_account_id(self) -> int: ...
+    @property
+    def amount(self) -> int: ...
+    @property
+    def pending_id(self) -> int: ...
+    @property
+    def user_data_128(self) -> int: ...
+    @property
+    def user_data_64(self) -> int: ...
+    @property
+    def user_data_32(self) -> int: ...
+    @property
+    def timeout(self) -> int: ...
+    @property
+    def ledger(self) -> int: ...
+    @property
+    def code(self) -> int: ...
+    @property
+    def flags(self) -> int: ...
+    @property
+    def timestamp(self) -> int: ...
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class TransferPage:
+    @property
+    def transfers(self) -> list[Transfer]: ...
+    @property
+    def next_cursor(self) -> Optional[int]: ...
+
+@final
+class CreateAccountResult:
+    CREATED: Final[CreateAccountResult]
+    LINKED_EVENT_FAILED: Final[CreateAccountResult]
+    LINKED_EVENT_CHAIN_OPEN: Final[CreateAccountResult]
+    TIMESTAMP_MUST_BE_ZERO: Final[CreateAccountResult]
+    RESERVED_FLAG: Final[CreateAccountResult]
+    ID_MUST_NOT_BE_ZERO: Final[CreateAccountResult]
+    ID_MUST_NOT_BE_INT_MAX: Final[CreateAccountResult]
+    EXISTS_WITH_DIFFERENT_FLAGS: Final[CreateAccountResult]
+    EXISTS_WITH_DIFFERENT_USER_DATA_128: Final[CreateAccountResult]
+    EXISTS_WITH_DIFFERENT_USER_DATA_64: Final[CreateAccountResult]
+    EXISTS_WITH_DIFFERENT_USER_DATA_32: Final[CreateAccountResult]
+    EXISTS_WITH_DIFFERENT_LEDGER: Final[CreateAccountResult]
+    EXISTS_WITH_DIFFERENT_CODE: Final[CreateAccountResult]
+    EXISTS: Final[CreateAccountResult]
+    FLAGS_ARE_MUTUALLY_EXCLUSIVE: Final[CreateAccountResult]
+    DEBITS_PENDING_MUST_BE_ZERO: Final[CreateAccountResult]
+    DEBITS_POSTED_MUST_BE_ZERO: Final[CreateAccountResult]
+    CREDITS_PENDING_MUST_BE_ZERO: Final[CreateAccountResult]
+    CREDITS_POSTED_MUST_BE_ZERO: Final[CreateAccountResult]
+    LEDGER_MUST_NOT_BE_ZERO: Final[CreateAccountResult]
+    CODE_MUST_NOT_BE_ZERO: Final[CreateAccountResult]
+    def __eq__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __int__(self) -> int: ...
+
+@final
+class CreateTransferResult:
+    CREATED: Final[CreateTransferResult]
+    LINKED_EVENT_FAILED: Final[CreateTransferResult]
+    LINKED_EVENT_CHAIN_OPEN: Final[CreateTransferResult]
+    TIMESTAMP_MUST_BE_ZERO: Final[CreateTransferResult]
+    RESERVED_FLAG: Final[CreateTransferResult]
+    ID_MUST_NOT_BE_ZERO: Final[CreateTransferResult]
+    ID_MUST_NOT_BE_INT_MAX: Final[CreateTransferResult]
+    EXISTS_WITH_DIFFERENT_FLAGS: Final[CreateTransferResult]
+    EXISTS_WITH_DIFFERENT_PENDING_ID: Final[CreateTransferResult]
+    EXISTS_WITH_DIFFERENT_TIMEOUT: Final[CreateTransferResult]
+    EXISTS_WITH_DIFFERENT_DEBIT_ACCOUNT_ID: Final[CreateTransferResult]
+    EXISTS_WITH_DIFFERENT_CREDIT_ACCOUNT_ID: Final[CreateTransferResult]
+    EXISTS_WITH_DIFFERENT_AMOUNT: Final[CreateTransferResult]
+    EXISTS_WITH_DIFFERENT_USER_DATA_128: Final[CreateTransferResult]
+    EXISTS_WITH_DIFFERENT_USER_DATA_64: Final[CreateTransferResult]
+    EXISTS_WITH_DIFFERENT_USER_DATA_32: Final[CreateTransferResult]
+    EXISTS_WITH_DIFFERENT_LEDGER: Final[CreateTransferResult]
+    EXISTS_WITH_DIFFERENT_CODE: Final[CreateTransferResult]
+    EXISTS: Final[CreateTransferResult]
+    ID_ALREADY_FAILED: Final[CreateTransferResult]
+    FLAGS_ARE_MUTUALLY_EXCLUSIVE: Final[CreateTransferResult]
+    DEBIT_ACCOUNT_ID_MUST_NOT_BE_ZERO: Final[CreateTransferResult]
+    DEBIT_ACCOUNT_ID_MUST_NOT_BE_INT_MAX: Final[CreateTransferResult]
+    CREDIT_ACCOUNT_ID_MUST_NOT_BE_ZERO: Final[CreateTransferResult]
+    CREDIT_ACCOUNT_ID_MUST_NOT_BE_INT_MAX: Final[CreateTransferResult]
+    ACCOUNTS_MUST_BE_DIFFERENT: Final[CreateTransferResult]
+    PENDING_ID_MUST_BE_ZERO: Final[CreateTransferResult]
+    PENDING_ID_MUST_NOT_BE_ZERO: Final[CreateTransferResult]
+    PENDING_ID_MUST_NOT_BE_INT_MAX: Final[CreateTransferResult]
+    PENDING_ID_MUST_BE_DIFFERENT: Final[CreateTransferResult]
+    TIMEOUT_RESERVED_FOR_PENDING_TRANSFER: Final[CreateTransferResult]
+    CLOSING_TRANSFER_MUST_BE_PENDING: Final[CreateTransferResult]
+    AMOUNT_MUST_NOT_BE_ZERO: Final[CreateTransferResult]
+    LEDGER_MUST_NOT_BE_ZERO: Final[CreateTransferResult]
+    CODE_MUST_NOT_BE_ZERO: Final[CreateTransferResult]
+    DEBIT_ACCOUNT_NOT_FOUND: Final[CreateTransferResult]
+    CREDIT_ACCOUNT_NOT_FOUND: Final[CreateTransferResult]
+    ACCOUNTS_MUST_HAVE_THE_SAME_LEDGER: Final[CreateTransferResult]
+    TRANSFER_MUST_HAVE_THE_SAME_LEDGER_AS_ACCOUNTS: Final[CreateTransferResult]
+    PENDING_TRANSFER_NOT_FOUND: Final[CreateTransferResult]
+    PENDING_TRANSFER_NOT_PENDING: Final[CreateTransferResult]
+    PENDING_TRANSFER_HAS_DIFFERENT_DEBIT_ACCOUNT_ID: Final[CreateTransferResult]
+    PENDING_TRANSFER_HAS_DIFFERENT_CREDIT_ACCOUNT_ID: Final[CreateTransferResult]
+    PENDING_TRANSFER_HAS_DIFFERENT_LEDGER: Final[CreateTransferResult]
+    PENDING_TRANSFER_HAS_DIFFERENT_CODE: Final[CreateTransferResult]
+    EXCEEDS_PENDING_TRANSFER_AMOUNT: Final[CreateTransferResult]
+    PENDING_TRANSFER_HAS_DIFFERENT_AMOUNT: Final[CreateTransferResult]
+    PENDING_TRANSFER_ALREADY_POSTED: Final[CreateTransferResult]
+    PENDING_TRANSFER_ALREADY_VOIDED: Final[CreateTransferResult]
+    PENDING_TRANSFER_EXPIRED: Final[CreateTransferResult]
+    DEBIT_ACCOUNT_ALREADY_CLOSED: Final[CreateTransferResult]
+    CREDIT_ACCOUNT_ALREADY_CLOSED: Final[CreateTransferResult]
+    OVERFLOWS_DEBITS_PENDING: Final[CreateTransferResult]
+    OVERFLOWS_CREDITS_PENDING: Final[CreateTransferResult]
+    OVERFLOWS_DEBITS_POSTED: Final[CreateTransferResult]
+    OVERFLOWS_CREDITS_POSTED: Final[CreateTransferResult]
+    OVERFLOWS_DEBITS: Final[CreateTransferResult]
+    OVERFLOWS_CREDITS: Final[CreateTransferResult]
+    OVERFLOWS_TIMEOUT: Final[CreateTransferResult]
+    EXCEEDS_CREDITS: Final[CreateTransferResult]
+    EXCEEDS_DEBITS: Final[CreateTransferResult]
+    def __eq__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __int__(self) -> int: ...
+
+@final
+class AccountKind:
+    SETTLEMENT_BANK: Final[AccountKind]
+    NETWORK_RECEIVABLE: Final[AccountKind]
+    D0_ADVANCE_RECEIVABLE: Final[AccountKind]
+    MERCHANT_UNCLEARED: Final[AccountKind]
+    MERCHANT_CLEARED: Final[AccountKind]
+    MERCHANT_WITHDRAWABLE: Final[AccountKind]
+    MERCHANT_RESERVE: Final[AccountKind]
+    FEE_REVENUE: Final[AccountKind]
+    SCHEME_COST_PAYABLE: Final[AccountKind]
+    AGENT_COMMISSION_PAYABLE: Final[AccountKind]
+    SUSPENSE: Final[AccountKind]
+    def __eq__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __int__(self) -> int: ...
+    @property
+    def normal_side(self) -> NormalSide: ...
+
+@final
+class Owner:
+    PLATFORM: Final[Owner]
+    MERCHANT: Final[Owner]
+    AGENT: Final[Owner]
+    def __eq__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __int__(self) -> int: ...
+
+@final
+class EventKind:
+    SALE: Final[EventKind]
+    VOID: Final[EventKind]
+    REVERSAL: Final[EventKind]
+    REFUND: Final[EventKind]
+    FEE: Final[EventKind]
+    AGENT_COMMISSION: Final[EventKind]
+    CLEARING: Final[EventKind]
+    SETTLEMENT_RUN: Final[EventKind]
+    D0_ADVANCE: Final[EventKind]
+    RESERVE_RELEASE: Final[EventKind]
+    NETWORK_SETTLEMENT: Final[EventKind]
+    PAYOUT: Final[EventKind]
+    AGENT_PAYOUT: Final[EventKind]
+    SUSPENSE_IN: Final[EventKind]
+    SUSPENSE_TO_MERCHANT: Final[EventKind]
+    WITHDRAWAL_HOLD: Final[EventKind]
+    WITHDRAWAL_POST: Final[EventKind]
+    WITHDRAWAL_VOID: Final[EventKind]
+    WITHDRAWAL_RETURN: Final[EventKind]
+    def __eq__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __int__(self) -> int: ...
+
+@final
+class BusinessEvent:
+    def __new__(
+        cls,
+        kind: EventKind,
+        event_id: int,
+        ledger: int,
+        gross: int,
+        *,
+        merchant_id: int = ...,
+        agent_id: int = ...,
+        merchant_fee: int = ...,
+        scheme_cost: int = ...,
+        agent_commission: int = ...,
+        reserve: int = ...,
+        advance: int = ...,
+    ) -> BusinessEvent: ...
+    @property
+    def kind(self) -> EventKind: ...
+    @property
+    def event_id(self) -> int: ...
+    @property
+    def merchant_id(self) -> int: ...
+    @property
+    def agent_id(self) -> int: ...
+    @property
+    def ledger(self) -> int: ...
+    @property
+    def gross(self) -> int: ...
+    @property
+    def merchant_fee(self) -> int: ...
+    @property
+    def scheme_cost(self) -> int: ...
+    @property
+    def agent_commission(self) -> int: ...
+    @property
+    def reserve(self) -> int: ...
+    @property
+    def advance(self) -> int: ...
+
+def chart_account_id(kind: AccountKind, owner_id: int, ledger: int) -> int: ...
+def chart_accounts(owner: Owner, owner_id: int, ledger: int) -> list[Account]: ...
+def event_transfers(event: _Fields) -> list[Transfer]: ...
+
+@final
+class Ledger:
+    def __new__(cls) -> Ledger: ...
+    @staticmethod
+    def replay(journal: str) -> Ledger: ...
+    @staticmethod
+    def from_snapshot(json: str) -> Ledger: ...
+    def create_accounts(self, accounts: Iterable[_Fields], now: int) -> list[CreateAccountResult]: ...
+    def create_transfers(self, transfers: Iterable[_Fields], now: int) -> list[CreateTransferResult]: ...
+    def post_event(self, event: _Fields, now: int) -> list[CreateTransferResult]: ...
+    def expire_pending(self, now: int) -> int: ...
+    @property
+    def clock(self) -> int: ...
+    def account(self, id: int) -> Optional[Account]: ...
+    def accounts(self) -> list[Account]: ...
+    def transfer(self, id: int) -> Optional[Transfer]: ...
+    def balances(self, id: int, side: Optional[NormalSide] = None) -> Balances: ...
+    def chart_balances(self, kind: AccountKind, owner_id: int, ledger: int) -> Balances: ...
+    def transfers_by_account(
+        self,
+        account_id: int,
+        *,
+        limit: int = 8190,
+        cursor: Optional[int] = None,
+        debits: bool = True,
+        credits: bool = True,
+        reversed: bool = False,
+    ) -> TransferPage: ...
+    def account_history(self, id: int) -> list[AccountBalance]: ...
+    def balance_as_of(self, id: int, timestamp: int) -> Counters: ...
+    def take_journal(self) -> str: ...
+    def snapshot(self) -> str: ...
+    @property
+    def digest(self) -> int: ...
+    def check_invariants(self) -> None: ...
+
+@final
+class FeeMode:
+    INSIDE: Final[FeeMode]
+    OUTSIDE: Final[FeeMode]
+    def __eq__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __int__(self) -> int: ...
+
+@final
+class WithdrawalAction:
+    APPROVE: Final[WithdrawalAction]
+    REJECT: Final[WithdrawalAction]
+    FREEZE: Final[WithdrawalAction]
+    UNFREEZE: Final[WithdrawalAction]
+    PAID: Final[WithdrawalAction]
+    FAILED: Final[WithdrawalAction]
+    RETURNED: Final[WithdrawalAction]
+    def __eq__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __int__(self) -> int: ...
+
+@final
+class WithdrawalState:
+    REQUESTED: Final[WithdrawalState]
+    APPROVED: Final[WithdrawalState]
+    FROZEN: Final[WithdrawalState]
+    REJECTED: Final[WithdrawalState]
+    PAID: Final[WithdrawalState]
+    FAILED: Final[WithdrawalState]
+    RETURNED: Final[WithdrawalState]
+    def __eq__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __int__(self) -> int: ...
+
+@final
+class WithdrawalPolicy:
+    def __new__(
+        cls,
+        min_amount: int,
+        max_amount: int,
+        *,
+        fee_fixed: int = 0,
+        fee_bps: int = 0,
+        fee_mode: FeeMode = ...,
+    ) -> WithdrawalPolicy: ...
+    @property
+    def min_amount(self) -> int: ...
+    @property
+    def max_amount(self) -> int: ...
+    @property
+    def fee_fixed(self) -> int: ...
+    @property
+    def fee_bps(self) -> int: ...
+    @property
+    def fee_mode(self) -> FeeMode: ...
+
+@final
+class Withdrawal:
+    @staticmethod
+    def request(
+        ledger: Ledger,
+        policy: _Fields,
+        *,
+        withdrawal_id: int,
+        merchant_id: int,
+        ledger_id: int,
+        amount: int,
+        now: int,
+    ) -> Withdrawal: ...
+    def apply(self, ledger: Ledger, action: WithdrawalAction, now: int) -> None: ...
+    @property
+    def state(self) -> WithdrawalState: ...
+    @property
+    def fee(self) -> int: ...
+    @property
+    def payout(self) -> int: ...
+    @property
+    def amount(self) -> int: ...

@@ -1317,6 +1317,444 @@ public func FfiConverterTypeIso8583Spec_lower(_ value: Iso8583Spec) -> UInt64 {
 
 
 /**
+ * A double-entry ledger with TigerBeetle's semantics. Thread-safe (calls are serialised).
+ */
+public protocol LedgerProtocol: AnyObject, Sendable {
+    
+    /**
+     * The account with `id`, or null.
+     */
+    func account(id: U128)  -> Account?
+    
+    /**
+     * History rows of an account created with the history flag.
+     */
+    func accountHistory(id: U128) throws  -> [AccountBalance]
+    
+    /**
+     * Counters of a history account as of `timestamp` (inclusive).
+     */
+    func balanceAsOf(id: U128, timestamp: UInt64) throws  -> Counters
+    
+    /**
+     * Balances of an account seen from `side`.
+     */
+    func balances(id: U128, side: NormalSide) throws  -> Balances
+    
+    /**
+     * Balances of a chart account, seen from its kind's normal side.
+     */
+    func chartBalances(kind: AccountKind, ownerId: UInt64, ledger: UInt32) throws  -> Balances
+    
+    /**
+     * Checks Σ debits == Σ credits per ledger, balance limits and counters.
+     */
+    func checkInvariants() throws 
+    
+    /**
+     * The last assigned timestamp.
+     */
+    func clock()  -> UInt64
+    
+    /**
+     * Creates a batch of accounts at `now` (ns); one result per event.
+     */
+    func createAccounts(accounts: [Account], now: UInt64)  -> [CreateAccountResult]
+    
+    /**
+     * Creates a batch of transfers at `now` (ns); one result per event.
+     */
+    func createTransfers(transfers: [Transfer], now: UInt64)  -> [CreateTransferResult]
+    
+    /**
+     * 64-bit digest of the state (equal states, equal digests).
+     */
+    func digest()  -> UInt64
+    
+    /**
+     * Releases pending transfers timed out at or before `now`; returns how many.
+     */
+    func expirePending(now: UInt64)  -> UInt64
+    
+    /**
+     * Posts a business event through the default acquirer rules; one result per leg.
+     * Re-posting the same event is idempotent (`EXISTS`).
+     */
+    func postEvent(event: BusinessEvent, now: UInt64) throws  -> [CreateTransferResult]
+    
+    /**
+     * The full state as a JSON snapshot.
+     */
+    func snapshotJson()  -> String
+    
+    /**
+     * Drains the journal: JSON lines (each ending in a newline) since the last call.
+     */
+    func takeJournal()  -> String
+    
+    /**
+     * The transfer with `id` as stored, or null.
+     */
+    func transfer(id: U128)  -> Transfer?
+    
+    /**
+     * A page of the transfers touching an account.
+     */
+    func transfersByAccount(filter: AccountFilter) throws  -> TransferPage
+    
+}
+/**
+ * A double-entry ledger with TigerBeetle's semantics. Thread-safe (calls are serialised).
+ */
+open class Ledger: LedgerProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_paycore_uniffi_fn_clone_ledger(self.handle, $0) }
+    }
+    /**
+     * An empty ledger that buffers a journal (drain with `takeJournal`).
+     */
+public convenience init() {
+    let handle =
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_constructor_ledger_new(uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_paycore_uniffi_fn_free_ledger(handle, $0) }
+    }
+
+    
+    /**
+     * Restores a ledger from a JSON snapshot, validating it fully.
+     */
+public static func fromSnapshotJson(json: String)throws  -> Ledger  {
+    return try  FfiConverterTypeLedger_lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_constructor_ledger_from_snapshot_json(
+        FfiConverterString.lower(json),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Rebuilds a ledger from journal text (JSON lines); the error names the bad line.
+     */
+public static func replay(journal: String)throws  -> Ledger  {
+    return try  FfiConverterTypeLedger_lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_constructor_ledger_replay(
+        FfiConverterString.lower(journal),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+    /**
+     * The account with `id`, or null.
+     */
+open func account(id: U128) -> Account?  {
+    return try!  FfiConverterOptionTypeAccount.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_ledger_account(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeU128_lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * History rows of an account created with the history flag.
+     */
+open func accountHistory(id: U128)throws  -> [AccountBalance]  {
+    return try  FfiConverterSequenceTypeAccountBalance.lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_ledger_account_history(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeU128_lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Counters of a history account as of `timestamp` (inclusive).
+     */
+open func balanceAsOf(id: U128, timestamp: UInt64)throws  -> Counters  {
+    return try  FfiConverterTypeCounters_lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_ledger_balance_as_of(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeU128_lower(id),
+        FfiConverterUInt64.lower(timestamp),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Balances of an account seen from `side`.
+     */
+open func balances(id: U128, side: NormalSide)throws  -> Balances  {
+    return try  FfiConverterTypeBalances_lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_ledger_balances(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeU128_lower(id),
+        FfiConverterTypeNormalSide_lower(side),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Balances of a chart account, seen from its kind's normal side.
+     */
+open func chartBalances(kind: AccountKind, ownerId: UInt64, ledger: UInt32)throws  -> Balances  {
+    return try  FfiConverterTypeBalances_lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_ledger_chart_balances(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeAccountKind_lower(kind),
+        FfiConverterUInt64.lower(ownerId),
+        FfiConverterUInt32.lower(ledger),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Checks Σ debits == Σ credits per ledger, balance limits and counters.
+     */
+open func checkInvariants()throws   {try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_ledger_check_invariants(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * The last assigned timestamp.
+     */
+open func clock() -> UInt64  {
+    return try!  FfiConverterUInt64.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_ledger_clock(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Creates a batch of accounts at `now` (ns); one result per event.
+     */
+open func createAccounts(accounts: [Account], now: UInt64) -> [CreateAccountResult]  {
+    return try!  FfiConverterSequenceTypeCreateAccountResult.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_ledger_create_accounts(
+            self.uniffiCloneHandle(),
+        FfiConverterSequenceTypeAccount.lower(accounts),
+        FfiConverterUInt64.lower(now),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Creates a batch of transfers at `now` (ns); one result per event.
+     */
+open func createTransfers(transfers: [Transfer], now: UInt64) -> [CreateTransferResult]  {
+    return try!  FfiConverterSequenceTypeCreateTransferResult.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_ledger_create_transfers(
+            self.uniffiCloneHandle(),
+        FfiConverterSequenceTypeTransfer.lower(transfers),
+        FfiConverterUInt64.lower(now),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * 64-bit digest of the state (equal states, equal digests).
+     */
+open func digest() -> UInt64  {
+    return try!  FfiConverterUInt64.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_ledger_digest(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Releases pending transfers timed out at or before `now`; returns how many.
+     */
+open func expirePending(now: UInt64) -> UInt64  {
+    return try!  FfiConverterUInt64.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_ledger_expire_pending(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt64.lower(now),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Posts a business event through the default acquirer rules; one result per leg.
+     * Re-posting the same event is idempotent (`EXISTS`).
+     */
+open func postEvent(event: BusinessEvent, now: UInt64)throws  -> [CreateTransferResult]  {
+    return try  FfiConverterSequenceTypeCreateTransferResult.lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_ledger_post_event(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeBusinessEvent_lower(event),
+        FfiConverterUInt64.lower(now),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The full state as a JSON snapshot.
+     */
+open func snapshotJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_ledger_snapshot_json(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Drains the journal: JSON lines (each ending in a newline) since the last call.
+     */
+open func takeJournal() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_ledger_take_journal(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The transfer with `id` as stored, or null.
+     */
+open func transfer(id: U128) -> Transfer?  {
+    return try!  FfiConverterOptionTypeTransfer.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_ledger_transfer(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeU128_lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A page of the transfers touching an account.
+     */
+open func transfersByAccount(filter: AccountFilter)throws  -> TransferPage  {
+    return try  FfiConverterTypeTransferPage_lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_ledger_transfers_by_account(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeAccountFilter_lower(filter),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLedger: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = Ledger
+
+    public static func lift(_ handle: UInt64) throws -> Ledger {
+        return Ledger(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: Ledger) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Ledger {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: Ledger, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLedger_lift(_ handle: UInt64) throws -> Ledger {
+    return try FfiConverterTypeLedger.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLedger_lower(_ value: Ledger) -> UInt64 {
+    return FfiConverterTypeLedger.lower(value)
+}
+
+
+
+
+
+
+/**
  * A parsed PAN (12–19 digits; Luhn is checked separately).
  */
 public protocol PanProtocol: AnyObject, Sendable {
@@ -1804,6 +2242,941 @@ public func FfiConverterTypeTrack2_lower(_ value: Track2) -> UInt64 {
 
 
 
+
+
+/**
+ * A merchant withdrawal (提现) in progress; each transition posts through a `Ledger`.
+ */
+public protocol WithdrawalProtocol: AnyObject, Sendable {
+    
+    /**
+     * Applies a transition, posting through `ledger` when it moves money. On error neither
+     * the withdrawal nor the ledger changes.
+     */
+    func apply(ledger: Ledger, action: WithdrawalAction, now: UInt64) throws 
+    
+    /**
+     * Fee charged.
+     */
+    func fee()  -> U128
+    
+    /**
+     * Amount paid to the merchant's bank account.
+     */
+    func payout()  -> U128
+    
+    /**
+     * Current state.
+     */
+    func state()  -> WithdrawalState
+    
+}
+/**
+ * A merchant withdrawal (提现) in progress; each transition posts through a `Ledger`.
+ */
+open class Withdrawal: WithdrawalProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_paycore_uniffi_fn_clone_withdrawal(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_paycore_uniffi_fn_free_withdrawal(handle, $0) }
+    }
+
+    
+    /**
+     * Validates the request against `policy` and reserves the funds at `now` (ns).
+     */
+public static func request(ledger: Ledger, policy: WithdrawalPolicy, request: WithdrawalRequest, now: UInt64)throws  -> Withdrawal  {
+    return try  FfiConverterTypeWithdrawal_lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_constructor_withdrawal_request(
+        FfiConverterTypeLedger_lower(ledger),
+        FfiConverterTypeWithdrawalPolicy_lower(policy),
+        FfiConverterTypeWithdrawalRequest_lower(request),
+        FfiConverterUInt64.lower(now),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+    /**
+     * Applies a transition, posting through `ledger` when it moves money. On error neither
+     * the withdrawal nor the ledger changes.
+     */
+open func apply(ledger: Ledger, action: WithdrawalAction, now: UInt64)throws   {try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_withdrawal_apply(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeLedger_lower(ledger),
+        FfiConverterTypeWithdrawalAction_lower(action),
+        FfiConverterUInt64.lower(now),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Fee charged.
+     */
+open func fee() -> U128  {
+    return try!  FfiConverterTypeU128_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_withdrawal_fee(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Amount paid to the merchant's bank account.
+     */
+open func payout() -> U128  {
+    return try!  FfiConverterTypeU128_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_withdrawal_payout(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Current state.
+     */
+open func state() -> WithdrawalState  {
+    return try!  FfiConverterTypeWithdrawalState_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_withdrawal_state(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWithdrawal: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = Withdrawal
+
+    public static func lift(_ handle: UInt64) throws -> Withdrawal {
+        return Withdrawal(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: Withdrawal) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Withdrawal {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: Withdrawal, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWithdrawal_lift(_ handle: UInt64) throws -> Withdrawal {
+    return try FfiConverterTypeWithdrawal.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWithdrawal_lower(_ value: Withdrawal) -> UInt64 {
+    return FfiConverterTypeWithdrawal.lower(value)
+}
+
+
+
+
+/**
+ * An account (TigerBeetle's fields). On input to `createAccounts` the counters and
+ * `timestamp` must be zero; `chartAccounts` builds ready-made ones.
+ */
+public struct Account: Equatable, Hashable {
+    /**
+     * Unique id; 0 and 2^128−1 are reserved.
+     */
+    public var id: U128
+    /**
+     * Pending debits.
+     */
+    public var debitsPending: U128
+    /**
+     * Posted debits.
+     */
+    public var debitsPosted: U128
+    /**
+     * Pending credits.
+     */
+    public var creditsPending: U128
+    /**
+     * Posted credits.
+     */
+    public var creditsPosted: U128
+    /**
+     * Opaque link to the host's records.
+     */
+    public var userData128: U128
+    /**
+     * Opaque link to the host's records.
+     */
+    public var userData64: UInt64
+    /**
+     * Opaque link to the host's records.
+     */
+    public var userData32: UInt32
+    /**
+     * Ledger (currency partition).
+     */
+    public var ledger: UInt32
+    /**
+     * Account type (chart code), non-zero.
+     */
+    public var code: UInt16
+    /**
+     * Flag bits: linked 1, debits_must_not_exceed_credits 2, credits_must_not_exceed_debits 4,
+     * history 8, closed 32.
+     */
+    public var flags: UInt16
+    /**
+     * Creation time (ns), assigned by the ledger.
+     */
+    public var timestamp: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Unique id; 0 and 2^128−1 are reserved.
+         */id: U128, 
+        /**
+         * Pending debits.
+         */debitsPending: U128, 
+        /**
+         * Posted debits.
+         */debitsPosted: U128, 
+        /**
+         * Pending credits.
+         */creditsPending: U128, 
+        /**
+         * Posted credits.
+         */creditsPosted: U128, 
+        /**
+         * Opaque link to the host's records.
+         */userData128: U128, 
+        /**
+         * Opaque link to the host's records.
+         */userData64: UInt64, 
+        /**
+         * Opaque link to the host's records.
+         */userData32: UInt32, 
+        /**
+         * Ledger (currency partition).
+         */ledger: UInt32, 
+        /**
+         * Account type (chart code), non-zero.
+         */code: UInt16, 
+        /**
+         * Flag bits: linked 1, debits_must_not_exceed_credits 2, credits_must_not_exceed_debits 4,
+         * history 8, closed 32.
+         */flags: UInt16, 
+        /**
+         * Creation time (ns), assigned by the ledger.
+         */timestamp: UInt64) {
+        self.id = id
+        self.debitsPending = debitsPending
+        self.debitsPosted = debitsPosted
+        self.creditsPending = creditsPending
+        self.creditsPosted = creditsPosted
+        self.userData128 = userData128
+        self.userData64 = userData64
+        self.userData32 = userData32
+        self.ledger = ledger
+        self.code = code
+        self.flags = flags
+        self.timestamp = timestamp
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Account: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAccount: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Account {
+        return
+            try Account(
+                id: FfiConverterTypeU128.read(from: &buf), 
+                debitsPending: FfiConverterTypeU128.read(from: &buf), 
+                debitsPosted: FfiConverterTypeU128.read(from: &buf), 
+                creditsPending: FfiConverterTypeU128.read(from: &buf), 
+                creditsPosted: FfiConverterTypeU128.read(from: &buf), 
+                userData128: FfiConverterTypeU128.read(from: &buf), 
+                userData64: FfiConverterUInt64.read(from: &buf), 
+                userData32: FfiConverterUInt32.read(from: &buf), 
+                ledger: FfiConverterUInt32.read(from: &buf), 
+                code: FfiConverterUInt16.read(from: &buf), 
+                flags: FfiConverterUInt16.read(from: &buf), 
+                timestamp: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Account, into buf: inout [UInt8]) {
+        FfiConverterTypeU128.write(value.id, into: &buf)
+        FfiConverterTypeU128.write(value.debitsPending, into: &buf)
+        FfiConverterTypeU128.write(value.debitsPosted, into: &buf)
+        FfiConverterTypeU128.write(value.creditsPending, into: &buf)
+        FfiConverterTypeU128.write(value.creditsPosted, into: &buf)
+        FfiConverterTypeU128.write(value.userData128, into: &buf)
+        FfiConverterUInt64.write(value.userData64, into: &buf)
+        FfiConverterUInt32.write(value.userData32, into: &buf)
+        FfiConverterUInt32.write(value.ledger, into: &buf)
+        FfiConverterUInt16.write(value.code, into: &buf)
+        FfiConverterUInt16.write(value.flags, into: &buf)
+        FfiConverterUInt64.write(value.timestamp, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAccount_lift(_ buf: RustBuffer) throws -> Account {
+    return try FfiConverterTypeAccount.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAccount_lower(_ value: Account) -> RustBuffer {
+    return FfiConverterTypeAccount.lower(value)
+}
+
+
+/**
+ * One history row: the counters right after the transfer with `timestamp`.
+ */
+public struct AccountBalance: Equatable, Hashable {
+    /**
+     * Timestamp of the transfer (or expiry).
+     */
+    public var timestamp: UInt64
+    /**
+     * Counters after it.
+     */
+    public var counters: Counters
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Timestamp of the transfer (or expiry).
+         */timestamp: UInt64, 
+        /**
+         * Counters after it.
+         */counters: Counters) {
+        self.timestamp = timestamp
+        self.counters = counters
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension AccountBalance: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAccountBalance: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AccountBalance {
+        return
+            try AccountBalance(
+                timestamp: FfiConverterUInt64.read(from: &buf), 
+                counters: FfiConverterTypeCounters.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: AccountBalance, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.timestamp, into: &buf)
+        FfiConverterTypeCounters.write(value.counters, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAccountBalance_lift(_ buf: RustBuffer) throws -> AccountBalance {
+    return try FfiConverterTypeAccountBalance.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAccountBalance_lower(_ value: AccountBalance) -> RustBuffer {
+    return FfiConverterTypeAccountBalance.lower(value)
+}
+
+
+/**
+ * Which transfers of an account to list (cursor paging).
+ */
+public struct AccountFilter: Equatable, Hashable {
+    /**
+     * The account.
+     */
+    public var accountId: U128
+    /**
+     * Continue after this timestamp (before it when `reversed`); null = first page.
+     */
+    public var cursor: UInt64?
+    /**
+     * Page size, 1..=8190.
+     */
+    public var limit: UInt32
+    /**
+     * Include transfers debiting the account.
+     */
+    public var debits: Bool
+    /**
+     * Include transfers crediting the account.
+     */
+    public var credits: Bool
+    /**
+     * Newest first.
+     */
+    public var reversed: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The account.
+         */accountId: U128, 
+        /**
+         * Continue after this timestamp (before it when `reversed`); null = first page.
+         */cursor: UInt64?, 
+        /**
+         * Page size, 1..=8190.
+         */limit: UInt32, 
+        /**
+         * Include transfers debiting the account.
+         */debits: Bool, 
+        /**
+         * Include transfers crediting the account.
+         */credits: Bool, 
+        /**
+         * Newest first.
+         */reversed: Bool) {
+        self.accountId = accountId
+        self.cursor = cursor
+        self.limit = limit
+        self.debits = debits
+        self.credits = credits
+        self.reversed = reversed
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension AccountFilter: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAccountFilter: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AccountFilter {
+        return
+            try AccountFilter(
+                accountId: FfiConverterTypeU128.read(from: &buf), 
+                cursor: FfiConverterOptionUInt64.read(from: &buf), 
+                limit: FfiConverterUInt32.read(from: &buf), 
+                debits: FfiConverterBool.read(from: &buf), 
+                credits: FfiConverterBool.read(from: &buf), 
+                reversed: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: AccountFilter, into buf: inout [UInt8]) {
+        FfiConverterTypeU128.write(value.accountId, into: &buf)
+        FfiConverterOptionUInt64.write(value.cursor, into: &buf)
+        FfiConverterUInt32.write(value.limit, into: &buf)
+        FfiConverterBool.write(value.debits, into: &buf)
+        FfiConverterBool.write(value.credits, into: &buf)
+        FfiConverterBool.write(value.reversed, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAccountFilter_lift(_ buf: RustBuffer) throws -> AccountFilter {
+    return try FfiConverterTypeAccountFilter.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAccountFilter_lower(_ value: AccountFilter) -> RustBuffer {
+    return FfiConverterTypeAccountFilter.lower(value)
+}
+
+
+/**
+ * Amounts of a business event, minor units (zero fields are skipped).
+ */
+public struct Amounts: Equatable, Hashable {
+    /**
+     * Transaction amount.
+     */
+    public var gross: U128
+    /**
+     * Merchant discount fee charged (or refunded).
+     */
+    public var merchantFee: U128
+    /**
+     * Issuer interchange + network fee (our cost).
+     */
+    public var schemeCost: U128
+    /**
+     * Agent profit share.
+     */
+    public var agentCommission: U128
+    /**
+     * Reserve withheld (settlement run).
+     */
+    public var reserve: U128
+    /**
+     * D0 advance repaid (settlement run).
+     */
+    public var advance: U128
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Transaction amount.
+         */gross: U128, 
+        /**
+         * Merchant discount fee charged (or refunded).
+         */merchantFee: U128, 
+        /**
+         * Issuer interchange + network fee (our cost).
+         */schemeCost: U128, 
+        /**
+         * Agent profit share.
+         */agentCommission: U128, 
+        /**
+         * Reserve withheld (settlement run).
+         */reserve: U128, 
+        /**
+         * D0 advance repaid (settlement run).
+         */advance: U128) {
+        self.gross = gross
+        self.merchantFee = merchantFee
+        self.schemeCost = schemeCost
+        self.agentCommission = agentCommission
+        self.reserve = reserve
+        self.advance = advance
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Amounts: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAmounts: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Amounts {
+        return
+            try Amounts(
+                gross: FfiConverterTypeU128.read(from: &buf), 
+                merchantFee: FfiConverterTypeU128.read(from: &buf), 
+                schemeCost: FfiConverterTypeU128.read(from: &buf), 
+                agentCommission: FfiConverterTypeU128.read(from: &buf), 
+                reserve: FfiConverterTypeU128.read(from: &buf), 
+                advance: FfiConverterTypeU128.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Amounts, into buf: inout [UInt8]) {
+        FfiConverterTypeU128.write(value.gross, into: &buf)
+        FfiConverterTypeU128.write(value.merchantFee, into: &buf)
+        FfiConverterTypeU128.write(value.schemeCost, into: &buf)
+        FfiConverterTypeU128.write(value.agentCommission, into: &buf)
+        FfiConverterTypeU128.write(value.reserve, into: &buf)
+        FfiConverterTypeU128.write(value.advance, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAmounts_lift(_ buf: RustBuffer) throws -> Amounts {
+    return try FfiConverterTypeAmounts.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAmounts_lower(_ value: Amounts) -> RustBuffer {
+    return FfiConverterTypeAmounts.lower(value)
+}
+
+
+/**
+ * Posted, pending and available balances seen from one side.
+ */
+public struct Balances: Equatable, Hashable {
+    /**
+     * Posted balance.
+     */
+    public var posted: SignedU128
+    /**
+     * Net pending movement.
+     */
+    public var pending: SignedU128
+    /**
+     * Posted minus pending decreases.
+     */
+    public var available: SignedU128
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Posted balance.
+         */posted: SignedU128, 
+        /**
+         * Net pending movement.
+         */pending: SignedU128, 
+        /**
+         * Posted minus pending decreases.
+         */available: SignedU128) {
+        self.posted = posted
+        self.pending = pending
+        self.available = available
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Balances: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBalances: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Balances {
+        return
+            try Balances(
+                posted: FfiConverterTypeSignedU128.read(from: &buf), 
+                pending: FfiConverterTypeSignedU128.read(from: &buf), 
+                available: FfiConverterTypeSignedU128.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Balances, into buf: inout [UInt8]) {
+        FfiConverterTypeSignedU128.write(value.posted, into: &buf)
+        FfiConverterTypeSignedU128.write(value.pending, into: &buf)
+        FfiConverterTypeSignedU128.write(value.available, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBalances_lift(_ buf: RustBuffer) throws -> Balances {
+    return try FfiConverterTypeBalances.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBalances_lower(_ value: Balances) -> RustBuffer {
+    return FfiConverterTypeBalances.lower(value)
+}
+
+
+/**
+ * A business event for the acquirer posting rules.
+ */
+public struct BusinessEvent: Equatable, Hashable {
+    /**
+     * What happened.
+     */
+    public var kind: EventKind
+    /**
+     * The host's unique id of the event (transfer ids derive from it).
+     */
+    public var eventId: UInt64
+    /**
+     * Merchant (0 for platform-only events).
+     */
+    public var merchantId: UInt64
+    /**
+     * Agent (0 if none).
+     */
+    public var agentId: UInt64
+    /**
+     * Ledger (currency).
+     */
+    public var ledger: UInt32
+    /**
+     * Amounts.
+     */
+    public var amounts: Amounts
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * What happened.
+         */kind: EventKind, 
+        /**
+         * The host's unique id of the event (transfer ids derive from it).
+         */eventId: UInt64, 
+        /**
+         * Merchant (0 for platform-only events).
+         */merchantId: UInt64, 
+        /**
+         * Agent (0 if none).
+         */agentId: UInt64, 
+        /**
+         * Ledger (currency).
+         */ledger: UInt32, 
+        /**
+         * Amounts.
+         */amounts: Amounts) {
+        self.kind = kind
+        self.eventId = eventId
+        self.merchantId = merchantId
+        self.agentId = agentId
+        self.ledger = ledger
+        self.amounts = amounts
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension BusinessEvent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBusinessEvent: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BusinessEvent {
+        return
+            try BusinessEvent(
+                kind: FfiConverterTypeEventKind.read(from: &buf), 
+                eventId: FfiConverterUInt64.read(from: &buf), 
+                merchantId: FfiConverterUInt64.read(from: &buf), 
+                agentId: FfiConverterUInt64.read(from: &buf), 
+                ledger: FfiConverterUInt32.read(from: &buf), 
+                amounts: FfiConverterTypeAmounts.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: BusinessEvent, into buf: inout [UInt8]) {
+        FfiConverterTypeEventKind.write(value.kind, into: &buf)
+        FfiConverterUInt64.write(value.eventId, into: &buf)
+        FfiConverterUInt64.write(value.merchantId, into: &buf)
+        FfiConverterUInt64.write(value.agentId, into: &buf)
+        FfiConverterUInt32.write(value.ledger, into: &buf)
+        FfiConverterTypeAmounts.write(value.amounts, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBusinessEvent_lift(_ buf: RustBuffer) throws -> BusinessEvent {
+    return try FfiConverterTypeBusinessEvent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBusinessEvent_lower(_ value: BusinessEvent) -> RustBuffer {
+    return FfiConverterTypeBusinessEvent.lower(value)
+}
+
+
+/**
+ * The four counters of an account at a point in time.
+ */
+public struct Counters: Equatable, Hashable {
+    /**
+     * Pending debits.
+     */
+    public var debitsPending: U128
+    /**
+     * Posted debits.
+     */
+    public var debitsPosted: U128
+    /**
+     * Pending credits.
+     */
+    public var creditsPending: U128
+    /**
+     * Posted credits.
+     */
+    public var creditsPosted: U128
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Pending debits.
+         */debitsPending: U128, 
+        /**
+         * Posted debits.
+         */debitsPosted: U128, 
+        /**
+         * Pending credits.
+         */creditsPending: U128, 
+        /**
+         * Posted credits.
+         */creditsPosted: U128) {
+        self.debitsPending = debitsPending
+        self.debitsPosted = debitsPosted
+        self.creditsPending = creditsPending
+        self.creditsPosted = creditsPosted
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Counters: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCounters: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Counters {
+        return
+            try Counters(
+                debitsPending: FfiConverterTypeU128.read(from: &buf), 
+                debitsPosted: FfiConverterTypeU128.read(from: &buf), 
+                creditsPending: FfiConverterTypeU128.read(from: &buf), 
+                creditsPosted: FfiConverterTypeU128.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Counters, into buf: inout [UInt8]) {
+        FfiConverterTypeU128.write(value.debitsPending, into: &buf)
+        FfiConverterTypeU128.write(value.debitsPosted, into: &buf)
+        FfiConverterTypeU128.write(value.creditsPending, into: &buf)
+        FfiConverterTypeU128.write(value.creditsPosted, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCounters_lift(_ buf: RustBuffer) throws -> Counters {
+    return try FfiConverterTypeCounters.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCounters_lower(_ value: Counters) -> RustBuffer {
+    return FfiConverterTypeCounters.lower(value)
+}
+
+
 /**
  * An ISO 4217 currency.
  */
@@ -2043,6 +3416,610 @@ public func FfiConverterTypeMoney_lower(_ value: Money) -> RustBuffer {
 
 
 /**
+ * A transfer. On input `timestamp` must be zero; for post/void the accounts, ledger and code
+ * may be zero (inherited from the pending transfer).
+ */
+public struct Transfer: Equatable, Hashable {
+    /**
+     * Unique id (idempotency key).
+     */
+    public var id: U128
+    /**
+     * Account debited.
+     */
+    public var debitAccountId: U128
+    /**
+     * Account credited.
+     */
+    public var creditAccountId: U128
+    /**
+     * Amount in minor units.
+     */
+    public var amount: U128
+    /**
+     * For post/void: the pending transfer; otherwise zero.
+     */
+    public var pendingId: U128
+    /**
+     * Opaque link to the host's records.
+     */
+    public var userData128: U128
+    /**
+     * Opaque link to the host's records.
+     */
+    public var userData64: UInt64
+    /**
+     * Opaque link to the host's records.
+     */
+    public var userData32: UInt32
+    /**
+     * Pending transfers: seconds until expiry (0 = never).
+     */
+    public var timeout: UInt32
+    /**
+     * Ledger (currency).
+     */
+    public var ledger: UInt32
+    /**
+     * Why the money moved, non-zero.
+     */
+    public var code: UInt16
+    /**
+     * Flag bits: linked 1, pending 2, post 4, void 8, balancing debit 16 / credit 32,
+     * closing debit 64 / credit 128.
+     */
+    public var flags: UInt16
+    /**
+     * Assigned by the ledger (ns).
+     */
+    public var timestamp: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Unique id (idempotency key).
+         */id: U128, 
+        /**
+         * Account debited.
+         */debitAccountId: U128, 
+        /**
+         * Account credited.
+         */creditAccountId: U128, 
+        /**
+         * Amount in minor units.
+         */amount: U128, 
+        /**
+         * For post/void: the pending transfer; otherwise zero.
+         */pendingId: U128, 
+        /**
+         * Opaque link to the host's records.
+         */userData128: U128, 
+        /**
+         * Opaque link to the host's records.
+         */userData64: UInt64, 
+        /**
+         * Opaque link to the host's records.
+         */userData32: UInt32, 
+        /**
+         * Pending transfers: seconds until expiry (0 = never).
+         */timeout: UInt32, 
+        /**
+         * Ledger (currency).
+         */ledger: UInt32, 
+        /**
+         * Why the money moved, non-zero.
+         */code: UInt16, 
+        /**
+         * Flag bits: linked 1, pending 2, post 4, void 8, balancing debit 16 / credit 32,
+         * closing debit 64 / credit 128.
+         */flags: UInt16, 
+        /**
+         * Assigned by the ledger (ns).
+         */timestamp: UInt64) {
+        self.id = id
+        self.debitAccountId = debitAccountId
+        self.creditAccountId = creditAccountId
+        self.amount = amount
+        self.pendingId = pendingId
+        self.userData128 = userData128
+        self.userData64 = userData64
+        self.userData32 = userData32
+        self.timeout = timeout
+        self.ledger = ledger
+        self.code = code
+        self.flags = flags
+        self.timestamp = timestamp
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Transfer: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTransfer: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Transfer {
+        return
+            try Transfer(
+                id: FfiConverterTypeU128.read(from: &buf), 
+                debitAccountId: FfiConverterTypeU128.read(from: &buf), 
+                creditAccountId: FfiConverterTypeU128.read(from: &buf), 
+                amount: FfiConverterTypeU128.read(from: &buf), 
+                pendingId: FfiConverterTypeU128.read(from: &buf), 
+                userData128: FfiConverterTypeU128.read(from: &buf), 
+                userData64: FfiConverterUInt64.read(from: &buf), 
+                userData32: FfiConverterUInt32.read(from: &buf), 
+                timeout: FfiConverterUInt32.read(from: &buf), 
+                ledger: FfiConverterUInt32.read(from: &buf), 
+                code: FfiConverterUInt16.read(from: &buf), 
+                flags: FfiConverterUInt16.read(from: &buf), 
+                timestamp: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Transfer, into buf: inout [UInt8]) {
+        FfiConverterTypeU128.write(value.id, into: &buf)
+        FfiConverterTypeU128.write(value.debitAccountId, into: &buf)
+        FfiConverterTypeU128.write(value.creditAccountId, into: &buf)
+        FfiConverterTypeU128.write(value.amount, into: &buf)
+        FfiConverterTypeU128.write(value.pendingId, into: &buf)
+        FfiConverterTypeU128.write(value.userData128, into: &buf)
+        FfiConverterUInt64.write(value.userData64, into: &buf)
+        FfiConverterUInt32.write(value.userData32, into: &buf)
+        FfiConverterUInt32.write(value.timeout, into: &buf)
+        FfiConverterUInt32.write(value.ledger, into: &buf)
+        FfiConverterUInt16.write(value.code, into: &buf)
+        FfiConverterUInt16.write(value.flags, into: &buf)
+        FfiConverterUInt64.write(value.timestamp, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTransfer_lift(_ buf: RustBuffer) throws -> Transfer {
+    return try FfiConverterTypeTransfer.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTransfer_lower(_ value: Transfer) -> RustBuffer {
+    return FfiConverterTypeTransfer.lower(value)
+}
+
+
+/**
+ * One page of transfers.
+ */
+public struct TransferPage: Equatable, Hashable {
+    /**
+     * Transfers in the requested order.
+     */
+    public var transfers: [Transfer]
+    /**
+     * Cursor for the next page; null when this page is the last.
+     */
+    public var nextCursor: UInt64?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Transfers in the requested order.
+         */transfers: [Transfer], 
+        /**
+         * Cursor for the next page; null when this page is the last.
+         */nextCursor: UInt64?) {
+        self.transfers = transfers
+        self.nextCursor = nextCursor
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TransferPage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTransferPage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TransferPage {
+        return
+            try TransferPage(
+                transfers: FfiConverterSequenceTypeTransfer.read(from: &buf), 
+                nextCursor: FfiConverterOptionUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TransferPage, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeTransfer.write(value.transfers, into: &buf)
+        FfiConverterOptionUInt64.write(value.nextCursor, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTransferPage_lift(_ buf: RustBuffer) throws -> TransferPage {
+    return try FfiConverterTypeTransferPage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTransferPage_lower(_ value: TransferPage) -> RustBuffer {
+    return FfiConverterTypeTransferPage.lower(value)
+}
+
+
+/**
+ * Limits and fee of withdrawals.
+ */
+public struct WithdrawalPolicy: Equatable, Hashable {
+    /**
+     * Smallest requested amount.
+     */
+    public var minAmount: U128
+    /**
+     * Largest requested amount.
+     */
+    public var maxAmount: U128
+    /**
+     * Fixed fee per withdrawal.
+     */
+    public var feeFixed: U128
+    /**
+     * Proportional fee, basis points, rounded half up.
+     */
+    public var feeBps: UInt32
+    /**
+     * Where the fee comes from.
+     */
+    public var feeMode: FeeMode
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Smallest requested amount.
+         */minAmount: U128, 
+        /**
+         * Largest requested amount.
+         */maxAmount: U128, 
+        /**
+         * Fixed fee per withdrawal.
+         */feeFixed: U128, 
+        /**
+         * Proportional fee, basis points, rounded half up.
+         */feeBps: UInt32, 
+        /**
+         * Where the fee comes from.
+         */feeMode: FeeMode) {
+        self.minAmount = minAmount
+        self.maxAmount = maxAmount
+        self.feeFixed = feeFixed
+        self.feeBps = feeBps
+        self.feeMode = feeMode
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension WithdrawalPolicy: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWithdrawalPolicy: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WithdrawalPolicy {
+        return
+            try WithdrawalPolicy(
+                minAmount: FfiConverterTypeU128.read(from: &buf), 
+                maxAmount: FfiConverterTypeU128.read(from: &buf), 
+                feeFixed: FfiConverterTypeU128.read(from: &buf), 
+                feeBps: FfiConverterUInt32.read(from: &buf), 
+                feeMode: FfiConverterTypeFeeMode.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: WithdrawalPolicy, into buf: inout [UInt8]) {
+        FfiConverterTypeU128.write(value.minAmount, into: &buf)
+        FfiConverterTypeU128.write(value.maxAmount, into: &buf)
+        FfiConverterTypeU128.write(value.feeFixed, into: &buf)
+        FfiConverterUInt32.write(value.feeBps, into: &buf)
+        FfiConverterTypeFeeMode.write(value.feeMode, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWithdrawalPolicy_lift(_ buf: RustBuffer) throws -> WithdrawalPolicy {
+    return try FfiConverterTypeWithdrawalPolicy.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWithdrawalPolicy_lower(_ value: WithdrawalPolicy) -> RustBuffer {
+    return FfiConverterTypeWithdrawalPolicy.lower(value)
+}
+
+
+/**
+ * A withdrawal request.
+ */
+public struct WithdrawalRequest: Equatable, Hashable {
+    /**
+     * The host's unique id of this withdrawal.
+     */
+    public var withdrawalId: UInt64
+    /**
+     * Merchant.
+     */
+    public var merchantId: UInt64
+    /**
+     * Ledger (currency).
+     */
+    public var ledger: UInt32
+    /**
+     * Amount requested, minor units.
+     */
+    public var amount: U128
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The host's unique id of this withdrawal.
+         */withdrawalId: UInt64, 
+        /**
+         * Merchant.
+         */merchantId: UInt64, 
+        /**
+         * Ledger (currency).
+         */ledger: UInt32, 
+        /**
+         * Amount requested, minor units.
+         */amount: U128) {
+        self.withdrawalId = withdrawalId
+        self.merchantId = merchantId
+        self.ledger = ledger
+        self.amount = amount
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension WithdrawalRequest: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWithdrawalRequest: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WithdrawalRequest {
+        return
+            try WithdrawalRequest(
+                withdrawalId: FfiConverterUInt64.read(from: &buf), 
+                merchantId: FfiConverterUInt64.read(from: &buf), 
+                ledger: FfiConverterUInt32.read(from: &buf), 
+                amount: FfiConverterTypeU128.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: WithdrawalRequest, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.withdrawalId, into: &buf)
+        FfiConverterUInt64.write(value.merchantId, into: &buf)
+        FfiConverterUInt32.write(value.ledger, into: &buf)
+        FfiConverterTypeU128.write(value.amount, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWithdrawalRequest_lift(_ buf: RustBuffer) throws -> WithdrawalRequest {
+    return try FfiConverterTypeWithdrawalRequest.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWithdrawalRequest_lower(_ value: WithdrawalRequest) -> RustBuffer {
+    return FfiConverterTypeWithdrawalRequest.lower(value)
+}
+
+
+/**
+ * Chart of accounts kinds (the account `code`).
+ */
+
+public enum AccountKind: Equatable, Hashable {
+    
+    /**
+     * Asset: settlement bank account.
+     */
+    case settlementBank
+    /**
+     * Asset, clearing: owed by the card network.
+     */
+    case networkReceivable
+    /**
+     * Asset, clearing: D0 advances.
+     */
+    case d0AdvanceReceivable
+    /**
+     * Merchant, clearing: captured, not cleared (清分).
+     */
+    case merchantUncleared
+    /**
+     * Merchant, clearing: cleared, awaiting settlement (清算).
+     */
+    case merchantCleared
+    /**
+     * Merchant: withdrawable (结算).
+     */
+    case merchantWithdrawable
+    /**
+     * Merchant: reserve withheld.
+     */
+    case merchantReserve
+    /**
+     * Revenue: fees net of cost and commission.
+     */
+    case feeRevenue
+    /**
+     * Liability, clearing: scheme cost payable.
+     */
+    case schemeCostPayable
+    /**
+     * Agent: commission payable (分润).
+     */
+    case agentCommissionPayable
+    /**
+     * Liability: suspense.
+     */
+    case suspense
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension AccountKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAccountKind: FfiConverterRustBuffer {
+    typealias SwiftType = AccountKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AccountKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .settlementBank
+        
+        case 2: return .networkReceivable
+        
+        case 3: return .d0AdvanceReceivable
+        
+        case 4: return .merchantUncleared
+        
+        case 5: return .merchantCleared
+        
+        case 6: return .merchantWithdrawable
+        
+        case 7: return .merchantReserve
+        
+        case 8: return .feeRevenue
+        
+        case 9: return .schemeCostPayable
+        
+        case 10: return .agentCommissionPayable
+        
+        case 11: return .suspense
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: AccountKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .settlementBank:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .networkReceivable:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .d0AdvanceReceivable:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .merchantUncleared:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .merchantCleared:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .merchantWithdrawable:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .merchantReserve:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .feeRevenue:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .schemeCostPayable:
+            writeInt(&buf, Int32(9))
+        
+        
+        case .agentCommissionPayable:
+            writeInt(&buf, Int32(10))
+        
+        
+        case .suspense:
+            writeInt(&buf, Int32(11))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAccountKind_lift(_ buf: RustBuffer) throws -> AccountKind {
+    return try FfiConverterTypeAccountKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAccountKind_lower(_ value: AccountKind) -> RustBuffer {
+    return FfiConverterTypeAccountKind.lower(value)
+}
+
+
+
+/**
  * Card brands.
  */
 
@@ -2188,6 +4165,1256 @@ public func FfiConverterTypeBrand_lower(_ value: Brand) -> RustBuffer {
 
 
 /**
+ * Result of one `createAccounts` event, in TigerBeetle's precedence order.
+ */
+
+public enum CreateAccountResult: Equatable, Hashable {
+    
+    /**
+     * `created`.
+     */
+    case created
+    /**
+     * `linked_event_failed`.
+     */
+    case linkedEventFailed
+    /**
+     * `linked_event_chain_open`.
+     */
+    case linkedEventChainOpen
+    /**
+     * `timestamp_must_be_zero`.
+     */
+    case timestampMustBeZero
+    /**
+     * `reserved_flag`.
+     */
+    case reservedFlag
+    /**
+     * `id_must_not_be_zero`.
+     */
+    case idMustNotBeZero
+    /**
+     * `id_must_not_be_int_max`.
+     */
+    case idMustNotBeIntMax
+    /**
+     * `exists_with_different_flags`.
+     */
+    case existsWithDifferentFlags
+    /**
+     * `exists_with_different_user_data_128`.
+     */
+    case existsWithDifferentUserData128
+    /**
+     * `exists_with_different_user_data_64`.
+     */
+    case existsWithDifferentUserData64
+    /**
+     * `exists_with_different_user_data_32`.
+     */
+    case existsWithDifferentUserData32
+    /**
+     * `exists_with_different_ledger`.
+     */
+    case existsWithDifferentLedger
+    /**
+     * `exists_with_different_code`.
+     */
+    case existsWithDifferentCode
+    /**
+     * `exists`.
+     */
+    case exists
+    /**
+     * `flags_are_mutually_exclusive`.
+     */
+    case flagsAreMutuallyExclusive
+    /**
+     * `debits_pending_must_be_zero`.
+     */
+    case debitsPendingMustBeZero
+    /**
+     * `debits_posted_must_be_zero`.
+     */
+    case debitsPostedMustBeZero
+    /**
+     * `credits_pending_must_be_zero`.
+     */
+    case creditsPendingMustBeZero
+    /**
+     * `credits_posted_must_be_zero`.
+     */
+    case creditsPostedMustBeZero
+    /**
+     * `ledger_must_not_be_zero`.
+     */
+    case ledgerMustNotBeZero
+    /**
+     * `code_must_not_be_zero`.
+     */
+    case codeMustNotBeZero
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension CreateAccountResult: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCreateAccountResult: FfiConverterRustBuffer {
+    typealias SwiftType = CreateAccountResult
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CreateAccountResult {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .created
+        
+        case 2: return .linkedEventFailed
+        
+        case 3: return .linkedEventChainOpen
+        
+        case 4: return .timestampMustBeZero
+        
+        case 5: return .reservedFlag
+        
+        case 6: return .idMustNotBeZero
+        
+        case 7: return .idMustNotBeIntMax
+        
+        case 8: return .existsWithDifferentFlags
+        
+        case 9: return .existsWithDifferentUserData128
+        
+        case 10: return .existsWithDifferentUserData64
+        
+        case 11: return .existsWithDifferentUserData32
+        
+        case 12: return .existsWithDifferentLedger
+        
+        case 13: return .existsWithDifferentCode
+        
+        case 14: return .exists
+        
+        case 15: return .flagsAreMutuallyExclusive
+        
+        case 16: return .debitsPendingMustBeZero
+        
+        case 17: return .debitsPostedMustBeZero
+        
+        case 18: return .creditsPendingMustBeZero
+        
+        case 19: return .creditsPostedMustBeZero
+        
+        case 20: return .ledgerMustNotBeZero
+        
+        case 21: return .codeMustNotBeZero
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: CreateAccountResult, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .created:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .linkedEventFailed:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .linkedEventChainOpen:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .timestampMustBeZero:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .reservedFlag:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .idMustNotBeZero:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .idMustNotBeIntMax:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .existsWithDifferentFlags:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .existsWithDifferentUserData128:
+            writeInt(&buf, Int32(9))
+        
+        
+        case .existsWithDifferentUserData64:
+            writeInt(&buf, Int32(10))
+        
+        
+        case .existsWithDifferentUserData32:
+            writeInt(&buf, Int32(11))
+        
+        
+        case .existsWithDifferentLedger:
+            writeInt(&buf, Int32(12))
+        
+        
+        case .existsWithDifferentCode:
+            writeInt(&buf, Int32(13))
+        
+        
+        case .exists:
+            writeInt(&buf, Int32(14))
+        
+        
+        case .flagsAreMutuallyExclusive:
+            writeInt(&buf, Int32(15))
+        
+        
+        case .debitsPendingMustBeZero:
+            writeInt(&buf, Int32(16))
+        
+        
+        case .debitsPostedMustBeZero:
+            writeInt(&buf, Int32(17))
+        
+        
+        case .creditsPendingMustBeZero:
+            writeInt(&buf, Int32(18))
+        
+        
+        case .creditsPostedMustBeZero:
+            writeInt(&buf, Int32(19))
+        
+        
+        case .ledgerMustNotBeZero:
+            writeInt(&buf, Int32(20))
+        
+        
+        case .codeMustNotBeZero:
+            writeInt(&buf, Int32(21))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCreateAccountResult_lift(_ buf: RustBuffer) throws -> CreateAccountResult {
+    return try FfiConverterTypeCreateAccountResult.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCreateAccountResult_lower(_ value: CreateAccountResult) -> RustBuffer {
+    return FfiConverterTypeCreateAccountResult.lower(value)
+}
+
+
+
+/**
+ * Result of one `createTransfers` event, in TigerBeetle's precedence order.
+ */
+
+public enum CreateTransferResult: Equatable, Hashable {
+    
+    /**
+     * `created`.
+     */
+    case created
+    /**
+     * `linked_event_failed`.
+     */
+    case linkedEventFailed
+    /**
+     * `linked_event_chain_open`.
+     */
+    case linkedEventChainOpen
+    /**
+     * `timestamp_must_be_zero`.
+     */
+    case timestampMustBeZero
+    /**
+     * `reserved_flag`.
+     */
+    case reservedFlag
+    /**
+     * `id_must_not_be_zero`.
+     */
+    case idMustNotBeZero
+    /**
+     * `id_must_not_be_int_max`.
+     */
+    case idMustNotBeIntMax
+    /**
+     * `exists_with_different_flags`.
+     */
+    case existsWithDifferentFlags
+    /**
+     * `exists_with_different_pending_id`.
+     */
+    case existsWithDifferentPendingId
+    /**
+     * `exists_with_different_timeout`.
+     */
+    case existsWithDifferentTimeout
+    /**
+     * `exists_with_different_debit_account_id`.
+     */
+    case existsWithDifferentDebitAccountId
+    /**
+     * `exists_with_different_credit_account_id`.
+     */
+    case existsWithDifferentCreditAccountId
+    /**
+     * `exists_with_different_amount`.
+     */
+    case existsWithDifferentAmount
+    /**
+     * `exists_with_different_user_data_128`.
+     */
+    case existsWithDifferentUserData128
+    /**
+     * `exists_with_different_user_data_64`.
+     */
+    case existsWithDifferentUserData64
+    /**
+     * `exists_with_different_user_data_32`.
+     */
+    case existsWithDifferentUserData32
+    /**
+     * `exists_with_different_ledger`.
+     */
+    case existsWithDifferentLedger
+    /**
+     * `exists_with_different_code`.
+     */
+    case existsWithDifferentCode
+    /**
+     * `exists`.
+     */
+    case exists
+    /**
+     * `id_already_failed`.
+     */
+    case idAlreadyFailed
+    /**
+     * `flags_are_mutually_exclusive`.
+     */
+    case flagsAreMutuallyExclusive
+    /**
+     * `debit_account_id_must_not_be_zero`.
+     */
+    case debitAccountIdMustNotBeZero
+    /**
+     * `debit_account_id_must_not_be_int_max`.
+     */
+    case debitAccountIdMustNotBeIntMax
+    /**
+     * `credit_account_id_must_not_be_zero`.
+     */
+    case creditAccountIdMustNotBeZero
+    /**
+     * `credit_account_id_must_not_be_int_max`.
+     */
+    case creditAccountIdMustNotBeIntMax
+    /**
+     * `accounts_must_be_different`.
+     */
+    case accountsMustBeDifferent
+    /**
+     * `pending_id_must_be_zero`.
+     */
+    case pendingIdMustBeZero
+    /**
+     * `pending_id_must_not_be_zero`.
+     */
+    case pendingIdMustNotBeZero
+    /**
+     * `pending_id_must_not_be_int_max`.
+     */
+    case pendingIdMustNotBeIntMax
+    /**
+     * `pending_id_must_be_different`.
+     */
+    case pendingIdMustBeDifferent
+    /**
+     * `timeout_reserved_for_pending_transfer`.
+     */
+    case timeoutReservedForPendingTransfer
+    /**
+     * `closing_transfer_must_be_pending`.
+     */
+    case closingTransferMustBePending
+    /**
+     * `amount_must_not_be_zero`.
+     */
+    case amountMustNotBeZero
+    /**
+     * `ledger_must_not_be_zero`.
+     */
+    case ledgerMustNotBeZero
+    /**
+     * `code_must_not_be_zero`.
+     */
+    case codeMustNotBeZero
+    /**
+     * `debit_account_not_found`.
+     */
+    case debitAccountNotFound
+    /**
+     * `credit_account_not_found`.
+     */
+    case creditAccountNotFound
+    /**
+     * `accounts_must_have_the_same_ledger`.
+     */
+    case accountsMustHaveTheSameLedger
+    /**
+     * `transfer_must_have_the_same_ledger_as_accounts`.
+     */
+    case transferMustHaveTheSameLedgerAsAccounts
+    /**
+     * `pending_transfer_not_found`.
+     */
+    case pendingTransferNotFound
+    /**
+     * `pending_transfer_not_pending`.
+     */
+    case pendingTransferNotPending
+    /**
+     * `pending_transfer_has_different_debit_account_id`.
+     */
+    case pendingTransferHasDifferentDebitAccountId
+    /**
+     * `pending_transfer_has_different_credit_account_id`.
+     */
+    case pendingTransferHasDifferentCreditAccountId
+    /**
+     * `pending_transfer_has_different_ledger`.
+     */
+    case pendingTransferHasDifferentLedger
+    /**
+     * `pending_transfer_has_different_code`.
+     */
+    case pendingTransferHasDifferentCode
+    /**
+     * `exceeds_pending_transfer_amount`.
+     */
+    case exceedsPendingTransferAmount
+    /**
+     * `pending_transfer_has_different_amount`.
+     */
+    case pendingTransferHasDifferentAmount
+    /**
+     * `pending_transfer_already_posted`.
+     */
+    case pendingTransferAlreadyPosted
+    /**
+     * `pending_transfer_already_voided`.
+     */
+    case pendingTransferAlreadyVoided
+    /**
+     * `pending_transfer_expired`.
+     */
+    case pendingTransferExpired
+    /**
+     * `debit_account_already_closed`.
+     */
+    case debitAccountAlreadyClosed
+    /**
+     * `credit_account_already_closed`.
+     */
+    case creditAccountAlreadyClosed
+    /**
+     * `overflows_debits_pending`.
+     */
+    case overflowsDebitsPending
+    /**
+     * `overflows_credits_pending`.
+     */
+    case overflowsCreditsPending
+    /**
+     * `overflows_debits_posted`.
+     */
+    case overflowsDebitsPosted
+    /**
+     * `overflows_credits_posted`.
+     */
+    case overflowsCreditsPosted
+    /**
+     * `overflows_debits`.
+     */
+    case overflowsDebits
+    /**
+     * `overflows_credits`.
+     */
+    case overflowsCredits
+    /**
+     * `overflows_timeout`.
+     */
+    case overflowsTimeout
+    /**
+     * `exceeds_credits`.
+     */
+    case exceedsCredits
+    /**
+     * `exceeds_debits`.
+     */
+    case exceedsDebits
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension CreateTransferResult: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCreateTransferResult: FfiConverterRustBuffer {
+    typealias SwiftType = CreateTransferResult
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CreateTransferResult {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .created
+        
+        case 2: return .linkedEventFailed
+        
+        case 3: return .linkedEventChainOpen
+        
+        case 4: return .timestampMustBeZero
+        
+        case 5: return .reservedFlag
+        
+        case 6: return .idMustNotBeZero
+        
+        case 7: return .idMustNotBeIntMax
+        
+        case 8: return .existsWithDifferentFlags
+        
+        case 9: return .existsWithDifferentPendingId
+        
+        case 10: return .existsWithDifferentTimeout
+        
+        case 11: return .existsWithDifferentDebitAccountId
+        
+        case 12: return .existsWithDifferentCreditAccountId
+        
+        case 13: return .existsWithDifferentAmount
+        
+        case 14: return .existsWithDifferentUserData128
+        
+        case 15: return .existsWithDifferentUserData64
+        
+        case 16: return .existsWithDifferentUserData32
+        
+        case 17: return .existsWithDifferentLedger
+        
+        case 18: return .existsWithDifferentCode
+        
+        case 19: return .exists
+        
+        case 20: return .idAlreadyFailed
+        
+        case 21: return .flagsAreMutuallyExclusive
+        
+        case 22: return .debitAccountIdMustNotBeZero
+        
+        case 23: return .debitAccountIdMustNotBeIntMax
+        
+        case 24: return .creditAccountIdMustNotBeZero
+        
+        case 25: return .creditAccountIdMustNotBeIntMax
+        
+        case 26: return .accountsMustBeDifferent
+        
+        case 27: return .pendingIdMustBeZero
+        
+        case 28: return .pendingIdMustNotBeZero
+        
+        case 29: return .pendingIdMustNotBeIntMax
+        
+        case 30: return .pendingIdMustBeDifferent
+        
+        case 31: return .timeoutReservedForPendingTransfer
+        
+        case 32: return .closingTransferMustBePending
+        
+        case 33: return .amountMustNotBeZero
+        
+        case 34: return .ledgerMustNotBeZero
+        
+        case 35: return .codeMustNotBeZero
+        
+        case 36: return .debitAccountNotFound
+        
+        case 37: return .creditAccountNotFound
+        
+        case 38: return .accountsMustHaveTheSameLedger
+        
+        case 39: return .transferMustHaveTheSameLedgerAsAccounts
+        
+        case 40: return .pendingTransferNotFound
+        
+        case 41: return .pendingTransferNotPending
+        
+        case 42: return .pendingTransferHasDifferentDebitAccountId
+        
+        case 43: return .pendingTransferHasDifferentCreditAccountId
+        
+        case 44: return .pendingTransferHasDifferentLedger
+        
+        case 45: return .pendingTransferHasDifferentCode
+        
+        case 46: return .exceedsPendingTransferAmount
+        
+        case 47: return .pendingTransferHasDifferentAmount
+        
+        case 48: return .pendingTransferAlreadyPosted
+        
+        case 49: return .pendingTransferAlreadyVoided
+        
+        case 50: return .pendingTransferExpired
+        
+        case 51: return .debitAccountAlreadyClosed
+        
+        case 52: return .creditAccountAlreadyClosed
+        
+        case 53: return .overflowsDebitsPending
+        
+        case 54: return .overflowsCreditsPending
+        
+        case 55: return .overflowsDebitsPosted
+        
+        case 56: return .overflowsCreditsPosted
+        
+        case 57: return .overflowsDebits
+        
+        case 58: return .overflowsCredits
+        
+        case 59: return .overflowsTimeout
+        
+        case 60: return .exceedsCredits
+        
+        case 61: return .exceedsDebits
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: CreateTransferResult, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .created:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .linkedEventFailed:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .linkedEventChainOpen:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .timestampMustBeZero:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .reservedFlag:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .idMustNotBeZero:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .idMustNotBeIntMax:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .existsWithDifferentFlags:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .existsWithDifferentPendingId:
+            writeInt(&buf, Int32(9))
+        
+        
+        case .existsWithDifferentTimeout:
+            writeInt(&buf, Int32(10))
+        
+        
+        case .existsWithDifferentDebitAccountId:
+            writeInt(&buf, Int32(11))
+        
+        
+        case .existsWithDifferentCreditAccountId:
+            writeInt(&buf, Int32(12))
+        
+        
+        case .existsWithDifferentAmount:
+            writeInt(&buf, Int32(13))
+        
+        
+        case .existsWithDifferentUserData128:
+            writeInt(&buf, Int32(14))
+        
+        
+        case .existsWithDifferentUserData64:
+            writeInt(&buf, Int32(15))
+        
+        
+        case .existsWithDifferentUserData32:
+            writeInt(&buf, Int32(16))
+        
+        
+        case .existsWithDifferentLedger:
+            writeInt(&buf, Int32(17))
+        
+        
+        case .existsWithDifferentCode:
+            writeInt(&buf, Int32(18))
+        
+        
+        case .exists:
+            writeInt(&buf, Int32(19))
+        
+        
+        case .idAlreadyFailed:
+            writeInt(&buf, Int32(20))
+        
+        
+        case .flagsAreMutuallyExclusive:
+            writeInt(&buf, Int32(21))
+        
+        
+        case .debitAccountIdMustNotBeZero:
+            writeInt(&buf, Int32(22))
+        
+        
+        case .debitAccountIdMustNotBeIntMax:
+            writeInt(&buf, Int32(23))
+        
+        
+        case .creditAccountIdMustNotBeZero:
+            writeInt(&buf, Int32(24))
+        
+        
+        case .creditAccountIdMustNotBeIntMax:
+            writeInt(&buf, Int32(25))
+        
+        
+        case .accountsMustBeDifferent:
+            writeInt(&buf, Int32(26))
+        
+        
+        case .pendingIdMustBeZero:
+            writeInt(&buf, Int32(27))
+        
+        
+        case .pendingIdMustNotBeZero:
+            writeInt(&buf, Int32(28))
+        
+        
+        case .pendingIdMustNotBeIntMax:
+            writeInt(&buf, Int32(29))
+        
+        
+        case .pendingIdMustBeDifferent:
+            writeInt(&buf, Int32(30))
+        
+        
+        case .timeoutReservedForPendingTransfer:
+            writeInt(&buf, Int32(31))
+        
+        
+        case .closingTransferMustBePending:
+            writeInt(&buf, Int32(32))
+        
+        
+        case .amountMustNotBeZero:
+            writeInt(&buf, Int32(33))
+        
+        
+        case .ledgerMustNotBeZero:
+            writeInt(&buf, Int32(34))
+        
+        
+        case .codeMustNotBeZero:
+            writeInt(&buf, Int32(35))
+        
+        
+        case .debitAccountNotFound:
+            writeInt(&buf, Int32(36))
+        
+        
+        case .creditAccountNotFound:
+            writeInt(&buf, Int32(37))
+        
+        
+        case .accountsMustHaveTheSameLedger:
+            writeInt(&buf, Int32(38))
+        
+        
+        case .transferMustHaveTheSameLedgerAsAccounts:
+            writeInt(&buf, Int32(39))
+        
+        
+        case .pendingTransferNotFound:
+            writeInt(&buf, Int32(40))
+        
+        
+        case .pendingTransferNotPending:
+            writeInt(&buf, Int32(41))
+        
+        
+        case .pendingTransferHasDifferentDebitAccountId:
+            writeInt(&buf, Int32(42))
+        
+        
+        case .pendingTransferHasDifferentCreditAccountId:
+            writeInt(&buf, Int32(43))
+        
+        
+        case .pendingTransferHasDifferentLedger:
+            writeInt(&buf, Int32(44))
+        
+        
+        case .pendingTransferHasDifferentCode:
+            writeInt(&buf, Int32(45))
+        
+        
+        case .exceedsPendingTransferAmount:
+            writeInt(&buf, Int32(46))
+        
+        
+        case .pendingTransferHasDifferentAmount:
+            writeInt(&buf, Int32(47))
+        
+        
+        case .pendingTransferAlreadyPosted:
+            writeInt(&buf, Int32(48))
+        
+        
+        case .pendingTransferAlreadyVoided:
+            writeInt(&buf, Int32(49))
+        
+        
+        case .pendingTransferExpired:
+            writeInt(&buf, Int32(50))
+        
+        
+        case .debitAccountAlreadyClosed:
+            writeInt(&buf, Int32(51))
+        
+        
+        case .creditAccountAlreadyClosed:
+            writeInt(&buf, Int32(52))
+        
+        
+        case .overflowsDebitsPending:
+            writeInt(&buf, Int32(53))
+        
+        
+        case .overflowsCreditsPending:
+            writeInt(&buf, Int32(54))
+        
+        
+        case .overflowsDebitsPosted:
+            writeInt(&buf, Int32(55))
+        
+        
+        case .overflowsCreditsPosted:
+            writeInt(&buf, Int32(56))
+        
+        
+        case .overflowsDebits:
+            writeInt(&buf, Int32(57))
+        
+        
+        case .overflowsCredits:
+            writeInt(&buf, Int32(58))
+        
+        
+        case .overflowsTimeout:
+            writeInt(&buf, Int32(59))
+        
+        
+        case .exceedsCredits:
+            writeInt(&buf, Int32(60))
+        
+        
+        case .exceedsDebits:
+            writeInt(&buf, Int32(61))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCreateTransferResult_lift(_ buf: RustBuffer) throws -> CreateTransferResult {
+    return try FfiConverterTypeCreateTransferResult.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCreateTransferResult_lower(_ value: CreateTransferResult) -> RustBuffer {
+    return FfiConverterTypeCreateTransferResult.lower(value)
+}
+
+
+
+/**
+ * Business events of the posting rules (the transfer `code`).
+ */
+
+public enum EventKind: Equatable, Hashable {
+    
+    /**
+     * Captured card sale.
+     */
+    case sale
+    /**
+     * Same-day void (撤销).
+     */
+    case void
+    /**
+     * Technical reversal (冲正).
+     */
+    case reversal
+    /**
+     * Refund (退货).
+     */
+    case refund
+    /**
+     * Standalone merchant fee.
+     */
+    case fee
+    /**
+     * Standalone agent commission.
+     */
+    case agentCommission
+    /**
+     * Cut-off: uncleared → cleared.
+     */
+    case clearing
+    /**
+     * Settlement run: cleared → withdrawable.
+     */
+    case settlementRun
+    /**
+     * D0 advance.
+     */
+    case d0Advance
+    /**
+     * Reserve release.
+     */
+    case reserveRelease
+    /**
+     * The network pays us.
+     */
+    case networkSettlement
+    /**
+     * Payout of withdrawable funds.
+     */
+    case payout
+    /**
+     * Payout of agent commission.
+     */
+    case agentPayout
+    /**
+     * Unidentified funds into suspense.
+     */
+    case suspenseIn
+    /**
+     * Suspense identified as a merchant's.
+     */
+    case suspenseToMerchant
+    /**
+     * Withdrawal hold (used by `Withdrawal`).
+     */
+    case withdrawalHold
+    /**
+     * Withdrawal paid.
+     */
+    case withdrawalPost
+    /**
+     * Withdrawal rejected or failed.
+     */
+    case withdrawalVoid
+    /**
+     * Withdrawal returned by the bank (退票).
+     */
+    case withdrawalReturn
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension EventKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeEventKind: FfiConverterRustBuffer {
+    typealias SwiftType = EventKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> EventKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .sale
+        
+        case 2: return .void
+        
+        case 3: return .reversal
+        
+        case 4: return .refund
+        
+        case 5: return .fee
+        
+        case 6: return .agentCommission
+        
+        case 7: return .clearing
+        
+        case 8: return .settlementRun
+        
+        case 9: return .d0Advance
+        
+        case 10: return .reserveRelease
+        
+        case 11: return .networkSettlement
+        
+        case 12: return .payout
+        
+        case 13: return .agentPayout
+        
+        case 14: return .suspenseIn
+        
+        case 15: return .suspenseToMerchant
+        
+        case 16: return .withdrawalHold
+        
+        case 17: return .withdrawalPost
+        
+        case 18: return .withdrawalVoid
+        
+        case 19: return .withdrawalReturn
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: EventKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .sale:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .void:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .reversal:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .refund:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .fee:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .agentCommission:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .clearing:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .settlementRun:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .d0Advance:
+            writeInt(&buf, Int32(9))
+        
+        
+        case .reserveRelease:
+            writeInt(&buf, Int32(10))
+        
+        
+        case .networkSettlement:
+            writeInt(&buf, Int32(11))
+        
+        
+        case .payout:
+            writeInt(&buf, Int32(12))
+        
+        
+        case .agentPayout:
+            writeInt(&buf, Int32(13))
+        
+        
+        case .suspenseIn:
+            writeInt(&buf, Int32(14))
+        
+        
+        case .suspenseToMerchant:
+            writeInt(&buf, Int32(15))
+        
+        
+        case .withdrawalHold:
+            writeInt(&buf, Int32(16))
+        
+        
+        case .withdrawalPost:
+            writeInt(&buf, Int32(17))
+        
+        
+        case .withdrawalVoid:
+            writeInt(&buf, Int32(18))
+        
+        
+        case .withdrawalReturn:
+            writeInt(&buf, Int32(19))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEventKind_lift(_ buf: RustBuffer) throws -> EventKind {
+    return try FfiConverterTypeEventKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEventKind_lower(_ value: EventKind) -> RustBuffer {
+    return FfiConverterTypeEventKind.lower(value)
+}
+
+
+
+/**
+ * Where the withdrawal fee comes from.
+ */
+
+public enum FeeMode: Equatable, Hashable {
+    
+    /**
+     * 内扣: deducted from the amount.
+     */
+    case inside
+    /**
+     * 外扣: added on top.
+     */
+    case outside
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension FeeMode: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFeeMode: FfiConverterRustBuffer {
+    typealias SwiftType = FeeMode
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FeeMode {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .inside
+        
+        case 2: return .outside
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: FeeMode, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .inside:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .outside:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFeeMode_lift(_ buf: RustBuffer) throws -> FeeMode {
+    return try FfiConverterTypeFeeMode.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFeeMode_lower(_ value: FeeMode) -> RustBuffer {
+    return FfiConverterTypeFeeMode.lower(value)
+}
+
+
+
+/**
  * Masking presets.
  */
 
@@ -2268,6 +5495,166 @@ public func FfiConverterTypeMaskStyle_lift(_ buf: RustBuffer) throws -> MaskStyl
 #endif
 public func FfiConverterTypeMaskStyle_lower(_ value: MaskStyle) -> RustBuffer {
     return FfiConverterTypeMaskStyle.lower(value)
+}
+
+
+
+/**
+ * Which side increases a balance.
+ */
+
+public enum NormalSide: Equatable, Hashable {
+    
+    /**
+     * Balance = debits − credits (assets).
+     */
+    case debit
+    /**
+     * Balance = credits − debits (liabilities, revenue).
+     */
+    case credit
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension NormalSide: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeNormalSide: FfiConverterRustBuffer {
+    typealias SwiftType = NormalSide
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> NormalSide {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .debit
+        
+        case 2: return .credit
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: NormalSide, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .debit:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .credit:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNormalSide_lift(_ buf: RustBuffer) throws -> NormalSide {
+    return try FfiConverterTypeNormalSide.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNormalSide_lower(_ value: NormalSide) -> RustBuffer {
+    return FfiConverterTypeNormalSide.lower(value)
+}
+
+
+
+/**
+ * Owner scope of chart accounts.
+ */
+
+public enum Owner: Equatable, Hashable {
+    
+    /**
+     * The acquirer (owner id 0).
+     */
+    case platform
+    /**
+     * One set per merchant.
+     */
+    case merchant
+    /**
+     * One set per agent.
+     */
+    case agent
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Owner: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOwner: FfiConverterRustBuffer {
+    typealias SwiftType = Owner
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Owner {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .platform
+        
+        case 2: return .merchant
+        
+        case 3: return .agent
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Owner, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .platform:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .merchant:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .agent:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOwner_lift(_ buf: RustBuffer) throws -> Owner {
+    return try FfiConverterTypeOwner.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOwner_lower(_ value: Owner) -> RustBuffer {
+    return FfiConverterTypeOwner.lower(value)
 }
 
 
@@ -2366,6 +5753,61 @@ enum PaycoreError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
      */
     case Iso8583Mac(message: String)
     
+    /**
+     * No ledger account with this id (or no withdrawable account for the merchant).
+     */
+    case LedgerAccountNotFound(message: String)
+    
+    /**
+     * History query on an account created without the history flag.
+     */
+    case LedgerHistoryNotEnabled(message: String)
+    
+    /**
+     * Balance asked for a time before the account existed.
+     */
+    case LedgerBeforeCreation(message: String)
+    
+    /**
+     * Malformed journal (the message names the line and byte offset).
+     */
+    case LedgerJournal(message: String)
+    
+    /**
+     * Malformed or inconsistent snapshot.
+     */
+    case LedgerSnapshot(message: String)
+    
+    /**
+     * A ledger invariant does not hold.
+     */
+    case LedgerInvariant(message: String)
+    
+    /**
+     * A business event cannot be turned into transfers.
+     */
+    case LedgerPosting(message: String)
+    
+    /**
+     * The ledger refused a withdrawal posting (result code in the message).
+     */
+    case LedgerRefused(message: String)
+    
+    /**
+     * Withdrawal outside the policy limits, or the fee leaves nothing to pay.
+     */
+    case WithdrawalLimit(message: String)
+    
+    /**
+     * Withdrawal exceeds the withdrawable balance.
+     */
+    case WithdrawalInsufficientFunds(message: String)
+    
+    /**
+     * Withdrawal transition not allowed from its current state.
+     */
+    case WithdrawalIllegalTransition(message: String)
+    
 
     
 
@@ -2463,6 +5905,50 @@ public struct FfiConverterTypePaycoreError: FfiConverterRustBuffer {
             message: try FfiConverterString.read(from: &buf)
         )
         
+        case 18: return .LedgerAccountNotFound(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 19: return .LedgerHistoryNotEnabled(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 20: return .LedgerBeforeCreation(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 21: return .LedgerJournal(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 22: return .LedgerSnapshot(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 23: return .LedgerInvariant(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 24: return .LedgerPosting(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 25: return .LedgerRefused(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 26: return .WithdrawalLimit(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 27: return .WithdrawalInsufficientFunds(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 28: return .WithdrawalIllegalTransition(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
 
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -2508,6 +5994,28 @@ public struct FfiConverterTypePaycoreError: FfiConverterRustBuffer {
             writeInt(&buf, Int32(16))
         case .Iso8583Mac(_ /* message is ignored*/):
             writeInt(&buf, Int32(17))
+        case .LedgerAccountNotFound(_ /* message is ignored*/):
+            writeInt(&buf, Int32(18))
+        case .LedgerHistoryNotEnabled(_ /* message is ignored*/):
+            writeInt(&buf, Int32(19))
+        case .LedgerBeforeCreation(_ /* message is ignored*/):
+            writeInt(&buf, Int32(20))
+        case .LedgerJournal(_ /* message is ignored*/):
+            writeInt(&buf, Int32(21))
+        case .LedgerSnapshot(_ /* message is ignored*/):
+            writeInt(&buf, Int32(22))
+        case .LedgerInvariant(_ /* message is ignored*/):
+            writeInt(&buf, Int32(23))
+        case .LedgerPosting(_ /* message is ignored*/):
+            writeInt(&buf, Int32(24))
+        case .LedgerRefused(_ /* message is ignored*/):
+            writeInt(&buf, Int32(25))
+        case .WithdrawalLimit(_ /* message is ignored*/):
+            writeInt(&buf, Int32(26))
+        case .WithdrawalInsufficientFunds(_ /* message is ignored*/):
+            writeInt(&buf, Int32(27))
+        case .WithdrawalIllegalTransition(_ /* message is ignored*/):
+            writeInt(&buf, Int32(28))
 
         
         }
@@ -2654,6 +6162,280 @@ public func FfiConverterTypeRounding_lower(_ value: Rounding) -> RustBuffer {
 }
 
 
+
+/**
+ * Withdrawal transitions.
+ */
+
+public enum WithdrawalAction: Equatable, Hashable {
+    
+    /**
+     * Requested → Approved.
+     */
+    case approve
+    /**
+     * Requested/Approved/Frozen → Rejected.
+     */
+    case reject
+    /**
+     * Requested/Approved → Frozen.
+     */
+    case freeze
+    /**
+     * Frozen → previous.
+     */
+    case unfreeze
+    /**
+     * Approved → Paid.
+     */
+    case paid
+    /**
+     * Approved → Failed.
+     */
+    case failed
+    /**
+     * Paid → Returned (退票).
+     */
+    case returned
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension WithdrawalAction: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWithdrawalAction: FfiConverterRustBuffer {
+    typealias SwiftType = WithdrawalAction
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WithdrawalAction {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .approve
+        
+        case 2: return .reject
+        
+        case 3: return .freeze
+        
+        case 4: return .unfreeze
+        
+        case 5: return .paid
+        
+        case 6: return .failed
+        
+        case 7: return .returned
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: WithdrawalAction, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .approve:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .reject:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .freeze:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .unfreeze:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .paid:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .failed:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .returned:
+            writeInt(&buf, Int32(7))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWithdrawalAction_lift(_ buf: RustBuffer) throws -> WithdrawalAction {
+    return try FfiConverterTypeWithdrawalAction.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWithdrawalAction_lower(_ value: WithdrawalAction) -> RustBuffer {
+    return FfiConverterTypeWithdrawalAction.lower(value)
+}
+
+
+
+/**
+ * Withdrawal states.
+ */
+
+public enum WithdrawalState: Equatable, Hashable {
+    
+    /**
+     * Funds reserved, awaiting review.
+     */
+    case requested
+    /**
+     * Approved, sent to the bank.
+     */
+    case approved
+    /**
+     * Held by risk control.
+     */
+    case frozen
+    /**
+     * Refused; reservation released.
+     */
+    case rejected
+    /**
+     * Paid.
+     */
+    case paid
+    /**
+     * Bank failure; reservation released.
+     */
+    case failed
+    /**
+     * Returned by the bank after success.
+     */
+    case returned
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension WithdrawalState: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWithdrawalState: FfiConverterRustBuffer {
+    typealias SwiftType = WithdrawalState
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WithdrawalState {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .requested
+        
+        case 2: return .approved
+        
+        case 3: return .frozen
+        
+        case 4: return .rejected
+        
+        case 5: return .paid
+        
+        case 6: return .failed
+        
+        case 7: return .returned
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: WithdrawalState, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .requested:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .approved:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .frozen:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .rejected:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .paid:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .failed:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .returned:
+            writeInt(&buf, Int32(7))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWithdrawalState_lift(_ buf: RustBuffer) throws -> WithdrawalState {
+    return try FfiConverterTypeWithdrawalState.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWithdrawalState_lower(_ value: WithdrawalState) -> RustBuffer {
+    return FfiConverterTypeWithdrawalState.lower(value)
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionUInt64: FfiConverterRustBuffer {
+    typealias SwiftType = UInt64?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterUInt64.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterUInt64.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
@@ -2697,6 +6479,54 @@ fileprivate struct FfiConverterOptionData: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterData.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeAccount: FfiConverterRustBuffer {
+    typealias SwiftType = Account?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeAccount.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeAccount.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeTransfer: FfiConverterRustBuffer {
+    typealias SwiftType = Transfer?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeTransfer.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeTransfer.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -2828,6 +6658,56 @@ fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeAccount: FfiConverterRustBuffer {
+    typealias SwiftType = [Account]
+
+    public static func write(_ value: [Account], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeAccount.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Account] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Account]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeAccount.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeAccountBalance: FfiConverterRustBuffer {
+    typealias SwiftType = [AccountBalance]
+
+    public static func write(_ value: [AccountBalance], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeAccountBalance.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [AccountBalance] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [AccountBalance]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeAccountBalance.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeMoney: FfiConverterRustBuffer {
     typealias SwiftType = [Money]
 
@@ -2845,6 +6725,81 @@ fileprivate struct FfiConverterSequenceTypeMoney: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeMoney.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeTransfer: FfiConverterRustBuffer {
+    typealias SwiftType = [Transfer]
+
+    public static func write(_ value: [Transfer], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeTransfer.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Transfer] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Transfer]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeTransfer.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeCreateAccountResult: FfiConverterRustBuffer {
+    typealias SwiftType = [CreateAccountResult]
+
+    public static func write(_ value: [CreateAccountResult], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCreateAccountResult.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [CreateAccountResult] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [CreateAccountResult]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCreateAccountResult.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeCreateTransferResult: FfiConverterRustBuffer {
+    typealias SwiftType = [CreateTransferResult]
+
+    public static func write(_ value: [CreateTransferResult], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCreateTransferResult.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [CreateTransferResult] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [CreateTransferResult]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCreateTransferResult.read(from: &buf))
         }
         return seq
     }
@@ -2914,6 +6869,86 @@ public func FfiConverterTypeDecimalValue_lower(_ value: DecimalValue) -> RustBuf
     return FfiConverterTypeDecimalValue.lower(value)
 }
 
+
+
+public typealias SignedU128 = String
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSignedU128: FfiConverter {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SignedU128 {
+        return try FfiConverterString.read(from: &buf)
+    }
+
+    public static func write(_ value: SignedU128, into buf: inout [UInt8]) {
+        return FfiConverterString.write(value, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> SignedU128 {
+        return try FfiConverterString.lift(value)
+    }
+
+    public static func lower(_ value: SignedU128) -> RustBuffer {
+        return FfiConverterString.lower(value)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSignedU128_lift(_ value: RustBuffer) throws -> SignedU128 {
+    return try FfiConverterTypeSignedU128.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSignedU128_lower(_ value: SignedU128) -> RustBuffer {
+    return FfiConverterTypeSignedU128.lower(value)
+}
+
+
+
+public typealias U128 = String
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeU128: FfiConverter {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> U128 {
+        return try FfiConverterString.read(from: &buf)
+    }
+
+    public static func write(_ value: U128, into buf: inout [UInt8]) {
+        return FfiConverterString.write(value, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> U128 {
+        return try FfiConverterString.lift(value)
+    }
+
+    public static func lower(_ value: U128) -> RustBuffer {
+        return FfiConverterString.lower(value)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeU128_lift(_ value: RustBuffer) throws -> U128 {
+    return try FfiConverterTypeU128.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeU128_lower(_ value: U128) -> RustBuffer {
+    return FfiConverterTypeU128.lower(value)
+}
+
 /**
  * The brand of a PAN or PAN prefix, from the built-in BIN table.
  */
@@ -2955,6 +6990,78 @@ public func iso8583BuiltinSpecs() -> [String]  {
     return try!  FfiConverterSequenceString.lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_paycore_uniffi_fn_func_iso8583_builtin_specs(uniffiCallStatus
+    )
+})
+}
+/**
+ * The normal side of a chart account kind.
+ */
+public func accountKindNormalSide(kind: AccountKind) -> NormalSide  {
+    return try!  FfiConverterTypeNormalSide_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_account_kind_normal_side(
+        FfiConverterTypeAccountKind_lower(kind),uniffiCallStatus
+    )
+})
+}
+/**
+ * The deterministic id of a chart account (`owner | ledger | code | 1`); platform kinds
+ * use owner id 0.
+ */
+public func chartAccountId(kind: AccountKind, ownerId: UInt64, ledger: UInt32) -> U128  {
+    return try!  FfiConverterTypeU128_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_chart_account_id(
+        FfiConverterTypeAccountKind_lower(kind),
+        FfiConverterUInt64.lower(ownerId),
+        FfiConverterUInt32.lower(ledger),uniffiCallStatus
+    )
+})
+}
+/**
+ * The chart accounts of one owner, ready for `Ledger.createAccounts`.
+ */
+public func chartAccounts(owner: Owner, ownerId: UInt64, ledger: UInt32) -> [Account]  {
+    return try!  FfiConverterSequenceTypeAccount.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_chart_accounts(
+        FfiConverterTypeOwner_lower(owner),
+        FfiConverterUInt64.lower(ownerId),
+        FfiConverterUInt32.lower(ledger),uniffiCallStatus
+    )
+})
+}
+/**
+ * The snake_case name of an account result ("exists_with_different_flags").
+ */
+public func createAccountResultName(result: CreateAccountResult) -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_create_account_result_name(
+        FfiConverterTypeCreateAccountResult_lower(result),uniffiCallStatus
+    )
+})
+}
+/**
+ * The snake_case name of a transfer result ("exceeds_credits").
+ */
+public func createTransferResultName(result: CreateTransferResult) -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_create_transfer_result_name(
+        FfiConverterTypeCreateTransferResult_lower(result),uniffiCallStatus
+    )
+})
+}
+/**
+ * The transfers (one linked chain, deterministic ids) the default acquirer rules produce
+ * for an event.
+ */
+public func eventTransfers(event: BusinessEvent)throws  -> [Transfer]  {
+    return try  FfiConverterSequenceTypeTransfer.lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_event_transfers(
+        FfiConverterTypeBusinessEvent_lower(event),uniffiCallStatus
     )
 })
 }
@@ -3105,6 +7212,24 @@ private let initializationResult: InitializationResult = {
     if (uniffi_paycore_uniffi_checksum_func_iso8583_builtin_specs() != 30144) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_paycore_uniffi_checksum_func_account_kind_normal_side() != 25694) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_func_chart_account_id() != 8022) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_func_chart_accounts() != 29000) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_func_create_account_result_name() != 5276) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_func_create_transfer_result_name() != 63634) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_func_event_transfers() != 62400) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_paycore_uniffi_checksum_func_currency_lookup() != 24790) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -3246,6 +7371,66 @@ private let initializationResult: InitializationResult = {
     if (uniffi_paycore_uniffi_checksum_method_iso8583spec_to_json() != 11602) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_paycore_uniffi_checksum_method_ledger_account() != 34317) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_ledger_account_history() != 49003) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_ledger_balance_as_of() != 17703) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_ledger_balances() != 35747) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_ledger_chart_balances() != 57644) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_ledger_check_invariants() != 51959) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_ledger_clock() != 11015) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_ledger_create_accounts() != 51237) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_ledger_create_transfers() != 30018) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_ledger_digest() != 25296) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_ledger_expire_pending() != 15986) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_ledger_post_event() != 50619) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_ledger_snapshot_json() != 64613) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_ledger_take_journal() != 49720) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_ledger_transfer() != 16864) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_ledger_transfers_by_account() != 14759) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_withdrawal_apply() != 44210) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_withdrawal_fee() != 2449) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_withdrawal_payout() != 34896) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_withdrawal_state() != 6944) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_paycore_uniffi_checksum_constructor_pan_new() != 3434) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -3256,6 +7441,18 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paycore_uniffi_checksum_constructor_iso8583spec_from_json() != 26157) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_constructor_ledger_from_snapshot_json() != 55179) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_constructor_ledger_new() != 50819) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_constructor_ledger_replay() != 28804) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_constructor_withdrawal_request() != 62238) {
         return InitializationResult.apiChecksumMismatch
     }
 
