@@ -515,7 +515,7 @@ pub fn dukpt_tdes_usage_key(
     Ok(wrap_key(tdes::usage_key(&transaction_key.0, usage.into())?))
 }
 
-/// One terminal-side DUKPT transaction: its KSN and transaction key.
+/// One terminal-side TDES DUKPT transaction: its KSN and transaction key.
 #[derive(uniffi::Object)]
 pub struct DukptTransaction {
     ksn: Vec<u8>,
@@ -537,8 +537,7 @@ impl DukptTransaction {
         self.ksn.clone()
     }
 
-    /// The transaction key (TDES: derive usage keys; AES: the derivation key for
-    /// `dukptAesWorkingKeyFrom`).
+    /// The transaction key; derive the PIN/MAC/data keys with `dukpt_tdes_usage_key`.
     pub fn key(&self) -> Arc<Key> {
         wrap_key(self.key.clone())
     }

@@ -650,13 +650,12 @@ fileprivate struct FfiConverterData: FfiConverterRustBuffer {
 
 
 /**
- * One terminal-side DUKPT transaction: its KSN and transaction key.
+ * One terminal-side TDES DUKPT transaction: its KSN and transaction key.
  */
 public protocol DukptTransactionProtocol: AnyObject, Sendable {
     
     /**
-     * The transaction key (TDES: derive usage keys; AES: the derivation key for
-     * `dukptAesWorkingKeyFrom`).
+     * The transaction key; derive the PIN/MAC/data keys with `dukpt_tdes_usage_key`.
      */
     func key()  -> Key
     
@@ -667,7 +666,7 @@ public protocol DukptTransactionProtocol: AnyObject, Sendable {
     
 }
 /**
- * One terminal-side DUKPT transaction: its KSN and transaction key.
+ * One terminal-side TDES DUKPT transaction: its KSN and transaction key.
  */
 open class DukptTransaction: DukptTransactionProtocol, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -723,8 +722,7 @@ open class DukptTransaction: DukptTransactionProtocol, @unchecked Sendable {
 
     
     /**
-     * The transaction key (TDES: derive usage keys; AES: the derivation key for
-     * `dukptAesWorkingKeyFrom`).
+     * The transaction key; derive the PIN/MAC/data keys with `dukpt_tdes_usage_key`.
      */
 open func key() -> Key  {
     return try!  FfiConverterTypeKey_lift(try! rustCall() {
@@ -4532,7 +4530,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_paycore_uniffi_checksum_method_track2_to_field35() != 9504) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_paycore_uniffi_checksum_method_dukpttransaction_key() != 61447) {
+    if (uniffi_paycore_uniffi_checksum_method_dukpttransaction_key() != 20711) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paycore_uniffi_checksum_method_dukpttransaction_ksn() != 12317) {
