@@ -221,7 +221,19 @@ object SecurityTest {
         val texts = mutableListOf(key.toString())
         check("toString shows the KCV", key.toString().contains("08D7B4"))
         val f62 = WorkingKeys(key, key, null).use { buildSignOnField62(tmk, SignOnLayout.DOUBLE_LENGTH, it) }
-        unwrapSignOnKeys(tmk, SignOnLayout.DOUBLE_LENGTH, f62).use { texts += listOf(it.toString(), it.pinKey().toString()) }
+        unwrapSignOnKeys(tmk, SignOnLayout.DOUBLE_LENGTH, f62).use {
+            texts += listOf(it.toString(), it.pinKey().toString())
+            check("WorkingKeys.toString shows check values", it.toString().contains("08D7B4"))
+        }
+        Key.fromHex(KeyAlgorithm.TDES2, "DD7515F2BFC17F85CE48F3CA25CB21F6").use { kbpk ->
+            val b = "B0080P0TE00E000094B420079CC80BA3461F86FE26EFC4A3B8E4FA4C5F5341176EED7B727B8A248E"
+            tr31Unwrap(kbpk, b).use { kb ->
+                texts += kb.toString()
+                check("Tr31KeyBlock.toString shows usage and KCV",
+                    kb.toString().contains("P0") && kb.toString().contains("57C409"))
+                check("no TR-31 key bytes", !kb.toString().contains("3F419E1CB7079442"))
+            }
+        }
         val clear = pinBlockBuild(PinBlockFormat.ISO0, "5937", PAN, ByteArray(0))
         val enc = pinBlockEncrypt(key, PinBlockFormat.ISO0, "5937", PAN, ByteArray(0))
         val failing = listOf<() -> Unit>(

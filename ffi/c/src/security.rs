@@ -1135,8 +1135,8 @@ pub unsafe extern "C" fn paycore_tr31_header_json(
 /// Wraps `key` under the KBPK into a TR-31 key block (text). `header` is a header template
 /// such as "D0000P0AE00E0000" or one with optional blocks ("B0000P0TE00E0100KS18…"): its
 /// length field and any `PB` block are ignored and recomputed. `masked_len` hides the key
-/// length (0 = none); `random` supplies the padding (at least the needed bytes; 32 always
-/// suffice for keys up to 32 bytes without masking above 32).
+/// length (0 = none); `random` supplies the padding from the caller's CSPRNG (32 bytes always
+/// suffice without masking, 64 with `masked_len` up to 32).
 ///
 /// # Safety
 /// Keys live; pointer/length pairs valid; `buf` valid for `buf_len`; `out_len` valid.

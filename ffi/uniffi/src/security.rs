@@ -433,11 +433,19 @@ pub fn mac_verify(
 
 /// The working keys of a sign-on (objects: nothing prints key bytes).
 #[derive(uniffi::Object)]
+#[uniffi::export(Display)]
 pub struct WorkingKeys(sec::WorkingKeys);
 
 impl std::fmt::Debug for WorkingKeys {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         self.0.fmt(f)
+    }
+}
+
+/// `toString()`: algorithms, lengths and check values only.
+impl std::fmt::Display for WorkingKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", self.0)
     }
 }
 
@@ -707,11 +715,19 @@ impl TryFrom<&Tr31Header> for tr31::Tr31Header {
 
 /// An unwrapped TR-31 key block: the verified header and the clear key (as a `Key`).
 #[derive(uniffi::Object)]
+#[uniffi::export(Display)]
 pub struct Tr31KeyBlock(tr31::Tr31KeyBlock);
 
 impl std::fmt::Debug for Tr31KeyBlock {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         self.0.fmt(f)
+    }
+}
+
+/// `toString()`: algorithms, lengths and check values only.
+impl std::fmt::Display for Tr31KeyBlock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", self.0)
     }
 }
 

@@ -1430,7 +1430,7 @@ public protocol Tr31KeyBlockProtocol: AnyObject, Sendable {
 /**
  * An unwrapped TR-31 key block: the verified header and the clear key (as a `Key`).
  */
-open class Tr31KeyBlock: Tr31KeyBlockProtocol, @unchecked Sendable {
+open class Tr31KeyBlock: Tr31KeyBlockProtocol, @unchecked Sendable, CustomStringConvertible {
     fileprivate let handle: UInt64
 
     /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
@@ -1509,6 +1509,17 @@ open func key() -> Key  {
     
 
     
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_tr31keyblock_uniffi_trait_display(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 
@@ -1844,7 +1855,7 @@ public protocol WorkingKeysProtocol: AnyObject, Sendable {
 /**
  * The working keys of a sign-on (objects: nothing prints key bytes).
  */
-open class WorkingKeys: WorkingKeysProtocol, @unchecked Sendable {
+open class WorkingKeys: WorkingKeysProtocol, @unchecked Sendable, CustomStringConvertible {
     fileprivate let handle: UInt64
 
     /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
@@ -1949,6 +1960,17 @@ open func trackKey() -> Key?  {
     
 
     
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_workingkeys_uniffi_trait_display(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 
