@@ -96,6 +96,30 @@ enum paycore_result
   PAYCORE_ERR_WITHDRAWAL_INSUFFICIENT = 810,
   // Withdrawal transition not allowed from its current state.
   PAYCORE_ERR_WITHDRAWAL_ILLEGAL_TRANSITION = 811,
+  // Key bytes of the wrong length for the algorithm.
+  PAYCORE_ERR_KEY_LENGTH = 500,
+  // Malformed hex text (odd length or a non-hex character).
+  PAYCORE_ERR_HEX = 501,
+  // The operation is not defined for the key's algorithm.
+  PAYCORE_ERR_KEY_ALGORITHM = 502,
+  // A security input (KSN, PIN block, field 62, ECB data, …) has the wrong length.
+  PAYCORE_ERR_SECURITY_LENGTH = 503,
+  // Invalid PIN or PAN for a PIN block (length, non-digits, missing PAN, too little randomness).
+  PAYCORE_ERR_PIN_INPUT = 504,
+  // A decoded PIN block is malformed (control nibble, length, digit or filler).
+  PAYCORE_ERR_PIN_BLOCK = 505,
+  // A MAC did not verify.
+  PAYCORE_ERR_MAC_MISMATCH = 506,
+  // A key check value did not match.
+  PAYCORE_ERR_CHECK_VALUE = 507,
+  // Invalid DUKPT transaction counter (zero or too many one-bits).
+  PAYCORE_ERR_DUKPT_COUNTER = 508,
+  // The DUKPT terminal has used every key its counter allows.
+  PAYCORE_ERR_DUKPT_EXHAUSTED = 509,
+  // Malformed TR-31 key block or header.
+  PAYCORE_ERR_TR31_FORMAT = 510,
+  // TR-31 key block MAC failed (tampered block or wrong KBPK).
+  PAYCORE_ERR_TR31_MAC = 511,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -187,6 +211,162 @@ enum paycore_rounding
 typedef enum paycore_rounding paycore_rounding;
 #else
 typedef uint32_t paycore_rounding;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// Key algorithms (passed as `uint32_t`).
+enum paycore_key_algorithm
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Single DES, 8 bytes.
+  PAYCORE_KEY_DES = 0,
+  // Two-key triple DES, 16 bytes.
+  PAYCORE_KEY_TDES2 = 1,
+  // Three-key triple DES, 24 bytes.
+  PAYCORE_KEY_TDES3 = 2,
+  // AES-128.
+  PAYCORE_KEY_AES128 = 3,
+  // AES-192.
+  PAYCORE_KEY_AES192 = 4,
+  // AES-256.
+  PAYCORE_KEY_AES256 = 5,
+  // SM4, 16 bytes.
+  PAYCORE_KEY_SM4 = 6,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum paycore_key_algorithm paycore_key_algorithm;
+#else
+typedef uint32_t paycore_key_algorithm;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// MAC algorithms (passed as `uint32_t`).
+enum paycore_mac_algorithm
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // ANSI X9.9 (ISO 9797-1 alg. 1), single DES, 8 bytes.
+  PAYCORE_MAC_X9_9 = 0,
+  // ANSI X9.19 retail MAC (ISO 9797-1 alg. 3), 8 bytes.
+  PAYCORE_MAC_X9_19 = 1,
+  // UnionPay POS "ECB" MAC: 8 ASCII hex characters.
+  PAYCORE_MAC_CUP_ECB = 2,
+  // UnionPay SM4 MAC, 8 binary bytes.
+  PAYCORE_MAC_CUP_SM4 = 3,
+  // UnionPay SM4 MAC, 8 ASCII hex characters.
+  PAYCORE_MAC_CUP_SM4_HEX = 4,
+  // CMAC (NIST SP 800-38B), one full block.
+  PAYCORE_MAC_CMAC = 5,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum paycore_mac_algorithm paycore_mac_algorithm;
+#else
+typedef uint32_t paycore_mac_algorithm;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// ISO 9564-1 PIN block formats (passed as `uint32_t`: the format number).
+enum paycore_pin_format
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Format 0 (ANSI X9.8), PAN bound.
+  PAYCORE_PIN_ISO0 = 0,
+  // Format 1, random fill, no PAN.
+  PAYCORE_PIN_ISO1 = 1,
+  // Format 2, `F` fill, no PAN.
+  PAYCORE_PIN_ISO2 = 2,
+  // Format 3, random `A`–`F` fill, PAN bound.
+  PAYCORE_PIN_ISO3 = 3,
+  // Format 4, 16-byte AES block.
+  PAYCORE_PIN_ISO4 = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum paycore_pin_format paycore_pin_format;
+#else
+typedef uint32_t paycore_pin_format;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// UnionPay SM4 PIN-block layouts (passed as `uint32_t`).
+enum paycore_sm4_pin_layout
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // ISO-0 block right-padded with 8 zero bytes.
+  PAYCORE_SM4_PIN_ISO0_PADDED = 0,
+  // 16-byte wide PIN field.
+  PAYCORE_SM4_PIN_WIDE = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum paycore_sm4_pin_layout paycore_sm4_pin_layout;
+#else
+typedef uint32_t paycore_sm4_pin_layout;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// TDES DUKPT key usages (passed as `uint32_t`).
+enum paycore_dukpt_tdes_usage
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // PIN encryption variant.
+  PAYCORE_DUKPT_TDES_PIN = 0,
+  // MAC, request direction.
+  PAYCORE_DUKPT_TDES_MAC_REQUEST = 1,
+  // MAC, response direction.
+  PAYCORE_DUKPT_TDES_MAC_RESPONSE = 2,
+  // Data encryption, request direction.
+  PAYCORE_DUKPT_TDES_DATA_REQUEST = 3,
+  // Data encryption, response direction.
+  PAYCORE_DUKPT_TDES_DATA_RESPONSE = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum paycore_dukpt_tdes_usage paycore_dukpt_tdes_usage;
+#else
+typedef uint32_t paycore_dukpt_tdes_usage;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// AES DUKPT working-key usages (passed as `uint32_t`).
+enum paycore_dukpt_aes_usage
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Key encryption key.
+  PAYCORE_DUKPT_AES_KEY_ENCRYPTION = 0,
+  // PIN encryption.
+  PAYCORE_DUKPT_AES_PIN_ENCRYPTION = 1,
+  // MAC generation.
+  PAYCORE_DUKPT_AES_MAC_GENERATION = 2,
+  // MAC verification.
+  PAYCORE_DUKPT_AES_MAC_VERIFICATION = 3,
+  // MAC both ways.
+  PAYCORE_DUKPT_AES_MAC_BOTH = 4,
+  // Data encryption.
+  PAYCORE_DUKPT_AES_DATA_ENCRYPT = 5,
+  // Data decryption.
+  PAYCORE_DUKPT_AES_DATA_DECRYPT = 6,
+  // Data both ways.
+  PAYCORE_DUKPT_AES_DATA_BOTH = 7,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum paycore_dukpt_aes_usage paycore_dukpt_aes_usage;
+#else
+typedef uint32_t paycore_dukpt_aes_usage;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -647,6 +827,12 @@ typedef uint32_t paycore_transfer_result;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// TDES DUKPT terminal (originating device) with its future-key registers (opaque).
+// Create with `paycore_dukpt_tdes_terminal_load`; release with
+// `paycore_dukpt_tdes_terminal_free` (wipes the registers). Not thread-safe: one thread
+// at a time.
+typedef struct paycore_dukpt_tdes_terminal paycore_dukpt_tdes_terminal;
+
 // An ISO 8583 message bound to its spec (opaque). Create with `paycore_iso8583_decode`,
 // `paycore_iso8583_decode_framed`, `paycore_iso8583_message_new` or
 // `paycore_iso8583_message_from_json`; release with `paycore_iso8583_message_free` (field
@@ -658,6 +844,11 @@ typedef struct paycore_iso8583_message paycore_iso8583_message;
 // `paycore_iso8583_spec_from_json`; release with `paycore_iso8583_spec_free`. Immutable:
 // safe to share between threads.
 typedef struct paycore_iso8583_spec paycore_iso8583_spec;
+
+// A secret key with its algorithm (opaque). Create with `paycore_key_new`/`_from_hex` or
+// receive one from an unwrap/derive function; release with `paycore_key_free`, which wipes
+// the bytes. Immutable: safe to share between threads for reading.
+typedef struct paycore_key paycore_key;
 
 // A ledger (opaque). Create with `paycore_ledger_new`, `paycore_ledger_replay` or
 // `paycore_ledger_from_snapshot_json`; release with `paycore_ledger_free`. Not thread-safe.
@@ -1612,6 +1803,369 @@ paycore_result paycore_result_description(uint32_t code,
 // # Safety
 // As for [`paycore_result_description`].
 paycore_result paycore_last_error_message(char *buf, size_t buf_len, size_t *out_len);
+
+// Builds a key from raw bytes for `algorithm` (a `paycore_key_algorithm`); the length must
+// fit the algorithm. On success `*out` owns a new key to release with `paycore_key_free`.
+//
+// # Safety
+// `bytes` valid for `len` bytes; `out` valid for a write.
+paycore_result paycore_key_new(uint32_t algorithm,
+                               const uint8_t *bytes,
+                               size_t len,
+                               struct paycore_key **out);
+
+// Builds a key from hex text (either case). The text is never echoed in errors.
+//
+// # Safety
+// `hex` valid for `len` bytes; `out` valid for a write.
+paycore_result paycore_key_from_hex(uint32_t algorithm,
+                                    const char *hex,
+                                    size_t len,
+                                    struct paycore_key **out);
+
+// Releases a key, wiping its bytes. NULL is ignored. Each key must be freed once.
+//
+// # Safety
+// `key` must come from this library and not be used afterwards.
+void paycore_key_free(struct paycore_key *key);
+
+// The key's algorithm (a `paycore_key_algorithm`; `UINT32_MAX` for NULL).
+//
+// # Safety
+// `key` NULL or live.
+uint32_t paycore_key_get_algorithm(const struct paycore_key *key);
+
+// The key length in bytes (0 for NULL).
+//
+// # Safety
+// `key` NULL or live.
+size_t paycore_key_length(const struct paycore_key *key);
+
+// Writes the clear key bytes into `buf`. The ONLY way key material leaves the library: the
+// caller must protect and wipe the buffer.
+//
+// # Safety
+// `key` live; `buf` valid for `buf_len`; `out_len` valid.
+paycore_result paycore_key_export_bytes(const struct paycore_key *key,
+                                        uint8_t *buf,
+                                        size_t buf_len,
+                                        size_t *out_len);
+
+// Writes the key's default check value as hex text (legacy 3 bytes for DES/TDES, CMAC
+// 5 bytes for AES, 8 bytes for SM4), e.g. "08D7B4".
+//
+// # Safety
+// `key` live; `buf` valid for `buf_len`; `out_len` valid.
+paycore_result paycore_key_check_value_hex(const struct paycore_key *key,
+                                           char *buf,
+                                           size_t buf_len,
+                                           size_t *out_len);
+
+// Legacy check value: the first `kcv_len` bytes (1 to the block size; 3 classic, 4 in CUP
+// sign-on) of the key encrypting a zero block.
+//
+// # Safety
+// `key` live; `buf` valid for `buf_len`; `out_len` valid.
+paycore_result paycore_kcv_legacy(const struct paycore_key *key,
+                                  size_t kcv_len,
+                                  uint8_t *buf,
+                                  size_t buf_len,
+                                  size_t *out_len);
+
+// CMAC-based check value (5 bytes; AES and TR-31 version D).
+//
+// # Safety
+// `key` live; `buf` valid for `buf_len`; `out_len` valid.
+paycore_result paycore_kcv_cmac(const struct paycore_key *key,
+                                uint8_t *buf,
+                                size_t buf_len,
+                                size_t *out_len);
+
+// The CUP SM4 check value (8 bytes); SM4 keys only.
+//
+// # Safety
+// `key` live; `buf` valid for `buf_len`; `out_len` valid.
+paycore_result paycore_kcv_sm4(const struct paycore_key *key,
+                               uint8_t *buf,
+                               size_t buf_len,
+                               size_t *out_len);
+
+// Verifies a check value in constant time: `cmac` false = legacy (zero-block encryption,
+// `expected` compared with the same-length prefix, at least 2 bytes), true = CMAC.
+// Returns `PAYCORE_ERR_CHECK_VALUE` on mismatch.
+//
+// # Safety
+// `key` live; `expected` valid for `expected_len` bytes.
+paycore_result paycore_kcv_verify(const struct paycore_key *key,
+                                  bool cmac,
+                                  const uint8_t *expected,
+                                  size_t expected_len);
+
+// Builds a clear ISO 9564 PIN block (`format` a `paycore_pin_format`). `pan` is required for
+// formats 0, 3 and 4 (empty = none); `random` supplies the fill for formats 1, 3 and 4 (from
+// the caller's CSPRNG). Writes 8 bytes (16 for format 4) of clear PIN block: sensitive.
+//
+// # Safety
+// Pointer/length pairs valid; `buf` valid for `buf_len`; `out_len` valid.
+paycore_result paycore_pin_block_build(uint32_t format,
+                                       const char *pin,
+                                       size_t pin_len,
+                                       const char *pan,
+                                       size_t pan_len,
+                                       const uint8_t *random,
+                                       size_t random_len,
+                                       uint8_t *buf,
+                                       size_t buf_len,
+                                       size_t *out_len);
+
+// Recovers the PIN digits from a clear PIN block, validating control nibble, length and
+// filler. Writes the digits as text.
+//
+// # Safety
+// Pointer/length pairs valid; `buf` valid for `buf_len`; `out_len` valid.
+paycore_result paycore_pin_block_recover(uint32_t format,
+                                         const uint8_t *block,
+                                         size_t block_len,
+                                         const char *pan,
+                                         size_t pan_len,
+                                         char *buf,
+                                         size_t buf_len,
+                                         size_t *out_len);
+
+// Builds and encrypts a PIN block under `key` (the PIN key; AES for format 4). Writes the
+// encrypted block (8 or 16 bytes), e.g. for ISO 8583 field 52.
+//
+// # Safety
+// `key` live; pointer/length pairs valid; `buf` valid for `buf_len`; `out_len` valid.
+paycore_result paycore_pin_block_encrypt(const struct paycore_key *key,
+                                         uint32_t format,
+                                         const char *pin,
+                                         size_t pin_len,
+                                         const char *pan,
+                                         size_t pan_len,
+                                         const uint8_t *random,
+                                         size_t random_len,
+                                         uint8_t *buf,
+                                         size_t buf_len,
+                                         size_t *out_len);
+
+// Decrypts an encrypted PIN block under `key` and recovers the PIN digits (text).
+//
+// # Safety
+// `key` live; pointer/length pairs valid; `buf` valid for `buf_len`; `out_len` valid.
+paycore_result paycore_pin_block_decrypt(const struct paycore_key *key,
+                                         uint32_t format,
+                                         const uint8_t *encrypted,
+                                         size_t encrypted_len,
+                                         const char *pan,
+                                         size_t pan_len,
+                                         char *buf,
+                                         size_t buf_len,
+                                         size_t *out_len);
+
+// Builds and SM4-encrypts a UnionPay PIN block (`layout` a `paycore_sm4_pin_layout`);
+// writes 16 bytes.
+//
+// # Safety
+// `key` live; pointer/length pairs valid; `buf` valid for `buf_len`; `out_len` valid.
+paycore_result paycore_sm4_pin_encrypt(const struct paycore_key *key,
+                                       uint32_t layout,
+                                       const char *pin,
+                                       size_t pin_len,
+                                       const char *pan,
+                                       size_t pan_len,
+                                       uint8_t *buf,
+                                       size_t buf_len,
+                                       size_t *out_len);
+
+// Decrypts a UnionPay SM4 PIN block and writes the PIN digits (text).
+//
+// # Safety
+// `key` live; pointer/length pairs valid; `buf` valid for `buf_len`; `out_len` valid.
+paycore_result paycore_sm4_pin_decrypt(const struct paycore_key *key,
+                                       uint32_t layout,
+                                       const uint8_t *encrypted,
+                                       size_t encrypted_len,
+                                       const char *pan,
+                                       size_t pan_len,
+                                       char *buf,
+                                       size_t buf_len,
+                                       size_t *out_len);
+
+// Computes the MAC of `data` (`algorithm` a `paycore_mac_algorithm`); writes the full MAC
+// (8 bytes, 8 ASCII hex characters for the CUP ECB/SM4-hex MACs, a block for CMAC).
+//
+// # Safety
+// `key` live; `data` valid for `data_len`; `buf` valid for `buf_len`; `out_len` valid.
+paycore_result paycore_mac_compute(uint32_t algorithm,
+                                   const struct paycore_key *key,
+                                   const uint8_t *data,
+                                   size_t data_len,
+                                   uint8_t *buf,
+                                   size_t buf_len,
+                                   size_t *out_len);
+
+// Verifies a MAC in constant time (a truncated MAC of at least 4 bytes is compared with the
+// same-length prefix). `PAYCORE_OK` when it matches, `PAYCORE_ERR_MAC_MISMATCH` otherwise.
+//
+// # Safety
+// `key` live; `data`/`mac` valid for their lengths.
+paycore_result paycore_mac_verify(uint32_t algorithm,
+                                  const struct paycore_key *key,
+                                  const uint8_t *data,
+                                  size_t data_len,
+                                  const uint8_t *mac,
+                                  size_t mac_len);
+
+// Unwraps the working keys of a CUP POS 0810 field 62 under the terminal master key `tmk`
+// and verifies each check value. `layout` is the F60.3 network-management code as a number
+// (1, 3 or 4). On success `*out_pin_key` and `*out_mac_key` receive new keys, and
+// `*out_track_key` the track key for layout 4 or NULL otherwise (`out_track_key` may be
+// NULL for layouts 1 and 3). All returned keys are released with `paycore_key_free`. A wrong
+// check value gives `PAYCORE_ERR_CHECK_VALUE` and writes nothing.
+//
+// # Safety
+// `tmk` live; `field62` valid for `field62_len`; out-pointers valid for writes.
+paycore_result paycore_sign_on_unwrap(const struct paycore_key *tmk,
+                                      uint32_t layout,
+                                      const uint8_t *field62,
+                                      size_t field62_len,
+                                      struct paycore_key **out_pin_key,
+                                      struct paycore_key **out_mac_key,
+                                      struct paycore_key **out_track_key);
+
+// Host side / tests: builds field 62 for `layout` (1, 3, 4) by encrypting the keys under
+// `tmk` and appending their 4-byte check values. `track_key` may be NULL except for
+// layout 4.
+//
+// # Safety
+// Keys live or NULL as documented; `buf` valid for `buf_len`; `out_len` valid.
+paycore_result paycore_sign_on_build_field62(const struct paycore_key *tmk,
+                                             uint32_t layout,
+                                             const struct paycore_key *pin_key,
+                                             const struct paycore_key *mac_key,
+                                             const struct paycore_key *track_key,
+                                             uint8_t *buf,
+                                             size_t buf_len,
+                                             size_t *out_len);
+
+// TDES DUKPT (X9.24-1): the IPEK from a 2-key TDES BDK and a 10-byte KSN.
+//
+// # Safety
+// `bdk` live; `ksn` valid for `ksn_len`; `out` valid for a write.
+paycore_result paycore_dukpt_tdes_ipek(const struct paycore_key *bdk,
+                                       const uint8_t *ksn,
+                                       size_t ksn_len,
+                                       struct paycore_key **out);
+
+// TDES DUKPT host side: the transaction key (before variants) for the KSN's counter.
+//
+// # Safety
+// `bdk` live; `ksn` valid for `ksn_len`; `out` valid for a write.
+paycore_result paycore_dukpt_tdes_transaction_key(const struct paycore_key *bdk,
+                                                  const uint8_t *ksn,
+                                                  size_t ksn_len,
+                                                  struct paycore_key **out);
+
+// TDES DUKPT: the usage key (`usage` a `paycore_dukpt_tdes_usage`) of a transaction key.
+//
+// # Safety
+// `transaction_key` live; `out` valid for a write.
+paycore_result paycore_dukpt_tdes_usage_key(const struct paycore_key *transaction_key,
+                                            uint32_t usage,
+                                            struct paycore_key **out);
+
+// Loads a TDES DUKPT terminal from its IPEK and initial KSN (10 bytes; counter ignored).
+// Release with `paycore_dukpt_tdes_terminal_free`.
+//
+// # Safety
+// `ipek` live; `ksn` valid for `ksn_len`; `out` valid for a write.
+paycore_result paycore_dukpt_tdes_terminal_load(const struct paycore_key *ipek,
+                                                const uint8_t *ksn,
+                                                size_t ksn_len,
+                                                struct paycore_dukpt_tdes_terminal **out);
+
+// Releases a TDES DUKPT terminal (registers wiped). NULL is ignored.
+//
+// # Safety
+// `t` from `paycore_dukpt_tdes_terminal_load`, not used afterwards.
+void paycore_dukpt_tdes_terminal_free(struct paycore_dukpt_tdes_terminal *t);
+
+// Takes the key for the next transaction and advances the terminal: writes the 10-byte KSN
+// into `ksn_buf` and a new transaction key into `*out_key` (derive PIN/MAC keys with
+// `paycore_dukpt_tdes_usage_key`). `PAYCORE_ERR_DUKPT_EXHAUSTED` when the counter is used up.
+//
+// # Safety
+// `t` live; `ksn_buf` valid for `ksn_buf_len`; `ksn_out_len` and `out_key` valid.
+paycore_result paycore_dukpt_tdes_terminal_next(struct paycore_dukpt_tdes_terminal *t,
+                                                uint8_t *ksn_buf,
+                                                size_t ksn_buf_len,
+                                                size_t *ksn_out_len,
+                                                struct paycore_key **out_key);
+
+// AES DUKPT (X9.24-3): the initial key from an AES BDK and a 12-byte KSN.
+//
+// # Safety
+// `bdk` live; `ksn` valid for `ksn_len`; `out` valid for a write.
+paycore_result paycore_dukpt_aes_initial_key(const struct paycore_key *bdk,
+                                             const uint8_t *ksn,
+                                             size_t ksn_len,
+                                             struct paycore_key **out);
+
+// AES DUKPT host side: the working key for the KSN (12 bytes) of `usage` (a
+// `paycore_dukpt_aes_usage`) and type `key_type` (a `paycore_key_algorithm`).
+//
+// # Safety
+// `bdk` live; `ksn` valid for `ksn_len`; `out` valid for a write.
+paycore_result paycore_dukpt_aes_working_key(const struct paycore_key *bdk,
+                                             const uint8_t *ksn,
+                                             size_t ksn_len,
+                                             uint32_t usage,
+                                             uint32_t key_type,
+                                             struct paycore_key **out);
+
+// Unwraps (decrypts and verifies) a TR-31 key block under the KBPK. On success `*out_key`
+// receives the clear key. A tampered block or wrong KBPK gives `PAYCORE_ERR_TR31_MAC`. Read
+// the header fields with `paycore_tr31_header_json`.
+//
+// # Safety
+// `kbpk` live; `block` valid for `block_len`; `out_key` valid for a write.
+paycore_result paycore_tr31_unwrap(const struct paycore_key *kbpk,
+                                   const char *block,
+                                   size_t block_len,
+                                   struct paycore_key **out_key);
+
+// Parses the header of a TR-31 key block (no key needed, nothing verified) and writes it as
+// JSON: `{"version":"B","key_usage":"P0","algorithm":"T","mode_of_use":"E",
+// "key_version":"00","exportability":"E","reserved":"00","optional_blocks":[{"id":"KS",
+// "data":"…"}]}`.
+//
+// # Safety
+// `block` valid for `block_len`; `buf` valid for `buf_len`; `out_len` valid.
+paycore_result paycore_tr31_header_json(const char *block,
+                                        size_t block_len,
+                                        char *buf,
+                                        size_t buf_len,
+                                        size_t *out_len);
+
+// Wraps `key` under the KBPK into a TR-31 key block (text). `header` is a header template
+// such as "D0000P0AE00E0000" or one with optional blocks ("B0000P0TE00E0100KS18…"): its
+// length field and any `PB` block are ignored and recomputed. `masked_len` hides the key
+// length (0 = none); `random` supplies the padding from the caller's CSPRNG (32 bytes always
+// suffice without masking, 64 with `masked_len` up to 32).
+//
+// # Safety
+// Keys live; pointer/length pairs valid; `buf` valid for `buf_len`; `out_len` valid.
+paycore_result paycore_tr31_wrap(const struct paycore_key *kbpk,
+                                 const char *header,
+                                 size_t header_len,
+                                 const struct paycore_key *key,
+                                 size_t masked_len,
+                                 const uint8_t *random,
+                                 size_t random_len,
+                                 char *buf,
+                                 size_t buf_len,
+                                 size_t *out_len);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -7,6 +7,7 @@ fun main() {
         "money+card" to MoneyCardTest::run,
         "iso8583" to Iso8583Test::run,
         "ledger" to LedgerTest::run,
+        "security" to SecurityTest::run,
     )
     for ((name, suite) in suites) {
         try {

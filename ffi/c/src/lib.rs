@@ -24,9 +24,11 @@ mod iso8583;
 mod ledger;
 mod money;
 mod result;
+mod security;
 
 pub use card::*;
 pub use iso8583::*;
 pub use ledger::*;
 pub use money::*;
 pub use result::*;
+pub use security::*;

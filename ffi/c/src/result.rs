@@ -78,6 +78,30 @@ pub enum paycore_result {
     PAYCORE_ERR_WITHDRAWAL_INSUFFICIENT = 810,
     /// Withdrawal transition not allowed from its current state.
     PAYCORE_ERR_WITHDRAWAL_ILLEGAL_TRANSITION = 811,
+    /// Key bytes of the wrong length for the algorithm.
+    PAYCORE_ERR_KEY_LENGTH = 500,
+    /// Malformed hex text (odd length or a non-hex character).
+    PAYCORE_ERR_HEX = 501,
+    /// The operation is not defined for the key's algorithm.
+    PAYCORE_ERR_KEY_ALGORITHM = 502,
+    /// A security input (KSN, PIN block, field 62, ECB data, …) has the wrong length.
+    PAYCORE_ERR_SECURITY_LENGTH = 503,
+    /// Invalid PIN or PAN for a PIN block (length, non-digits, missing PAN, too little randomness).
+    PAYCORE_ERR_PIN_INPUT = 504,
+    /// A decoded PIN block is malformed (control nibble, length, digit or filler).
+    PAYCORE_ERR_PIN_BLOCK = 505,
+    /// A MAC did not verify.
+    PAYCORE_ERR_MAC_MISMATCH = 506,
+    /// A key check value did not match.
+    PAYCORE_ERR_CHECK_VALUE = 507,
+    /// Invalid DUKPT transaction counter (zero or too many one-bits).
+    PAYCORE_ERR_DUKPT_COUNTER = 508,
+    /// The DUKPT terminal has used every key its counter allows.
+    PAYCORE_ERR_DUKPT_EXHAUSTED = 509,
+    /// Malformed TR-31 key block or header.
+    PAYCORE_ERR_TR31_FORMAT = 510,
+    /// TR-31 key block MAC failed (tampered block or wrong KBPK).
+    PAYCORE_ERR_TR31_MAC = 511,
 }
 
 impl paycore_result {
@@ -120,6 +144,18 @@ impl paycore_result {
             PAYCORE_ERR_WITHDRAWAL_LIMIT => "withdrawal outside policy limits",
             PAYCORE_ERR_WITHDRAWAL_INSUFFICIENT => "insufficient withdrawable balance",
             PAYCORE_ERR_WITHDRAWAL_ILLEGAL_TRANSITION => "illegal withdrawal transition",
+            PAYCORE_ERR_KEY_LENGTH => "key length does not fit the algorithm",
+            PAYCORE_ERR_HEX => "malformed hex",
+            PAYCORE_ERR_KEY_ALGORITHM => "operation not defined for this key algorithm",
+            PAYCORE_ERR_SECURITY_LENGTH => "security input of the wrong length",
+            PAYCORE_ERR_PIN_INPUT => "invalid PIN, PAN or randomness for the PIN block",
+            PAYCORE_ERR_PIN_BLOCK => "malformed PIN block",
+            PAYCORE_ERR_MAC_MISMATCH => "MAC verification failed",
+            PAYCORE_ERR_CHECK_VALUE => "check value mismatch",
+            PAYCORE_ERR_DUKPT_COUNTER => "invalid DUKPT counter",
+            PAYCORE_ERR_DUKPT_EXHAUSTED => "DUKPT counter exhausted",
+            PAYCORE_ERR_TR31_FORMAT => "malformed TR-31 key block",
+            PAYCORE_ERR_TR31_MAC => "TR-31 key block MAC verification failed",
         }
     }
 
@@ -161,6 +197,18 @@ impl paycore_result {
             PAYCORE_ERR_WITHDRAWAL_LIMIT,
             PAYCORE_ERR_WITHDRAWAL_INSUFFICIENT,
             PAYCORE_ERR_WITHDRAWAL_ILLEGAL_TRANSITION,
+            PAYCORE_ERR_KEY_LENGTH,
+            PAYCORE_ERR_HEX,
+            PAYCORE_ERR_KEY_ALGORITHM,
+            PAYCORE_ERR_SECURITY_LENGTH,
+            PAYCORE_ERR_PIN_INPUT,
+            PAYCORE_ERR_PIN_BLOCK,
+            PAYCORE_ERR_MAC_MISMATCH,
+            PAYCORE_ERR_CHECK_VALUE,
+            PAYCORE_ERR_DUKPT_COUNTER,
+            PAYCORE_ERR_DUKPT_EXHAUSTED,
+            PAYCORE_ERR_TR31_FORMAT,
+            PAYCORE_ERR_TR31_MAC,
         ]
         .into_iter()
         .find(|c| *c as u32 == code)

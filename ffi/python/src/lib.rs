@@ -15,6 +15,7 @@ mod errors;
 mod iso8583;
 mod ledger;
 mod money;
+mod security;
 
 #[pymodule]
 fn _paycore(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -23,6 +24,7 @@ fn _paycore(m: &Bound<'_, PyModule>) -> PyResult<()> {
     card::register(m)?;
     iso8583::register(m)?;
     ledger::register(m)?;
+    security::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

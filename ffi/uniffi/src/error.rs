@@ -94,6 +94,28 @@ pub enum PaycoreError {
     /// Withdrawal transition not allowed from its current state.
     #[error("{0}")]
     WithdrawalIllegalTransition(String),
+    // security
+    /// Key bytes of the wrong length for the algorithm.
+    #[error("{0}")]
+    KeyLength(String),
+    /// A key check value did not match (e.g. a sign-on working key).
+    #[error("{0}")]
+    CheckValueMismatch(String),
+    /// A MAC did not verify.
+    #[error("{0}")]
+    MacMismatch(String),
+    /// Invalid PIN/PAN input or a malformed PIN block.
+    #[error("{0}")]
+    PinBlock(String),
+    /// Invalid or exhausted DUKPT counter.
+    #[error("{0}")]
+    Dukpt(String),
+    /// Malformed TR-31 key block or a failed key-block MAC.
+    #[error("{0}")]
+    Tr31(String),
+    /// Any other security failure (hex, lengths, algorithm not allowed for the operation).
+    #[error("{0}")]
+    Security(String),
 }
 
 impl From<MoneyError> for PaycoreError {

@@ -14,6 +14,7 @@ mod error;
 mod iso8583;
 mod ledger;
 mod money;
+mod security;
 
 pub use card::*;
 pub use decimal::*;
@@ -21,3 +22,4 @@ pub use error::PaycoreError;
 pub use iso8583::*;
 pub use ledger::*;
 pub use money::*;
+pub use security::*;

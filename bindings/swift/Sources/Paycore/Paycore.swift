@@ -650,6 +650,152 @@ fileprivate struct FfiConverterData: FfiConverterRustBuffer {
 
 
 /**
+ * One terminal-side TDES DUKPT transaction: its KSN and transaction key.
+ */
+public protocol DukptTransactionProtocol: AnyObject, Sendable {
+    
+    /**
+     * The transaction key; derive the PIN/MAC/data keys with `dukpt_tdes_usage_key`.
+     */
+    func key()  -> Key
+    
+    /**
+     * The KSN to send with the transaction.
+     */
+    func ksn()  -> Data
+    
+}
+/**
+ * One terminal-side TDES DUKPT transaction: its KSN and transaction key.
+ */
+open class DukptTransaction: DukptTransactionProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_paycore_uniffi_fn_clone_dukpttransaction(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_paycore_uniffi_fn_free_dukpttransaction(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The transaction key; derive the PIN/MAC/data keys with `dukpt_tdes_usage_key`.
+     */
+open func key() -> Key  {
+    return try!  FfiConverterTypeKey_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_dukpttransaction_key(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The KSN to send with the transaction.
+     */
+open func ksn() -> Data  {
+    return try!  FfiConverterData.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_dukpttransaction_ksn(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDukptTransaction: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = DukptTransaction
+
+    public static func lift(_ handle: UInt64) throws -> DukptTransaction {
+        return DukptTransaction(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: DukptTransaction) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DukptTransaction {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: DukptTransaction, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDukptTransaction_lift(_ handle: UInt64) throws -> DukptTransaction {
+    return try FfiConverterTypeDukptTransaction.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDukptTransaction_lower(_ value: DukptTransaction) -> UInt64 {
+    return FfiConverterTypeDukptTransaction.lower(value)
+}
+
+
+
+
+
+
+/**
  * An ISO 8583 message bound to its spec. `toString()` shows nothing of the content; use
  * `describe()` (masked) for logs.
  */
@@ -1309,6 +1455,236 @@ public func FfiConverterTypeIso8583Spec_lift(_ handle: UInt64) throws -> Iso8583
 #endif
 public func FfiConverterTypeIso8583Spec_lower(_ value: Iso8583Spec) -> UInt64 {
     return FfiConverterTypeIso8583Spec.lower(value)
+}
+
+
+
+
+
+
+/**
+ * A secret key with its algorithm. `toString()` shows algorithm, length and check value
+ * only; the bytes leave only through [`Key::export_bytes`].
+ */
+public protocol KeyProtocol: AnyObject, Sendable {
+    
+    /**
+     * The algorithm.
+     */
+    func algorithm()  -> KeyAlgorithm
+    
+    /**
+     * The default check value as hex (legacy 3 bytes for DES/TDES, CMAC 5 for AES, 8 for SM4).
+     */
+    func checkValue()  -> String
+    
+    /**
+     * The clear key bytes: the only way key material leaves paycore. Wipe after use.
+     */
+    func exportBytes()  -> Data
+    
+    /**
+     * Length in bytes.
+     */
+    func length()  -> UInt32
+    
+}
+/**
+ * A secret key with its algorithm. `toString()` shows algorithm, length and check value
+ * only; the bytes leave only through [`Key::export_bytes`].
+ */
+open class Key: KeyProtocol, @unchecked Sendable, CustomDebugStringConvertible, CustomStringConvertible {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_paycore_uniffi_fn_clone_key(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_paycore_uniffi_fn_free_key(handle, $0) }
+    }
+
+    
+    /**
+     * A key from raw bytes; the length must fit the algorithm.
+     */
+public static func fromBytes(algorithm: KeyAlgorithm, bytes: Data)throws  -> Key  {
+    return try  FfiConverterTypeKey_lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_constructor_key_from_bytes(
+        FfiConverterTypeKeyAlgorithm_lower(algorithm),
+        FfiConverterData.lower(bytes),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A key from hex text (either case; never echoed in errors).
+     */
+public static func fromHex(algorithm: KeyAlgorithm, hex: String)throws  -> Key  {
+    return try  FfiConverterTypeKey_lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_constructor_key_from_hex(
+        FfiConverterTypeKeyAlgorithm_lower(algorithm),
+        FfiConverterString.lower(hex),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+    /**
+     * The algorithm.
+     */
+open func algorithm() -> KeyAlgorithm  {
+    return try!  FfiConverterTypeKeyAlgorithm_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_key_algorithm(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The default check value as hex (legacy 3 bytes for DES/TDES, CMAC 5 for AES, 8 for SM4).
+     */
+open func checkValue() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_key_check_value(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The clear key bytes: the only way key material leaves paycore. Wipe after use.
+     */
+open func exportBytes() -> Data  {
+    return try!  FfiConverterData.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_key_export_bytes(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Length in bytes.
+     */
+open func length() -> UInt32  {
+    return try!  FfiConverterUInt32.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_key_length(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_key_uniffi_trait_debug(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+    )
+}
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_key_uniffi_trait_display(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeKey: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = Key
+
+    public static func lift(_ handle: UInt64) throws -> Key {
+        return Key(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: Key) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Key {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: Key, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeKey_lift(_ handle: UInt64) throws -> Key {
+    return try FfiConverterTypeKey.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeKey_lower(_ value: Key) -> UInt64 {
+    return FfiConverterTypeKey.lower(value)
 }
 
 
@@ -1982,6 +2358,322 @@ public func FfiConverterTypePan_lower(_ value: Pan) -> UInt64 {
 
 
 /**
+ * TDES DUKPT terminal: future-key registers that advance with every transaction.
+ */
+public protocol TdesDukptTerminalProtocol: AnyObject, Sendable {
+    
+    /**
+     * The KSN the next transaction will use.
+     */
+    func nextKsn()  -> Data
+    
+    /**
+     * Takes the next transaction key and advances (throws `Dukpt` when exhausted).
+     */
+    func nextTransaction() throws  -> DukptTransaction
+    
+}
+/**
+ * TDES DUKPT terminal: future-key registers that advance with every transaction.
+ */
+open class TdesDukptTerminal: TdesDukptTerminalProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_paycore_uniffi_fn_clone_tdesdukptterminal(self.handle, $0) }
+    }
+    /**
+     * Loads the IPEK and the initial KSN (10 bytes; counter ignored).
+     */
+public convenience init(ipek: Key, initialKsn: Data)throws  {
+    let handle =
+        try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_constructor_tdesdukptterminal_new(
+        FfiConverterTypeKey_lower(ipek),
+        FfiConverterData.lower(initialKsn),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_paycore_uniffi_fn_free_tdesdukptterminal(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The KSN the next transaction will use.
+     */
+open func nextKsn() -> Data  {
+    return try!  FfiConverterData.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_tdesdukptterminal_next_ksn(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Takes the next transaction key and advances (throws `Dukpt` when exhausted).
+     */
+open func nextTransaction()throws  -> DukptTransaction  {
+    return try  FfiConverterTypeDukptTransaction_lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_tdesdukptterminal_next_transaction(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTdesDukptTerminal: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = TdesDukptTerminal
+
+    public static func lift(_ handle: UInt64) throws -> TdesDukptTerminal {
+        return TdesDukptTerminal(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: TdesDukptTerminal) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TdesDukptTerminal {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: TdesDukptTerminal, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTdesDukptTerminal_lift(_ handle: UInt64) throws -> TdesDukptTerminal {
+    return try FfiConverterTypeTdesDukptTerminal.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTdesDukptTerminal_lower(_ value: TdesDukptTerminal) -> UInt64 {
+    return FfiConverterTypeTdesDukptTerminal.lower(value)
+}
+
+
+
+
+
+
+/**
+ * An unwrapped TR-31 key block: the verified header and the clear key (as a `Key`).
+ */
+public protocol Tr31KeyBlockProtocol: AnyObject, Sendable {
+    
+    /**
+     * The verified header.
+     */
+    func header()  -> Tr31Header
+    
+    /**
+     * The clear key.
+     */
+    func key()  -> Key
+    
+}
+/**
+ * An unwrapped TR-31 key block: the verified header and the clear key (as a `Key`).
+ */
+open class Tr31KeyBlock: Tr31KeyBlockProtocol, @unchecked Sendable, CustomStringConvertible {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_paycore_uniffi_fn_clone_tr31keyblock(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_paycore_uniffi_fn_free_tr31keyblock(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The verified header.
+     */
+open func header() -> Tr31Header  {
+    return try!  FfiConverterTypeTr31Header_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_tr31keyblock_header(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The clear key.
+     */
+open func key() -> Key  {
+    return try!  FfiConverterTypeKey_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_tr31keyblock_key(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_tr31keyblock_uniffi_trait_display(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTr31KeyBlock: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = Tr31KeyBlock
+
+    public static func lift(_ handle: UInt64) throws -> Tr31KeyBlock {
+        return Tr31KeyBlock(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: Tr31KeyBlock) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Tr31KeyBlock {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: Tr31KeyBlock, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTr31KeyBlock_lift(_ handle: UInt64) throws -> Tr31KeyBlock {
+    return try FfiConverterTypeTr31KeyBlock.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTr31KeyBlock_lower(_ value: Tr31KeyBlock) -> UInt64 {
+    return FfiConverterTypeTr31KeyBlock.lower(value)
+}
+
+
+
+
+
+
+/**
  * Parsed track 2 data.
  */
 public protocol Track2Protocol: AnyObject, Sendable {
@@ -2436,6 +3128,194 @@ public func FfiConverterTypeWithdrawal_lift(_ handle: UInt64) throws -> Withdraw
 #endif
 public func FfiConverterTypeWithdrawal_lower(_ value: Withdrawal) -> UInt64 {
     return FfiConverterTypeWithdrawal.lower(value)
+}
+
+
+
+
+
+
+/**
+ * The working keys of a sign-on (objects: nothing prints key bytes).
+ */
+public protocol WorkingKeysProtocol: AnyObject, Sendable {
+    
+    /**
+     * MAC key (MAK/TAK).
+     */
+    func macKey()  -> Key
+    
+    /**
+     * PIN key (PIK/TPK).
+     */
+    func pinKey()  -> Key
+    
+    /**
+     * Track-data key (layout 004 only).
+     */
+    func trackKey()  -> Key?
+    
+}
+/**
+ * The working keys of a sign-on (objects: nothing prints key bytes).
+ */
+open class WorkingKeys: WorkingKeysProtocol, @unchecked Sendable, CustomStringConvertible {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_paycore_uniffi_fn_clone_workingkeys(self.handle, $0) }
+    }
+    /**
+     * Assembles working keys (host side, for `buildSignOnField62`).
+     */
+public convenience init(pinKey: Key, macKey: Key, trackKey: Key?) {
+    let handle =
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_constructor_workingkeys_new(
+        FfiConverterTypeKey_lower(pinKey),
+        FfiConverterTypeKey_lower(macKey),
+        FfiConverterOptionTypeKey.lower(trackKey),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_paycore_uniffi_fn_free_workingkeys(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * MAC key (MAK/TAK).
+     */
+open func macKey() -> Key  {
+    return try!  FfiConverterTypeKey_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_workingkeys_mac_key(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * PIN key (PIK/TPK).
+     */
+open func pinKey() -> Key  {
+    return try!  FfiConverterTypeKey_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_workingkeys_pin_key(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Track-data key (layout 004 only).
+     */
+open func trackKey() -> Key?  {
+    return try!  FfiConverterOptionTypeKey.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_workingkeys_track_key(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_workingkeys_uniffi_trait_display(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWorkingKeys: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = WorkingKeys
+
+    public static func lift(_ handle: UInt64) throws -> WorkingKeys {
+        return WorkingKeys(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: WorkingKeys) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WorkingKeys {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: WorkingKeys, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWorkingKeys_lift(_ handle: UInt64) throws -> WorkingKeys {
+    return try FfiConverterTypeWorkingKeys.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWorkingKeys_lower(_ value: WorkingKeys) -> UInt64 {
+    return FfiConverterTypeWorkingKeys.lower(value)
 }
 
 
@@ -3416,6 +4296,194 @@ public func FfiConverterTypeMoney_lower(_ value: Money) -> RustBuffer {
 
 
 /**
+ * A TR-31 key block header (no secrets).
+ */
+public struct Tr31Header: Equatable, Hashable {
+    /**
+     * Version character: `A`, `B`, `C` or `D`.
+     */
+    public var version: String
+    /**
+     * Key usage, e.g. `P0`.
+     */
+    public var keyUsage: String
+    /**
+     * Algorithm character (`T`, `A`, `D`, …).
+     */
+    public var algorithm: String
+    /**
+     * Mode of use (`E`, `D`, `B`, `X`, `N`, …).
+     */
+    public var modeOfUse: String
+    /**
+     * Key version number (2 characters).
+     */
+    public var keyVersion: String
+    /**
+     * Exportability (`E`, `N`, `S`).
+     */
+    public var exportability: String
+    /**
+     * Optional blocks in order (the padding block is not listed).
+     */
+    public var optionalBlocks: [Tr31OptionalBlock]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Version character: `A`, `B`, `C` or `D`.
+         */version: String, 
+        /**
+         * Key usage, e.g. `P0`.
+         */keyUsage: String, 
+        /**
+         * Algorithm character (`T`, `A`, `D`, …).
+         */algorithm: String, 
+        /**
+         * Mode of use (`E`, `D`, `B`, `X`, `N`, …).
+         */modeOfUse: String, 
+        /**
+         * Key version number (2 characters).
+         */keyVersion: String, 
+        /**
+         * Exportability (`E`, `N`, `S`).
+         */exportability: String, 
+        /**
+         * Optional blocks in order (the padding block is not listed).
+         */optionalBlocks: [Tr31OptionalBlock]) {
+        self.version = version
+        self.keyUsage = keyUsage
+        self.algorithm = algorithm
+        self.modeOfUse = modeOfUse
+        self.keyVersion = keyVersion
+        self.exportability = exportability
+        self.optionalBlocks = optionalBlocks
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Tr31Header: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTr31Header: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Tr31Header {
+        return
+            try Tr31Header(
+                version: FfiConverterString.read(from: &buf), 
+                keyUsage: FfiConverterString.read(from: &buf), 
+                algorithm: FfiConverterString.read(from: &buf), 
+                modeOfUse: FfiConverterString.read(from: &buf), 
+                keyVersion: FfiConverterString.read(from: &buf), 
+                exportability: FfiConverterString.read(from: &buf), 
+                optionalBlocks: FfiConverterSequenceTypeTr31OptionalBlock.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Tr31Header, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.version, into: &buf)
+        FfiConverterString.write(value.keyUsage, into: &buf)
+        FfiConverterString.write(value.algorithm, into: &buf)
+        FfiConverterString.write(value.modeOfUse, into: &buf)
+        FfiConverterString.write(value.keyVersion, into: &buf)
+        FfiConverterString.write(value.exportability, into: &buf)
+        FfiConverterSequenceTypeTr31OptionalBlock.write(value.optionalBlocks, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTr31Header_lift(_ buf: RustBuffer) throws -> Tr31Header {
+    return try FfiConverterTypeTr31Header.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTr31Header_lower(_ value: Tr31Header) -> RustBuffer {
+    return FfiConverterTypeTr31Header.lower(value)
+}
+
+
+/**
+ * One TR-31 optional header block (e.g. `KS`).
+ */
+public struct Tr31OptionalBlock: Equatable, Hashable {
+    /**
+     * Two-character identifier.
+     */
+    public var id: String
+    /**
+     * Printable ASCII data.
+     */
+    public var data: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Two-character identifier.
+         */id: String, 
+        /**
+         * Printable ASCII data.
+         */data: String) {
+        self.id = id
+        self.data = data
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Tr31OptionalBlock: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTr31OptionalBlock: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Tr31OptionalBlock {
+        return
+            try Tr31OptionalBlock(
+                id: FfiConverterString.read(from: &buf), 
+                data: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Tr31OptionalBlock, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.data, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTr31OptionalBlock_lift(_ buf: RustBuffer) throws -> Tr31OptionalBlock {
+    return try FfiConverterTypeTr31OptionalBlock.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTr31OptionalBlock_lower(_ value: Tr31OptionalBlock) -> RustBuffer {
+    return FfiConverterTypeTr31OptionalBlock.lower(value)
+}
+
+
+/**
  * A transfer. On input `timestamp` must be zero; for post/void the accounts, ledger and code
  * may be zero (inherited from the pending transfer).
  */
@@ -4015,6 +5083,141 @@ public func FfiConverterTypeAccountKind_lift(_ buf: RustBuffer) throws -> Accoun
 #endif
 public func FfiConverterTypeAccountKind_lower(_ value: AccountKind) -> RustBuffer {
     return FfiConverterTypeAccountKind.lower(value)
+}
+
+
+
+/**
+ * AES DUKPT working-key usages.
+ */
+
+public enum AesDukptUsage: Equatable, Hashable {
+    
+    /**
+     * Key encryption key.
+     */
+    case keyEncryption
+    /**
+     * PIN encryption.
+     */
+    case pinEncryption
+    /**
+     * MAC generation.
+     */
+    case macGeneration
+    /**
+     * MAC verification.
+     */
+    case macVerification
+    /**
+     * MAC both ways.
+     */
+    case macBoth
+    /**
+     * Data encryption.
+     */
+    case dataEncrypt
+    /**
+     * Data decryption.
+     */
+    case dataDecrypt
+    /**
+     * Data both ways.
+     */
+    case dataBoth
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension AesDukptUsage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAesDukptUsage: FfiConverterRustBuffer {
+    typealias SwiftType = AesDukptUsage
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AesDukptUsage {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .keyEncryption
+        
+        case 2: return .pinEncryption
+        
+        case 3: return .macGeneration
+        
+        case 4: return .macVerification
+        
+        case 5: return .macBoth
+        
+        case 6: return .dataEncrypt
+        
+        case 7: return .dataDecrypt
+        
+        case 8: return .dataBoth
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: AesDukptUsage, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .keyEncryption:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .pinEncryption:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .macGeneration:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .macVerification:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .macBoth:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .dataEncrypt:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .dataDecrypt:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .dataBoth:
+            writeInt(&buf, Int32(8))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAesDukptUsage_lift(_ buf: RustBuffer) throws -> AesDukptUsage {
+    return try FfiConverterTypeAesDukptUsage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAesDukptUsage_lower(_ value: AesDukptUsage) -> RustBuffer {
+    return FfiConverterTypeAesDukptUsage.lower(value)
 }
 
 
@@ -5415,6 +6618,246 @@ public func FfiConverterTypeFeeMode_lower(_ value: FeeMode) -> RustBuffer {
 
 
 /**
+ * Key algorithms.
+ */
+
+public enum KeyAlgorithm: Equatable, Hashable {
+    
+    /**
+     * Single DES, 8 bytes.
+     */
+    case des
+    /**
+     * Two-key triple DES, 16 bytes.
+     */
+    case tdes2
+    /**
+     * Three-key triple DES, 24 bytes.
+     */
+    case tdes3
+    /**
+     * AES-128.
+     */
+    case aes128
+    /**
+     * AES-192.
+     */
+    case aes192
+    /**
+     * AES-256.
+     */
+    case aes256
+    /**
+     * SM4, 16 bytes.
+     */
+    case sm4
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension KeyAlgorithm: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeKeyAlgorithm: FfiConverterRustBuffer {
+    typealias SwiftType = KeyAlgorithm
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> KeyAlgorithm {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .des
+        
+        case 2: return .tdes2
+        
+        case 3: return .tdes3
+        
+        case 4: return .aes128
+        
+        case 5: return .aes192
+        
+        case 6: return .aes256
+        
+        case 7: return .sm4
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: KeyAlgorithm, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .des:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .tdes2:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .tdes3:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .aes128:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .aes192:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .aes256:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .sm4:
+            writeInt(&buf, Int32(7))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeKeyAlgorithm_lift(_ buf: RustBuffer) throws -> KeyAlgorithm {
+    return try FfiConverterTypeKeyAlgorithm.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeKeyAlgorithm_lower(_ value: KeyAlgorithm) -> RustBuffer {
+    return FfiConverterTypeKeyAlgorithm.lower(value)
+}
+
+
+
+/**
+ * MAC algorithms.
+ */
+
+public enum MacAlgorithm: Equatable, Hashable {
+    
+    /**
+     * ANSI X9.9 (ISO 9797-1 alg. 1), single DES.
+     */
+    case x99
+    /**
+     * ANSI X9.19 retail MAC.
+     */
+    case x919
+    /**
+     * UnionPay POS "ECB" MAC (8 ASCII hex characters).
+     */
+    case cupEcb
+    /**
+     * UnionPay SM4 MAC, 8 binary bytes.
+     */
+    case cupSm4Binary
+    /**
+     * UnionPay SM4 MAC, 8 ASCII hex characters.
+     */
+    case cupSm4Hex
+    /**
+     * CMAC (NIST SP 800-38B), a full block.
+     */
+    case cmac
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension MacAlgorithm: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMacAlgorithm: FfiConverterRustBuffer {
+    typealias SwiftType = MacAlgorithm
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MacAlgorithm {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .x99
+        
+        case 2: return .x919
+        
+        case 3: return .cupEcb
+        
+        case 4: return .cupSm4Binary
+        
+        case 5: return .cupSm4Hex
+        
+        case 6: return .cmac
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: MacAlgorithm, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .x99:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .x919:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .cupEcb:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .cupSm4Binary:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .cupSm4Hex:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .cmac:
+            writeInt(&buf, Int32(6))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMacAlgorithm_lift(_ buf: RustBuffer) throws -> MacAlgorithm {
+    return try FfiConverterTypeMacAlgorithm.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMacAlgorithm_lower(_ value: MacAlgorithm) -> RustBuffer {
+    return FfiConverterTypeMacAlgorithm.lower(value)
+}
+
+
+
+/**
  * Masking presets.
  */
 
@@ -5808,6 +7251,41 @@ enum PaycoreError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
      */
     case WithdrawalIllegalTransition(message: String)
     
+    /**
+     * Key bytes of the wrong length for the algorithm.
+     */
+    case KeyLength(message: String)
+    
+    /**
+     * A key check value did not match (e.g. a sign-on working key).
+     */
+    case CheckValueMismatch(message: String)
+    
+    /**
+     * A MAC did not verify.
+     */
+    case MacMismatch(message: String)
+    
+    /**
+     * Invalid PIN/PAN input or a malformed PIN block.
+     */
+    case PinBlock(message: String)
+    
+    /**
+     * Invalid or exhausted DUKPT counter.
+     */
+    case Dukpt(message: String)
+    
+    /**
+     * Malformed TR-31 key block or a failed key-block MAC.
+     */
+    case Tr31(message: String)
+    
+    /**
+     * Any other security failure (hex, lengths, algorithm not allowed for the operation).
+     */
+    case Security(message: String)
+    
 
     
 
@@ -5949,6 +7427,34 @@ public struct FfiConverterTypePaycoreError: FfiConverterRustBuffer {
             message: try FfiConverterString.read(from: &buf)
         )
         
+        case 29: return .KeyLength(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 30: return .CheckValueMismatch(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 31: return .MacMismatch(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 32: return .PinBlock(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 33: return .Dukpt(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 34: return .Tr31(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 35: return .Security(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
 
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -6016,6 +7522,20 @@ public struct FfiConverterTypePaycoreError: FfiConverterRustBuffer {
             writeInt(&buf, Int32(27))
         case .WithdrawalIllegalTransition(_ /* message is ignored*/):
             writeInt(&buf, Int32(28))
+        case .KeyLength(_ /* message is ignored*/):
+            writeInt(&buf, Int32(29))
+        case .CheckValueMismatch(_ /* message is ignored*/):
+            writeInt(&buf, Int32(30))
+        case .MacMismatch(_ /* message is ignored*/):
+            writeInt(&buf, Int32(31))
+        case .PinBlock(_ /* message is ignored*/):
+            writeInt(&buf, Int32(32))
+        case .Dukpt(_ /* message is ignored*/):
+            writeInt(&buf, Int32(33))
+        case .Tr31(_ /* message is ignored*/):
+            writeInt(&buf, Int32(34))
+        case .Security(_ /* message is ignored*/):
+            writeInt(&buf, Int32(35))
 
         
         }
@@ -6036,6 +7556,111 @@ public func FfiConverterTypePaycoreError_lift(_ buf: RustBuffer) throws -> Payco
 public func FfiConverterTypePaycoreError_lower(_ value: PaycoreError) -> RustBuffer {
     return FfiConverterTypePaycoreError.lower(value)
 }
+
+
+/**
+ * ISO 9564-1 PIN block formats.
+ */
+
+public enum PinBlockFormat: Equatable, Hashable {
+    
+    /**
+     * Format 0 (ANSI X9.8), PAN bound; CUP POS field 52.
+     */
+    case iso0
+    /**
+     * Format 1, random fill.
+     */
+    case iso1
+    /**
+     * Format 2, `F` fill.
+     */
+    case iso2
+    /**
+     * Format 3, random `A`–`F` fill, PAN bound.
+     */
+    case iso3
+    /**
+     * Format 4, 16-byte AES block.
+     */
+    case iso4
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension PinBlockFormat: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePinBlockFormat: FfiConverterRustBuffer {
+    typealias SwiftType = PinBlockFormat
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PinBlockFormat {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .iso0
+        
+        case 2: return .iso1
+        
+        case 3: return .iso2
+        
+        case 4: return .iso3
+        
+        case 5: return .iso4
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: PinBlockFormat, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .iso0:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .iso1:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .iso2:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .iso3:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .iso4:
+            writeInt(&buf, Int32(5))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePinBlockFormat_lift(_ buf: RustBuffer) throws -> PinBlockFormat {
+    return try FfiConverterTypePinBlockFormat.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePinBlockFormat_lower(_ value: PinBlockFormat) -> RustBuffer {
+    return FfiConverterTypePinBlockFormat.lower(value)
+}
+
 
 
 /**
@@ -6159,6 +7784,271 @@ public func FfiConverterTypeRounding_lift(_ buf: RustBuffer) throws -> Rounding 
 #endif
 public func FfiConverterTypeRounding_lower(_ value: Rounding) -> RustBuffer {
     return FfiConverterTypeRounding.lower(value)
+}
+
+
+
+/**
+ * Sign-on field 62 layouts, named by the F60.3 network-management code.
+ */
+
+public enum SignOnLayout: Equatable, Hashable {
+    
+    /**
+     * `001`: single-DES PIN and MAC keys.
+     */
+    case singleDes
+    /**
+     * `003`: double-length PIN and MAC keys.
+     */
+    case doubleLength
+    /**
+     * `004`: as `003` plus the track-data key.
+     */
+    case doubleLengthWithTrack
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension SignOnLayout: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSignOnLayout: FfiConverterRustBuffer {
+    typealias SwiftType = SignOnLayout
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SignOnLayout {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .singleDes
+        
+        case 2: return .doubleLength
+        
+        case 3: return .doubleLengthWithTrack
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: SignOnLayout, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .singleDes:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .doubleLength:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .doubleLengthWithTrack:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSignOnLayout_lift(_ buf: RustBuffer) throws -> SignOnLayout {
+    return try FfiConverterTypeSignOnLayout.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSignOnLayout_lower(_ value: SignOnLayout) -> RustBuffer {
+    return FfiConverterTypeSignOnLayout.lower(value)
+}
+
+
+
+/**
+ * UnionPay SM4 PIN-block layouts.
+ */
+
+public enum Sm4PinLayout: Equatable, Hashable {
+    
+    /**
+     * ISO-0 block right-padded with 8 zero bytes.
+     */
+    case iso0Padded
+    /**
+     * 16-byte wide PIN field.
+     */
+    case wide
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Sm4PinLayout: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSm4PinLayout: FfiConverterRustBuffer {
+    typealias SwiftType = Sm4PinLayout
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Sm4PinLayout {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .iso0Padded
+        
+        case 2: return .wide
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Sm4PinLayout, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .iso0Padded:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .wide:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSm4PinLayout_lift(_ buf: RustBuffer) throws -> Sm4PinLayout {
+    return try FfiConverterTypeSm4PinLayout.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSm4PinLayout_lower(_ value: Sm4PinLayout) -> RustBuffer {
+    return FfiConverterTypeSm4PinLayout.lower(value)
+}
+
+
+
+/**
+ * TDES DUKPT key usages (variants of the transaction key).
+ */
+
+public enum TdesDukptUsage: Equatable, Hashable {
+    
+    /**
+     * PIN encryption.
+     */
+    case pin
+    /**
+     * MAC, request direction.
+     */
+    case macRequest
+    /**
+     * MAC, response direction.
+     */
+    case macResponse
+    /**
+     * Data encryption, request direction.
+     */
+    case dataRequest
+    /**
+     * Data encryption, response direction.
+     */
+    case dataResponse
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension TdesDukptUsage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTdesDukptUsage: FfiConverterRustBuffer {
+    typealias SwiftType = TdesDukptUsage
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TdesDukptUsage {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .pin
+        
+        case 2: return .macRequest
+        
+        case 3: return .macResponse
+        
+        case 4: return .dataRequest
+        
+        case 5: return .dataResponse
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: TdesDukptUsage, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .pin:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .macRequest:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .macResponse:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .dataRequest:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .dataResponse:
+            writeInt(&buf, Int32(5))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTdesDukptUsage_lift(_ buf: RustBuffer) throws -> TdesDukptUsage {
+    return try FfiConverterTypeTdesDukptUsage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTdesDukptUsage_lower(_ value: TdesDukptUsage) -> RustBuffer {
+    return FfiConverterTypeTdesDukptUsage.lower(value)
 }
 
 
@@ -6487,6 +8377,30 @@ fileprivate struct FfiConverterOptionData: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeKey: FfiConverterRustBuffer {
+    typealias SwiftType = Key?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeKey.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeKey.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeAccount: FfiConverterRustBuffer {
     typealias SwiftType = Account?
 
@@ -6725,6 +8639,31 @@ fileprivate struct FfiConverterSequenceTypeMoney: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeMoney.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeTr31OptionalBlock: FfiConverterRustBuffer {
+    typealias SwiftType = [Tr31OptionalBlock]
+
+    public static func write(_ value: [Tr31OptionalBlock], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeTr31OptionalBlock.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Tr31OptionalBlock] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Tr31OptionalBlock]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeTr31OptionalBlock.read(from: &buf))
         }
         return seq
     }
@@ -7184,6 +9123,308 @@ public func moneyToDecimal(money: Money)throws  -> DecimalValue  {
     )
 })
 }
+/**
+ * Host side / tests: builds field 62 for `layout` from working keys under the TMK.
+ */
+public func buildSignOnField62(tmk: Key, layout: SignOnLayout, keys: WorkingKeys)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_build_sign_on_field62(
+        FfiConverterTypeKey_lower(tmk),
+        FfiConverterTypeSignOnLayout_lower(layout),
+        FfiConverterTypeWorkingKeys_lower(keys),uniffiCallStatus
+    )
+})
+}
+/**
+ * AES DUKPT host side: the intermediate derivation key for the KSN's counter, from the
+ * initial key.
+ */
+public func dukptAesDerivationKey(ik: Key, ksn: Data)throws  -> Key  {
+    return try  FfiConverterTypeKey_lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_dukpt_aes_derivation_key(
+        FfiConverterTypeKey_lower(ik),
+        FfiConverterData.lower(ksn),uniffiCallStatus
+    )
+})
+}
+/**
+ * AES DUKPT: the initial key from an AES BDK and a 12-byte KSN.
+ */
+public func dukptAesInitialKey(bdk: Key, ksn: Data)throws  -> Key  {
+    return try  FfiConverterTypeKey_lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_dukpt_aes_initial_key(
+        FfiConverterTypeKey_lower(bdk),
+        FfiConverterData.lower(ksn),uniffiCallStatus
+    )
+})
+}
+/**
+ * AES DUKPT host side: the working key for the KSN from the BDK.
+ */
+public func dukptAesWorkingKey(bdk: Key, ksn: Data, usage: AesDukptUsage, keyType: KeyAlgorithm)throws  -> Key  {
+    return try  FfiConverterTypeKey_lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_dukpt_aes_working_key(
+        FfiConverterTypeKey_lower(bdk),
+        FfiConverterData.lower(ksn),
+        FfiConverterTypeAesDukptUsage_lower(usage),
+        FfiConverterTypeKeyAlgorithm_lower(keyType),uniffiCallStatus
+    )
+})
+}
+/**
+ * TDES DUKPT: the IPEK from a BDK and a 10-byte KSN.
+ */
+public func dukptTdesIpek(bdk: Key, ksn: Data)throws  -> Key  {
+    return try  FfiConverterTypeKey_lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_dukpt_tdes_ipek(
+        FfiConverterTypeKey_lower(bdk),
+        FfiConverterData.lower(ksn),uniffiCallStatus
+    )
+})
+}
+/**
+ * TDES DUKPT host side: the transaction key for the KSN's counter.
+ */
+public func dukptTdesTransactionKey(bdk: Key, ksn: Data)throws  -> Key  {
+    return try  FfiConverterTypeKey_lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_dukpt_tdes_transaction_key(
+        FfiConverterTypeKey_lower(bdk),
+        FfiConverterData.lower(ksn),uniffiCallStatus
+    )
+})
+}
+/**
+ * TDES DUKPT: a usage variant (PIN, MAC, data) of a transaction key.
+ */
+public func dukptTdesUsageKey(transactionKey: Key, usage: TdesDukptUsage)throws  -> Key  {
+    return try  FfiConverterTypeKey_lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_dukpt_tdes_usage_key(
+        FfiConverterTypeKey_lower(transactionKey),
+        FfiConverterTypeTdesDukptUsage_lower(usage),uniffiCallStatus
+    )
+})
+}
+/**
+ * CMAC-based check value (5 bytes).
+ */
+public func kcvCmac(key: Key)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_kcv_cmac(
+        FfiConverterTypeKey_lower(key),uniffiCallStatus
+    )
+})
+}
+/**
+ * Legacy check value: the first `length` bytes of the key encrypting a zero block.
+ */
+public func kcvLegacy(key: Key, length: UInt32)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_kcv_legacy(
+        FfiConverterTypeKey_lower(key),
+        FfiConverterUInt32.lower(length),uniffiCallStatus
+    )
+})
+}
+/**
+ * The CUP SM4 check value (8 bytes; SM4 keys only).
+ */
+public func kcvSm4(key: Key)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_kcv_sm4(
+        FfiConverterTypeKey_lower(key),uniffiCallStatus
+    )
+})
+}
+/**
+ * Verifies a check value in constant time (`cmac` false = legacy, compared with the
+ * same-length prefix). Throws `CheckValueMismatch`.
+ */
+public func kcvVerify(key: Key, expected: Data, cmac: Bool)throws   {try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_kcv_verify(
+        FfiConverterTypeKey_lower(key),
+        FfiConverterData.lower(expected),
+        FfiConverterBool.lower(cmac),uniffiCallStatus
+    )
+}
+}
+/**
+ * Computes a MAC (full length: 8 bytes, 8 ASCII hex characters for CUP ECB/SM4-hex, a block
+ * for CMAC).
+ */
+public func macCompute(algorithm: MacAlgorithm, key: Key, data: Data)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_mac_compute(
+        FfiConverterTypeMacAlgorithm_lower(algorithm),
+        FfiConverterTypeKey_lower(key),
+        FfiConverterData.lower(data),uniffiCallStatus
+    )
+})
+}
+/**
+ * Verifies a MAC in constant time (a prefix of at least 4 bytes is accepted); throws
+ * `MacMismatch`.
+ */
+public func macVerify(algorithm: MacAlgorithm, key: Key, data: Data, mac: Data)throws   {try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_mac_verify(
+        FfiConverterTypeMacAlgorithm_lower(algorithm),
+        FfiConverterTypeKey_lower(key),
+        FfiConverterData.lower(data),
+        FfiConverterData.lower(mac),uniffiCallStatus
+    )
+}
+}
+/**
+ * Builds a clear PIN block (sensitive). `pan` is needed for formats 0, 3, 4; `random`
+ * (from a CSPRNG) for formats 1, 3, 4.
+ */
+public func pinBlockBuild(format: PinBlockFormat, pin: String, pan: String?, random: Data)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_pin_block_build(
+        FfiConverterTypePinBlockFormat_lower(format),
+        FfiConverterString.lower(pin),
+        FfiConverterOptionString.lower(pan),
+        FfiConverterData.lower(random),uniffiCallStatus
+    )
+})
+}
+/**
+ * Decrypts a PIN block and recovers the PIN.
+ */
+public func pinBlockDecrypt(key: Key, format: PinBlockFormat, encrypted: Data, pan: String?)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_pin_block_decrypt(
+        FfiConverterTypeKey_lower(key),
+        FfiConverterTypePinBlockFormat_lower(format),
+        FfiConverterData.lower(encrypted),
+        FfiConverterOptionString.lower(pan),uniffiCallStatus
+    )
+})
+}
+/**
+ * Builds and encrypts a PIN block under the PIN key (field 52).
+ */
+public func pinBlockEncrypt(key: Key, format: PinBlockFormat, pin: String, pan: String?, random: Data)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_pin_block_encrypt(
+        FfiConverterTypeKey_lower(key),
+        FfiConverterTypePinBlockFormat_lower(format),
+        FfiConverterString.lower(pin),
+        FfiConverterOptionString.lower(pan),
+        FfiConverterData.lower(random),uniffiCallStatus
+    )
+})
+}
+/**
+ * Recovers the PIN from a clear PIN block, validating its layout.
+ */
+public func pinBlockRecover(format: PinBlockFormat, block: Data, pan: String?)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_pin_block_recover(
+        FfiConverterTypePinBlockFormat_lower(format),
+        FfiConverterData.lower(block),
+        FfiConverterOptionString.lower(pan),uniffiCallStatus
+    )
+})
+}
+/**
+ * Decrypts a UnionPay SM4 PIN block and recovers the PIN.
+ */
+public func sm4PinDecrypt(key: Key, layout: Sm4PinLayout, encrypted: Data, pan: String)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_sm4_pin_decrypt(
+        FfiConverterTypeKey_lower(key),
+        FfiConverterTypeSm4PinLayout_lower(layout),
+        FfiConverterData.lower(encrypted),
+        FfiConverterString.lower(pan),uniffiCallStatus
+    )
+})
+}
+/**
+ * Builds and SM4-encrypts a UnionPay PIN block (16 bytes).
+ */
+public func sm4PinEncrypt(key: Key, layout: Sm4PinLayout, pin: String, pan: String)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_sm4_pin_encrypt(
+        FfiConverterTypeKey_lower(key),
+        FfiConverterTypeSm4PinLayout_lower(layout),
+        FfiConverterString.lower(pin),
+        FfiConverterString.lower(pan),uniffiCallStatus
+    )
+})
+}
+/**
+ * Parses a TR-31 header without unwrapping (nothing verified).
+ */
+public func tr31ParseHeader(block: String)throws  -> Tr31Header  {
+    return try  FfiConverterTypeTr31Header_lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_tr31_parse_header(
+        FfiConverterString.lower(block),uniffiCallStatus
+    )
+})
+}
+/**
+ * Decrypts and verifies a TR-31 key block under the KBPK (throws `Tr31` on a MAC failure or
+ * a malformed block).
+ */
+public func tr31Unwrap(kbpk: Key, block: String)throws  -> Tr31KeyBlock  {
+    return try  FfiConverterTypeTr31KeyBlock_lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_tr31_unwrap(
+        FfiConverterTypeKey_lower(kbpk),
+        FfiConverterString.lower(block),uniffiCallStatus
+    )
+})
+}
+/**
+ * Wraps `key` under the KBPK. `maskedLength` hides the key length (0 = none); `random`
+ * supplies the padding (32 bytes from a CSPRNG always suffice without masking).
+ */
+public func tr31Wrap(kbpk: Key, header: Tr31Header, key: Key, maskedLength: UInt32, random: Data)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_tr31_wrap(
+        FfiConverterTypeKey_lower(kbpk),
+        FfiConverterTypeTr31Header_lower(header),
+        FfiConverterTypeKey_lower(key),
+        FfiConverterUInt32.lower(maskedLength),
+        FfiConverterData.lower(random),uniffiCallStatus
+    )
+})
+}
+/**
+ * Unwraps the working keys of a CUP POS 0810 field 62 under the TMK and verifies each check
+ * value (throws `CheckValueMismatch` naming the key).
+ */
+public func unwrapSignOnKeys(tmk: Key, layout: SignOnLayout, field62: Data)throws  -> WorkingKeys  {
+    return try  FfiConverterTypeWorkingKeys_lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_unwrap_sign_on_keys(
+        FfiConverterTypeKey_lower(tmk),
+        FfiConverterTypeSignOnLayout_lower(layout),
+        FfiConverterData.lower(field62),uniffiCallStatus
+    )
+})
+}
 
 private enum InitializationResult {
     case ok
@@ -7258,6 +9499,75 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paycore_uniffi_checksum_func_money_to_decimal() != 61127) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_func_build_sign_on_field62() != 16715) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_func_dukpt_aes_derivation_key() != 17198) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_func_dukpt_aes_initial_key() != 49511) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_func_dukpt_aes_working_key() != 22876) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_func_dukpt_tdes_ipek() != 317) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_func_dukpt_tdes_transaction_key() != 7527) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_func_dukpt_tdes_usage_key() != 62991) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_func_kcv_cmac() != 11514) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_func_kcv_legacy() != 63777) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_func_kcv_sm4() != 23731) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_func_kcv_verify() != 27781) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_func_mac_compute() != 21450) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_func_mac_verify() != 45986) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_func_pin_block_build() != 5639) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_func_pin_block_decrypt() != 47376) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_func_pin_block_encrypt() != 14811) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_func_pin_block_recover() != 5) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_func_sm4_pin_decrypt() != 35973) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_func_sm4_pin_encrypt() != 44152) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_func_tr31_parse_header() != 16237) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_func_tr31_unwrap() != 12839) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_func_tr31_wrap() != 55539) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_func_unwrap_sign_on_keys() != 10657) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paycore_uniffi_checksum_method_pan_bin6() != 22953) {
@@ -7431,6 +9741,45 @@ private let initializationResult: InitializationResult = {
     if (uniffi_paycore_uniffi_checksum_method_withdrawal_state() != 6944) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_paycore_uniffi_checksum_method_dukpttransaction_key() != 20711) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_dukpttransaction_ksn() != 12317) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_key_algorithm() != 997) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_key_check_value() != 29751) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_key_export_bytes() != 442) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_key_length() != 54237) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_tdesdukptterminal_next_ksn() != 48171) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_tdesdukptterminal_next_transaction() != 33565) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_tr31keyblock_header() != 60987) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_tr31keyblock_key() != 40293) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_workingkeys_mac_key() != 1664) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_workingkeys_pin_key() != 61019) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_workingkeys_track_key() != 65193) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_paycore_uniffi_checksum_constructor_pan_new() != 3434) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -7453,6 +9802,18 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paycore_uniffi_checksum_constructor_withdrawal_request() != 62238) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_constructor_key_from_bytes() != 8657) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_constructor_key_from_hex() != 35561) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_constructor_tdesdukptterminal_new() != 63426) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_constructor_workingkeys_new() != 43330) {
         return InitializationResult.apiChecksumMismatch
     }
 

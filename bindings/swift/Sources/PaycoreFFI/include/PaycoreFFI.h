@@ -629,6 +629,161 @@ RustBuffer uniffi_paycore_uniffi_fn_method_withdrawal_payout(uint64_t ptr, RustC
 RustBuffer uniffi_paycore_uniffi_fn_method_withdrawal_state(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_CLONE_DUKPTTRANSACTION
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_CLONE_DUKPTTRANSACTION
+uint64_t uniffi_paycore_uniffi_fn_clone_dukpttransaction(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FREE_DUKPTTRANSACTION
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FREE_DUKPTTRANSACTION
+void uniffi_paycore_uniffi_fn_free_dukpttransaction(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_METHOD_DUKPTTRANSACTION_KEY
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_METHOD_DUKPTTRANSACTION_KEY
+uint64_t uniffi_paycore_uniffi_fn_method_dukpttransaction_key(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_METHOD_DUKPTTRANSACTION_KSN
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_METHOD_DUKPTTRANSACTION_KSN
+RustBuffer uniffi_paycore_uniffi_fn_method_dukpttransaction_ksn(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_CLONE_KEY
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_CLONE_KEY
+uint64_t uniffi_paycore_uniffi_fn_clone_key(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FREE_KEY
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FREE_KEY
+void uniffi_paycore_uniffi_fn_free_key(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_CONSTRUCTOR_KEY_FROM_BYTES
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_CONSTRUCTOR_KEY_FROM_BYTES
+uint64_t uniffi_paycore_uniffi_fn_constructor_key_from_bytes(RustBuffer algorithm, RustBuffer bytes, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_CONSTRUCTOR_KEY_FROM_HEX
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_CONSTRUCTOR_KEY_FROM_HEX
+uint64_t uniffi_paycore_uniffi_fn_constructor_key_from_hex(RustBuffer algorithm, RustBuffer hex, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_METHOD_KEY_ALGORITHM
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_METHOD_KEY_ALGORITHM
+RustBuffer uniffi_paycore_uniffi_fn_method_key_algorithm(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_METHOD_KEY_CHECK_VALUE
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_METHOD_KEY_CHECK_VALUE
+RustBuffer uniffi_paycore_uniffi_fn_method_key_check_value(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_METHOD_KEY_EXPORT_BYTES
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_METHOD_KEY_EXPORT_BYTES
+RustBuffer uniffi_paycore_uniffi_fn_method_key_export_bytes(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_METHOD_KEY_LENGTH
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_METHOD_KEY_LENGTH
+uint32_t uniffi_paycore_uniffi_fn_method_key_length(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_METHOD_KEY_UNIFFI_TRAIT_DEBUG
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_METHOD_KEY_UNIFFI_TRAIT_DEBUG
+RustBuffer uniffi_paycore_uniffi_fn_method_key_uniffi_trait_debug(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_METHOD_KEY_UNIFFI_TRAIT_DISPLAY
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_METHOD_KEY_UNIFFI_TRAIT_DISPLAY
+RustBuffer uniffi_paycore_uniffi_fn_method_key_uniffi_trait_display(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_CLONE_TDESDUKPTTERMINAL
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_CLONE_TDESDUKPTTERMINAL
+uint64_t uniffi_paycore_uniffi_fn_clone_tdesdukptterminal(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FREE_TDESDUKPTTERMINAL
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FREE_TDESDUKPTTERMINAL
+void uniffi_paycore_uniffi_fn_free_tdesdukptterminal(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_CONSTRUCTOR_TDESDUKPTTERMINAL_NEW
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_CONSTRUCTOR_TDESDUKPTTERMINAL_NEW
+uint64_t uniffi_paycore_uniffi_fn_constructor_tdesdukptterminal_new(uint64_t ipek, RustBuffer initial_ksn, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_METHOD_TDESDUKPTTERMINAL_NEXT_KSN
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_METHOD_TDESDUKPTTERMINAL_NEXT_KSN
+RustBuffer uniffi_paycore_uniffi_fn_method_tdesdukptterminal_next_ksn(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_METHOD_TDESDUKPTTERMINAL_NEXT_TRANSACTION
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_METHOD_TDESDUKPTTERMINAL_NEXT_TRANSACTION
+uint64_t uniffi_paycore_uniffi_fn_method_tdesdukptterminal_next_transaction(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_CLONE_TR31KEYBLOCK
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_CLONE_TR31KEYBLOCK
+uint64_t uniffi_paycore_uniffi_fn_clone_tr31keyblock(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FREE_TR31KEYBLOCK
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FREE_TR31KEYBLOCK
+void uniffi_paycore_uniffi_fn_free_tr31keyblock(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_METHOD_TR31KEYBLOCK_HEADER
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_METHOD_TR31KEYBLOCK_HEADER
+RustBuffer uniffi_paycore_uniffi_fn_method_tr31keyblock_header(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_METHOD_TR31KEYBLOCK_KEY
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_METHOD_TR31KEYBLOCK_KEY
+uint64_t uniffi_paycore_uniffi_fn_method_tr31keyblock_key(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_METHOD_TR31KEYBLOCK_UNIFFI_TRAIT_DISPLAY
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_METHOD_TR31KEYBLOCK_UNIFFI_TRAIT_DISPLAY
+RustBuffer uniffi_paycore_uniffi_fn_method_tr31keyblock_uniffi_trait_display(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_CLONE_WORKINGKEYS
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_CLONE_WORKINGKEYS
+uint64_t uniffi_paycore_uniffi_fn_clone_workingkeys(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FREE_WORKINGKEYS
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FREE_WORKINGKEYS
+void uniffi_paycore_uniffi_fn_free_workingkeys(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_CONSTRUCTOR_WORKINGKEYS_NEW
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_CONSTRUCTOR_WORKINGKEYS_NEW
+uint64_t uniffi_paycore_uniffi_fn_constructor_workingkeys_new(uint64_t pin_key, uint64_t mac_key, RustBuffer track_key, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_METHOD_WORKINGKEYS_MAC_KEY
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_METHOD_WORKINGKEYS_MAC_KEY
+uint64_t uniffi_paycore_uniffi_fn_method_workingkeys_mac_key(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_METHOD_WORKINGKEYS_PIN_KEY
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_METHOD_WORKINGKEYS_PIN_KEY
+uint64_t uniffi_paycore_uniffi_fn_method_workingkeys_pin_key(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_METHOD_WORKINGKEYS_TRACK_KEY
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_METHOD_WORKINGKEYS_TRACK_KEY
+RustBuffer uniffi_paycore_uniffi_fn_method_workingkeys_track_key(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_METHOD_WORKINGKEYS_UNIFFI_TRAIT_DISPLAY
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_METHOD_WORKINGKEYS_UNIFFI_TRAIT_DISPLAY
+RustBuffer uniffi_paycore_uniffi_fn_method_workingkeys_uniffi_trait_display(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_DETECT_BRAND
 #define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_DETECT_BRAND
 RustBuffer uniffi_paycore_uniffi_fn_func_detect_brand(RustBuffer digits, RustCallStatus *_Nonnull out_status
@@ -728,6 +883,121 @@ RustBuffer uniffi_paycore_uniffi_fn_func_money_sub(RustBuffer a, RustBuffer b, R
 #ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_MONEY_TO_DECIMAL
 #define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_MONEY_TO_DECIMAL
 RustBuffer uniffi_paycore_uniffi_fn_func_money_to_decimal(RustBuffer money, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_BUILD_SIGN_ON_FIELD62
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_BUILD_SIGN_ON_FIELD62
+RustBuffer uniffi_paycore_uniffi_fn_func_build_sign_on_field62(uint64_t tmk, RustBuffer layout, uint64_t keys, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_DUKPT_AES_DERIVATION_KEY
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_DUKPT_AES_DERIVATION_KEY
+uint64_t uniffi_paycore_uniffi_fn_func_dukpt_aes_derivation_key(uint64_t ik, RustBuffer ksn, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_DUKPT_AES_INITIAL_KEY
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_DUKPT_AES_INITIAL_KEY
+uint64_t uniffi_paycore_uniffi_fn_func_dukpt_aes_initial_key(uint64_t bdk, RustBuffer ksn, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_DUKPT_AES_WORKING_KEY
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_DUKPT_AES_WORKING_KEY
+uint64_t uniffi_paycore_uniffi_fn_func_dukpt_aes_working_key(uint64_t bdk, RustBuffer ksn, RustBuffer usage, RustBuffer key_type, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_DUKPT_TDES_IPEK
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_DUKPT_TDES_IPEK
+uint64_t uniffi_paycore_uniffi_fn_func_dukpt_tdes_ipek(uint64_t bdk, RustBuffer ksn, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_DUKPT_TDES_TRANSACTION_KEY
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_DUKPT_TDES_TRANSACTION_KEY
+uint64_t uniffi_paycore_uniffi_fn_func_dukpt_tdes_transaction_key(uint64_t bdk, RustBuffer ksn, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_DUKPT_TDES_USAGE_KEY
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_DUKPT_TDES_USAGE_KEY
+uint64_t uniffi_paycore_uniffi_fn_func_dukpt_tdes_usage_key(uint64_t transaction_key, RustBuffer usage, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_KCV_CMAC
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_KCV_CMAC
+RustBuffer uniffi_paycore_uniffi_fn_func_kcv_cmac(uint64_t key, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_KCV_LEGACY
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_KCV_LEGACY
+RustBuffer uniffi_paycore_uniffi_fn_func_kcv_legacy(uint64_t key, uint32_t length, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_KCV_SM4
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_KCV_SM4
+RustBuffer uniffi_paycore_uniffi_fn_func_kcv_sm4(uint64_t key, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_KCV_VERIFY
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_KCV_VERIFY
+void uniffi_paycore_uniffi_fn_func_kcv_verify(uint64_t key, RustBuffer expected, int8_t cmac, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_MAC_COMPUTE
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_MAC_COMPUTE
+RustBuffer uniffi_paycore_uniffi_fn_func_mac_compute(RustBuffer algorithm, uint64_t key, RustBuffer data, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_MAC_VERIFY
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_MAC_VERIFY
+void uniffi_paycore_uniffi_fn_func_mac_verify(RustBuffer algorithm, uint64_t key, RustBuffer data, RustBuffer mac, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_PIN_BLOCK_BUILD
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_PIN_BLOCK_BUILD
+RustBuffer uniffi_paycore_uniffi_fn_func_pin_block_build(RustBuffer format, RustBuffer pin, RustBuffer pan, RustBuffer random, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_PIN_BLOCK_DECRYPT
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_PIN_BLOCK_DECRYPT
+RustBuffer uniffi_paycore_uniffi_fn_func_pin_block_decrypt(uint64_t key, RustBuffer format, RustBuffer encrypted, RustBuffer pan, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_PIN_BLOCK_ENCRYPT
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_PIN_BLOCK_ENCRYPT
+RustBuffer uniffi_paycore_uniffi_fn_func_pin_block_encrypt(uint64_t key, RustBuffer format, RustBuffer pin, RustBuffer pan, RustBuffer random, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_PIN_BLOCK_RECOVER
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_PIN_BLOCK_RECOVER
+RustBuffer uniffi_paycore_uniffi_fn_func_pin_block_recover(RustBuffer format, RustBuffer block, RustBuffer pan, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_SM4_PIN_DECRYPT
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_SM4_PIN_DECRYPT
+RustBuffer uniffi_paycore_uniffi_fn_func_sm4_pin_decrypt(uint64_t key, RustBuffer layout, RustBuffer encrypted, RustBuffer pan, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_SM4_PIN_ENCRYPT
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_SM4_PIN_ENCRYPT
+RustBuffer uniffi_paycore_uniffi_fn_func_sm4_pin_encrypt(uint64_t key, RustBuffer layout, RustBuffer pin, RustBuffer pan, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_TR31_PARSE_HEADER
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_TR31_PARSE_HEADER
+RustBuffer uniffi_paycore_uniffi_fn_func_tr31_parse_header(RustBuffer block, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_TR31_UNWRAP
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_TR31_UNWRAP
+uint64_t uniffi_paycore_uniffi_fn_func_tr31_unwrap(uint64_t kbpk, RustBuffer block, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_TR31_WRAP
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_TR31_WRAP
+RustBuffer uniffi_paycore_uniffi_fn_func_tr31_wrap(uint64_t kbpk, RustBuffer header, uint64_t key, uint32_t masked_length, RustBuffer random, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_UNWRAP_SIGN_ON_KEYS
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_UNWRAP_SIGN_ON_KEYS
+uint64_t uniffi_paycore_uniffi_fn_func_unwrap_sign_on_keys(uint64_t tmk, RustBuffer layout, RustBuffer field62, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_FFI_PAYCORE_UNIFFI_RUSTBUFFER_ALLOC
@@ -1110,6 +1380,144 @@ uint16_t uniffi_paycore_uniffi_checksum_func_money_to_decimal(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_BUILD_SIGN_ON_FIELD62
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_BUILD_SIGN_ON_FIELD62
+uint16_t uniffi_paycore_uniffi_checksum_func_build_sign_on_field62(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_DUKPT_AES_DERIVATION_KEY
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_DUKPT_AES_DERIVATION_KEY
+uint16_t uniffi_paycore_uniffi_checksum_func_dukpt_aes_derivation_key(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_DUKPT_AES_INITIAL_KEY
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_DUKPT_AES_INITIAL_KEY
+uint16_t uniffi_paycore_uniffi_checksum_func_dukpt_aes_initial_key(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_DUKPT_AES_WORKING_KEY
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_DUKPT_AES_WORKING_KEY
+uint16_t uniffi_paycore_uniffi_checksum_func_dukpt_aes_working_key(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_DUKPT_TDES_IPEK
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_DUKPT_TDES_IPEK
+uint16_t uniffi_paycore_uniffi_checksum_func_dukpt_tdes_ipek(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_DUKPT_TDES_TRANSACTION_KEY
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_DUKPT_TDES_TRANSACTION_KEY
+uint16_t uniffi_paycore_uniffi_checksum_func_dukpt_tdes_transaction_key(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_DUKPT_TDES_USAGE_KEY
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_DUKPT_TDES_USAGE_KEY
+uint16_t uniffi_paycore_uniffi_checksum_func_dukpt_tdes_usage_key(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_KCV_CMAC
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_KCV_CMAC
+uint16_t uniffi_paycore_uniffi_checksum_func_kcv_cmac(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_KCV_LEGACY
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_KCV_LEGACY
+uint16_t uniffi_paycore_uniffi_checksum_func_kcv_legacy(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_KCV_SM4
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_KCV_SM4
+uint16_t uniffi_paycore_uniffi_checksum_func_kcv_sm4(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_KCV_VERIFY
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_KCV_VERIFY
+uint16_t uniffi_paycore_uniffi_checksum_func_kcv_verify(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_MAC_COMPUTE
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_MAC_COMPUTE
+uint16_t uniffi_paycore_uniffi_checksum_func_mac_compute(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_MAC_VERIFY
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_MAC_VERIFY
+uint16_t uniffi_paycore_uniffi_checksum_func_mac_verify(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_PIN_BLOCK_BUILD
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_PIN_BLOCK_BUILD
+uint16_t uniffi_paycore_uniffi_checksum_func_pin_block_build(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_PIN_BLOCK_DECRYPT
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_PIN_BLOCK_DECRYPT
+uint16_t uniffi_paycore_uniffi_checksum_func_pin_block_decrypt(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_PIN_BLOCK_ENCRYPT
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_PIN_BLOCK_ENCRYPT
+uint16_t uniffi_paycore_uniffi_checksum_func_pin_block_encrypt(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_PIN_BLOCK_RECOVER
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_PIN_BLOCK_RECOVER
+uint16_t uniffi_paycore_uniffi_checksum_func_pin_block_recover(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_SM4_PIN_DECRYPT
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_SM4_PIN_DECRYPT
+uint16_t uniffi_paycore_uniffi_checksum_func_sm4_pin_decrypt(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_SM4_PIN_ENCRYPT
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_SM4_PIN_ENCRYPT
+uint16_t uniffi_paycore_uniffi_checksum_func_sm4_pin_encrypt(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_TR31_PARSE_HEADER
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_TR31_PARSE_HEADER
+uint16_t uniffi_paycore_uniffi_checksum_func_tr31_parse_header(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_TR31_UNWRAP
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_TR31_UNWRAP
+uint16_t uniffi_paycore_uniffi_checksum_func_tr31_unwrap(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_TR31_WRAP
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_TR31_WRAP
+uint16_t uniffi_paycore_uniffi_checksum_func_tr31_wrap(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_UNWRAP_SIGN_ON_KEYS
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_UNWRAP_SIGN_ON_KEYS
+uint16_t uniffi_paycore_uniffi_checksum_func_unwrap_sign_on_keys(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_METHOD_PAN_BIN6
 #define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_METHOD_PAN_BIN6
 uint16_t uniffi_paycore_uniffi_checksum_method_pan_bin6(void
@@ -1452,6 +1860,84 @@ uint16_t uniffi_paycore_uniffi_checksum_method_withdrawal_state(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_METHOD_DUKPTTRANSACTION_KEY
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_METHOD_DUKPTTRANSACTION_KEY
+uint16_t uniffi_paycore_uniffi_checksum_method_dukpttransaction_key(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_METHOD_DUKPTTRANSACTION_KSN
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_METHOD_DUKPTTRANSACTION_KSN
+uint16_t uniffi_paycore_uniffi_checksum_method_dukpttransaction_ksn(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_METHOD_KEY_ALGORITHM
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_METHOD_KEY_ALGORITHM
+uint16_t uniffi_paycore_uniffi_checksum_method_key_algorithm(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_METHOD_KEY_CHECK_VALUE
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_METHOD_KEY_CHECK_VALUE
+uint16_t uniffi_paycore_uniffi_checksum_method_key_check_value(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_METHOD_KEY_EXPORT_BYTES
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_METHOD_KEY_EXPORT_BYTES
+uint16_t uniffi_paycore_uniffi_checksum_method_key_export_bytes(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_METHOD_KEY_LENGTH
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_METHOD_KEY_LENGTH
+uint16_t uniffi_paycore_uniffi_checksum_method_key_length(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_METHOD_TDESDUKPTTERMINAL_NEXT_KSN
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_METHOD_TDESDUKPTTERMINAL_NEXT_KSN
+uint16_t uniffi_paycore_uniffi_checksum_method_tdesdukptterminal_next_ksn(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_METHOD_TDESDUKPTTERMINAL_NEXT_TRANSACTION
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_METHOD_TDESDUKPTTERMINAL_NEXT_TRANSACTION
+uint16_t uniffi_paycore_uniffi_checksum_method_tdesdukptterminal_next_transaction(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_METHOD_TR31KEYBLOCK_HEADER
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_METHOD_TR31KEYBLOCK_HEADER
+uint16_t uniffi_paycore_uniffi_checksum_method_tr31keyblock_header(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_METHOD_TR31KEYBLOCK_KEY
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_METHOD_TR31KEYBLOCK_KEY
+uint16_t uniffi_paycore_uniffi_checksum_method_tr31keyblock_key(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_METHOD_WORKINGKEYS_MAC_KEY
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_METHOD_WORKINGKEYS_MAC_KEY
+uint16_t uniffi_paycore_uniffi_checksum_method_workingkeys_mac_key(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_METHOD_WORKINGKEYS_PIN_KEY
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_METHOD_WORKINGKEYS_PIN_KEY
+uint16_t uniffi_paycore_uniffi_checksum_method_workingkeys_pin_key(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_METHOD_WORKINGKEYS_TRACK_KEY
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_METHOD_WORKINGKEYS_TRACK_KEY
+uint16_t uniffi_paycore_uniffi_checksum_method_workingkeys_track_key(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_CONSTRUCTOR_PAN_NEW
 #define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_CONSTRUCTOR_PAN_NEW
 uint16_t uniffi_paycore_uniffi_checksum_constructor_pan_new(void
@@ -1497,6 +1983,30 @@ uint16_t uniffi_paycore_uniffi_checksum_constructor_ledger_replay(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_CONSTRUCTOR_WITHDRAWAL_REQUEST
 #define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_CONSTRUCTOR_WITHDRAWAL_REQUEST
 uint16_t uniffi_paycore_uniffi_checksum_constructor_withdrawal_request(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_CONSTRUCTOR_KEY_FROM_BYTES
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_CONSTRUCTOR_KEY_FROM_BYTES
+uint16_t uniffi_paycore_uniffi_checksum_constructor_key_from_bytes(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_CONSTRUCTOR_KEY_FROM_HEX
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_CONSTRUCTOR_KEY_FROM_HEX
+uint16_t uniffi_paycore_uniffi_checksum_constructor_key_from_hex(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_CONSTRUCTOR_TDESDUKPTTERMINAL_NEW
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_CONSTRUCTOR_TDESDUKPTTERMINAL_NEW
+uint16_t uniffi_paycore_uniffi_checksum_constructor_tdesdukptterminal_new(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_CONSTRUCTOR_WORKINGKEYS_NEW
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_CONSTRUCTOR_WORKINGKEYS_NEW
+uint16_t uniffi_paycore_uniffi_checksum_constructor_workingkeys_new(void
     
 );
 #endif
