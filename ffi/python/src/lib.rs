@@ -13,12 +13,14 @@ use pyo3::prelude::*;
 mod card;
 mod errors;
 mod money;
+mod tlv;
 
 #[pymodule]
 fn _paycore(m: &Bound<'_, PyModule>) -> PyResult<()> {
     errors::register(m)?;
     money::register(m)?;
     card::register(m)?;
+    tlv::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -6,6 +6,21 @@ or decimal ``str`` — never ``float``. Every error raised by paycore derives fr
 """
 
 from ._paycore import (
+    TlvError,
+    EmvError,
+    QrError,
+    tlv_decode,
+    tlv_encode,
+    tlv_find,
+    redact_tlv,
+    explain,
+    encode_flags,
+    build_dol,
+    build_field55,
+    parse_field55_response,
+    parse_mpm,
+    build_mpm,
+    crc16,
     AllocationError,
     AmountFormatError,
     AmountOverflowError,
@@ -33,6 +48,21 @@ from ._paycore import (
 )
 
 __all__ = [
+    "TlvError",
+    "EmvError",
+    "QrError",
+    "tlv_decode",
+    "tlv_encode",
+    "tlv_find",
+    "redact_tlv",
+    "explain",
+    "encode_flags",
+    "build_dol",
+    "build_field55",
+    "parse_field55_response",
+    "parse_mpm",
+    "build_mpm",
+    "crc16",
     "AllocationError",
     "AmountFormatError",
     "AmountOverflowError",
