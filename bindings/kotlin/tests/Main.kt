@@ -5,6 +5,7 @@ import kotlin.system.exitProcess
 fun main() {
     val suites = listOf<Pair<String, () -> Unit>>(
         "money+card" to MoneyCardTest::run,
+        "tlv" to TlvTest::run,
     )
     for ((name, suite) in suites) {
         try {

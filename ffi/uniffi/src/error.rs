@@ -38,6 +38,16 @@ pub enum PaycoreError {
     /// An argument outside its allowed set.
     #[error("{0}")]
     InvalidArgument(String),
+    // tlv
+    /// Malformed BER-TLV (message names the byte offset and tag path).
+    #[error("{0}")]
+    TlvError(String),
+    /// An EMV operation failed (unknown tag, bad DOL, missing field 55 object).
+    #[error("{0}")]
+    EmvError(String),
+    /// A malformed EMVCo QR payload (message names the offset and ID path).
+    #[error("{0}")]
+    QrError(String),
 }
 
 impl From<MoneyError> for PaycoreError {

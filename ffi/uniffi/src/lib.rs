@@ -12,8 +12,10 @@ mod card;
 mod decimal;
 mod error;
 mod money;
+mod tlv;
 
 pub use card::*;
 pub use decimal::*;
 pub use error::PaycoreError;
 pub use money::*;
+pub use tlv::*;

@@ -628,6 +628,24 @@ fileprivate struct FfiConverterString: FfiConverter {
     }
 }
 
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterData: FfiConverterRustBuffer {
+    typealias SwiftType = Data
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Data {
+        let len: Int32 = try readInt(&buf)
+        return Data(try readBytes(&buf, count: Int(len)))
+    }
+
+    public static func write(_ value: Data, into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        writeBytes(&buf, value)
+    }
+}
+
 
 
 
@@ -1423,6 +1441,81 @@ public func FfiConverterTypeBrand_lower(_ value: Brand) -> RustBuffer {
 
 
 /**
+ * Request field 55 kind.
+ */
+
+public enum Field55Kind: Equatable, Hashable {
+    
+    /**
+     * Sale (0200).
+     */
+    case sale
+    /**
+     * Pre-authorisation (0100).
+     */
+    case preAuth
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Field55Kind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeField55Kind: FfiConverterRustBuffer {
+    typealias SwiftType = Field55Kind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Field55Kind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .sale
+        
+        case 2: return .preAuth
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Field55Kind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .sale:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .preAuth:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeField55Kind_lift(_ buf: RustBuffer) throws -> Field55Kind {
+    return try FfiConverterTypeField55Kind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeField55Kind_lower(_ value: Field55Kind) -> RustBuffer {
+    return FfiConverterTypeField55Kind.lower(value)
+}
+
+
+
+/**
  * Masking presets.
  */
 
@@ -1566,6 +1659,21 @@ enum PaycoreError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
      */
     case InvalidArgument(message: String)
     
+    /**
+     * Malformed BER-TLV (message names the byte offset and tag path).
+     */
+    case TlvError(message: String)
+    
+    /**
+     * An EMV operation failed (unknown tag, bad DOL, missing field 55 object).
+     */
+    case EmvError(message: String)
+    
+    /**
+     * A malformed EMVCo QR payload (message names the offset and ID path).
+     */
+    case QrError(message: String)
+    
 
     
 
@@ -1635,6 +1743,18 @@ public struct FfiConverterTypePaycoreError: FfiConverterRustBuffer {
             message: try FfiConverterString.read(from: &buf)
         )
         
+        case 11: return .TlvError(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 12: return .EmvError(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 13: return .QrError(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
 
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -1666,6 +1786,12 @@ public struct FfiConverterTypePaycoreError: FfiConverterRustBuffer {
             writeInt(&buf, Int32(9))
         case .InvalidArgument(_ /* message is ignored*/):
             writeInt(&buf, Int32(10))
+        case .TlvError(_ /* message is ignored*/):
+            writeInt(&buf, Int32(11))
+        case .EmvError(_ /* message is ignored*/):
+            writeInt(&buf, Int32(12))
+        case .QrError(_ /* message is ignored*/):
+            writeInt(&buf, Int32(13))
 
         
         }
@@ -1812,6 +1938,115 @@ public func FfiConverterTypeRounding_lower(_ value: Rounding) -> RustBuffer {
 }
 
 
+
+/**
+ * How strictly BER-TLV is read.
+ */
+
+public enum TlvMode: Equatable, Hashable {
+    
+    /**
+     * Strict BER.
+     */
+    case strict
+    /**
+     * EMV rules (00 padding between objects).
+     */
+    case emv
+    /**
+     * Data from the field: also FF padding and length quirks.
+     */
+    case lenient
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension TlvMode: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTlvMode: FfiConverterRustBuffer {
+    typealias SwiftType = TlvMode
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TlvMode {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .strict
+        
+        case 2: return .emv
+        
+        case 3: return .lenient
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: TlvMode, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .strict:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .emv:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .lenient:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTlvMode_lift(_ buf: RustBuffer) throws -> TlvMode {
+    return try FfiConverterTypeTlvMode.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTlvMode_lower(_ value: TlvMode) -> RustBuffer {
+    return FfiConverterTypeTlvMode.lower(value)
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionData: FfiConverterRustBuffer {
+    typealias SwiftType = Data?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterData.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterData.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
@@ -1864,6 +2099,31 @@ fileprivate struct FfiConverterSequenceUInt64: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
+    typealias SwiftType = [String]
+
+    public static func write(_ value: [String], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterString.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [String]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterString.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeMoney: FfiConverterRustBuffer {
     typealias SwiftType = [Money]
 
@@ -1908,6 +2168,32 @@ fileprivate struct FfiConverterSequenceTypeDecimalValue: FfiConverterRustBuffer 
             seq.append(try FfiConverterTypeDecimalValue.read(from: &buf))
         }
         return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterDictionaryStringData: FfiConverterRustBuffer {
+    public static func write(_ value: [String: Data], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for (key, value) in value {
+            FfiConverterString.write(key, into: &buf)
+            FfiConverterData.write(value, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String: Data] {
+        let len: Int32 = try readInt(&buf)
+        var dict = [String: Data]()
+        dict.reserveCapacity(Int(len))
+        for _ in 0..<len {
+            let key = try FfiConverterString.read(from: &buf)
+            let value = try FfiConverterData.read(from: &buf)
+            dict[key] = value
+        }
+        return dict
     }
 }
 
@@ -2103,6 +2389,146 @@ public func moneyToDecimal(money: Money)throws  -> DecimalValue  {
     )
 })
 }
+/**
+ * Builds DOL data from a tag→value map; absent tags are zero-filled.
+ */
+public func buildDol(dol: Data, values: [String: Data])throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_build_dol(
+        FfiConverterData.lower(dol),
+        FfiConverterDictionaryStringData.lower(values),uniffiCallStatus
+    )
+})
+}
+/**
+ * Builds request field 55 in CUP order from a tag→value map.
+ */
+public func buildField55(tags: [String: Data], kind: Field55Kind, contactless: Bool)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_build_field55(
+        FfiConverterDictionaryStringData.lower(tags),
+        FfiConverterTypeField55Kind_lower(kind),
+        FfiConverterBool.lower(contactless),uniffiCallStatus
+    )
+})
+}
+/**
+ * Builds an EMVCo merchant-presented QR payload (with CRC) from the JSON of `parseMpmJson`.
+ */
+public func buildMpmJson(payloadJson: String)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_build_mpm_json(
+        FfiConverterString.lower(payloadJson),uniffiCallStatus
+    )
+})
+}
+/**
+ * Builds a bit-field value from flag names (the inverse of the explanation).
+ */
+public func emvEncodeFlags(tagHex: String, flags: [String])throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_emv_encode_flags(
+        FfiConverterString.lower(tagHex),
+        FfiConverterSequenceString.lower(flags),uniffiCallStatus
+    )
+})
+}
+/**
+ * Explains a bit-field value (e.g. TVR `95`) as JSON (`name`, `summary`, `items`).
+ */
+public func emvExplainJson(tagHex: String, value: Data)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_emv_explain_json(
+        FfiConverterString.lower(tagHex),
+        FfiConverterData.lower(value),uniffiCallStatus
+    )
+})
+}
+/**
+ * Parses a response field 55 (`91`, `71`/`72`, others) to JSON.
+ */
+public func parseField55ResponseJson(data: Data)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_parse_field55_response_json(
+        FfiConverterData.lower(data),uniffiCallStatus
+    )
+})
+}
+/**
+ * Parses an EMVCo merchant-presented QR payload to JSON (the CRC is checked).
+ */
+public func parseMpmJson(text: String)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_parse_mpm_json(
+        FfiConverterString.lower(text),uniffiCallStatus
+    )
+})
+}
+/**
+ * CRC-16/CCITT-FALSE as used by EMVCo QR.
+ */
+public func qrCrc16(data: Data) -> UInt16  {
+    return try!  FfiConverterUInt16.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_qr_crc16(
+        FfiConverterData.lower(data),uniffiCallStatus
+    )
+})
+}
+/**
+ * A log-safe rendering of BER-TLV with sensitive values masked.
+ */
+public func redactTlv(data: Data)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_redact_tlv(
+        FfiConverterData.lower(data),uniffiCallStatus
+    )
+})
+}
+/**
+ * Decodes BER-TLV to a JSON array of nodes (`tag`, `offset`, `value` hex, `children`).
+ */
+public func tlvDecodeJson(data: Data, mode: TlvMode, maxDepth: UInt8)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_tlv_decode_json(
+        FfiConverterData.lower(data),
+        FfiConverterTypeTlvMode_lower(mode),
+        FfiConverterUInt8.lower(maxDepth),uniffiCallStatus
+    )
+})
+}
+/**
+ * Encodes a JSON array of nodes (as from `tlvDecodeJson`) with minimal lengths.
+ */
+public func tlvEncodeJson(nodesJson: String)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_tlv_encode_json(
+        FfiConverterString.lower(nodesJson),uniffiCallStatus
+    )
+})
+}
+/**
+ * The value at a tag path such as `6F/A5/BF0C` (EMV rules), or null.
+ */
+public func tlvFind(data: Data, path: String)throws  -> Data?  {
+    return try  FfiConverterOptionData.lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_tlv_find(
+        FfiConverterData.lower(data),
+        FfiConverterString.lower(path),uniffiCallStatus
+    )
+})
+}
 
 private enum InitializationResult {
     case ok
@@ -2156,6 +2582,42 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paycore_uniffi_checksum_func_money_to_decimal() != 61127) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_func_build_dol() != 28932) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_func_build_field55() != 59225) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_func_build_mpm_json() != 24176) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_func_emv_encode_flags() != 34911) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_func_emv_explain_json() != 32613) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_func_parse_field55_response_json() != 64909) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_func_parse_mpm_json() != 56261) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_func_qr_crc16() != 17155) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_func_redact_tlv() != 12361) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_func_tlv_decode_json() != 48293) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_func_tlv_encode_json() != 35266) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_func_tlv_find() != 7053) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paycore_uniffi_checksum_method_pan_bin6() != 22953) {

@@ -408,6 +408,66 @@ RustBuffer uniffi_paycore_uniffi_fn_func_money_sub(RustBuffer a, RustBuffer b, R
 RustBuffer uniffi_paycore_uniffi_fn_func_money_to_decimal(RustBuffer money, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_BUILD_DOL
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_BUILD_DOL
+RustBuffer uniffi_paycore_uniffi_fn_func_build_dol(RustBuffer dol, RustBuffer values, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_BUILD_FIELD55
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_BUILD_FIELD55
+RustBuffer uniffi_paycore_uniffi_fn_func_build_field55(RustBuffer tags, RustBuffer kind, int8_t contactless, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_BUILD_MPM_JSON
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_BUILD_MPM_JSON
+RustBuffer uniffi_paycore_uniffi_fn_func_build_mpm_json(RustBuffer payload_json, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_EMV_ENCODE_FLAGS
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_EMV_ENCODE_FLAGS
+RustBuffer uniffi_paycore_uniffi_fn_func_emv_encode_flags(RustBuffer tag_hex, RustBuffer flags, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_EMV_EXPLAIN_JSON
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_EMV_EXPLAIN_JSON
+RustBuffer uniffi_paycore_uniffi_fn_func_emv_explain_json(RustBuffer tag_hex, RustBuffer value, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_PARSE_FIELD55_RESPONSE_JSON
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_PARSE_FIELD55_RESPONSE_JSON
+RustBuffer uniffi_paycore_uniffi_fn_func_parse_field55_response_json(RustBuffer data, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_PARSE_MPM_JSON
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_PARSE_MPM_JSON
+RustBuffer uniffi_paycore_uniffi_fn_func_parse_mpm_json(RustBuffer text, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_QR_CRC16
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_QR_CRC16
+uint16_t uniffi_paycore_uniffi_fn_func_qr_crc16(RustBuffer data, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_REDACT_TLV
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_REDACT_TLV
+RustBuffer uniffi_paycore_uniffi_fn_func_redact_tlv(RustBuffer data, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_TLV_DECODE_JSON
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_TLV_DECODE_JSON
+RustBuffer uniffi_paycore_uniffi_fn_func_tlv_decode_json(RustBuffer data, RustBuffer mode, uint8_t max_depth, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_TLV_ENCODE_JSON
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_TLV_ENCODE_JSON
+RustBuffer uniffi_paycore_uniffi_fn_func_tlv_encode_json(RustBuffer nodes_json, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_TLV_FIND
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_TLV_FIND
+RustBuffer uniffi_paycore_uniffi_fn_func_tlv_find(RustBuffer data, RustBuffer path, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_FFI_PAYCORE_UNIFFI_RUSTBUFFER_ALLOC
 #define UNIFFI_FFIDEF_FFI_PAYCORE_UNIFFI_RUSTBUFFER_ALLOC
 RustBuffer ffi_paycore_uniffi_rustbuffer_alloc(uint64_t size, RustCallStatus *_Nonnull out_status
@@ -743,6 +803,78 @@ uint16_t uniffi_paycore_uniffi_checksum_func_money_sub(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_MONEY_TO_DECIMAL
 #define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_MONEY_TO_DECIMAL
 uint16_t uniffi_paycore_uniffi_checksum_func_money_to_decimal(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_BUILD_DOL
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_BUILD_DOL
+uint16_t uniffi_paycore_uniffi_checksum_func_build_dol(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_BUILD_FIELD55
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_BUILD_FIELD55
+uint16_t uniffi_paycore_uniffi_checksum_func_build_field55(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_BUILD_MPM_JSON
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_BUILD_MPM_JSON
+uint16_t uniffi_paycore_uniffi_checksum_func_build_mpm_json(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_EMV_ENCODE_FLAGS
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_EMV_ENCODE_FLAGS
+uint16_t uniffi_paycore_uniffi_checksum_func_emv_encode_flags(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_EMV_EXPLAIN_JSON
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_EMV_EXPLAIN_JSON
+uint16_t uniffi_paycore_uniffi_checksum_func_emv_explain_json(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_PARSE_FIELD55_RESPONSE_JSON
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_PARSE_FIELD55_RESPONSE_JSON
+uint16_t uniffi_paycore_uniffi_checksum_func_parse_field55_response_json(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_PARSE_MPM_JSON
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_PARSE_MPM_JSON
+uint16_t uniffi_paycore_uniffi_checksum_func_parse_mpm_json(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_QR_CRC16
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_QR_CRC16
+uint16_t uniffi_paycore_uniffi_checksum_func_qr_crc16(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_REDACT_TLV
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_REDACT_TLV
+uint16_t uniffi_paycore_uniffi_checksum_func_redact_tlv(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_TLV_DECODE_JSON
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_TLV_DECODE_JSON
+uint16_t uniffi_paycore_uniffi_checksum_func_tlv_decode_json(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_TLV_ENCODE_JSON
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_TLV_ENCODE_JSON
+uint16_t uniffi_paycore_uniffi_checksum_func_tlv_encode_json(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_TLV_FIND
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_TLV_FIND
+uint16_t uniffi_paycore_uniffi_checksum_func_tlv_find(void
     
 );
 #endif
