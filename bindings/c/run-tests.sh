@@ -35,7 +35,7 @@ for src in bindings/c/tests/test_*.c; do
   echo "== $name (ASan + UBSan)"
   gcc -std=c11 -Wall -Wextra -Werror -g -fsanitize=address,undefined -fno-sanitize-recover=all \
     $cflags -Ibindings/c/tests "$src" -o "$target/c-tests/$name.asan" $libs
-  nm "$target/c-tests/$name.asan" | grep -q __asan_init || { echo "ASan not linked" >&2; exit 1; }
+  nm "$target/c-tests/$name.asan" | grep __asan_init >/dev/null || { echo "ASan not linked" >&2; exit 1; }
   ASAN_OPTIONS=detect_leaks=1 "$target/c-tests/$name.asan" || status=1
   echo "== $name (valgrind)"
   gcc -std=c11 -Wall -Wextra -Werror -g $cflags -Ibindings/c/tests "$src" \

@@ -22,7 +22,9 @@ mod boundary;
 mod card;
 mod money;
 mod result;
+mod tlv;
 
 pub use card::*;
 pub use money::*;
 pub use result::*;
+pub use tlv::*;

@@ -37,6 +37,14 @@ pub enum paycore_result {
     PAYCORE_ERR_INVALID_TRACK2 = 201,
     /// Malformed expiry date.
     PAYCORE_ERR_INVALID_EXPIRY = 202,
+    /// Malformed BER-TLV (message names the byte offset and tag path).
+    PAYCORE_ERR_TLV_MALFORMED = 400,
+    /// An EMV operation failed (unknown tag, bad value, missing field 55 object).
+    PAYCORE_ERR_EMV = 401,
+    /// A malformed EMVCo QR payload (message names the offset and ID path).
+    PAYCORE_ERR_QR_MALFORMED = 402,
+    /// An EMVCo QR CRC does not match (message gives expected and actual).
+    PAYCORE_ERR_QR_CRC_MISMATCH = 403,
 }
 
 impl paycore_result {
@@ -59,6 +67,10 @@ impl paycore_result {
             PAYCORE_ERR_INVALID_PAN => "invalid PAN",
             PAYCORE_ERR_INVALID_TRACK2 => "invalid track 2 data",
             PAYCORE_ERR_INVALID_EXPIRY => "invalid expiry date",
+            PAYCORE_ERR_TLV_MALFORMED => "malformed BER-TLV",
+            PAYCORE_ERR_EMV => "EMV data error",
+            PAYCORE_ERR_QR_MALFORMED => "malformed EMVCo QR payload",
+            PAYCORE_ERR_QR_CRC_MISMATCH => "EMVCo QR CRC mismatch",
         }
     }
 
@@ -80,6 +92,10 @@ impl paycore_result {
             PAYCORE_ERR_INVALID_PAN,
             PAYCORE_ERR_INVALID_TRACK2,
             PAYCORE_ERR_INVALID_EXPIRY,
+            PAYCORE_ERR_TLV_MALFORMED,
+            PAYCORE_ERR_EMV,
+            PAYCORE_ERR_QR_MALFORMED,
+            PAYCORE_ERR_QR_CRC_MISMATCH,
         ]
         .into_iter()
         .find(|c| *c as u32 == code)
