@@ -118,3 +118,22 @@ def test_field55_build_and_response_parse() -> None:
     del tags["9F26"]
     with pytest.raises(paycore.EmvError, match="9F26"):
         paycore.build_field55(tags)
+
+
+def test_cpm_round_trip_masks_repr() -> None:
+    spec = {
+        "applications": [
+            {
+                "adf_name": "A0000003330101",
+                "data": [{"tag": "5A", "value": "6212345678901234"}],
+            }
+        ]
+    }
+    b64 = paycore.CpmPayload.from_json(json.dumps(spec)).to_base64()
+    assert b64.startswith("hQVDUFYwMW")
+    back = paycore.CpmPayload.parse(b64)
+    assert back.to_base64() == b64
+    assert json.loads(back.to_json())["applications"][0]["data"][0]["value"] == "6212345678901234"
+    assert "6212345678901234" not in repr(back)
+    with pytest.raises(paycore.QrError):
+        paycore.CpmPayload.parse("!!!not base64")

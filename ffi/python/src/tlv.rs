@@ -186,6 +186,40 @@ fn crc16(data: &[u8]) -> u16 {
     qr::crc16_ccitt_false(data)
 }
 
+/// A consumer-presented (CPM) QR payload. Holds card data (the PAN in `5A`): `repr()` shows
+/// only the application count; the data is reachable explicitly through `to_json()`.
+#[pyclass(frozen, module = "paycore")]
+pub struct CpmPayload(qr::ConsumerPayload);
+
+#[pymethods]
+impl CpmPayload {
+    /// Parses Base64 CPM text (padding optional).
+    #[staticmethod]
+    fn parse(text: &str) -> PyResult<Self> {
+        qr::parse_cpm(text).map(CpmPayload).map_err(qr_err)
+    }
+
+    /// Builds from JSON (`applications` with `adf_name` hex and `data`/`transparent` nodes).
+    #[staticmethod]
+    fn from_json(json: &str) -> PyResult<Self> {
+        serde_json::from_str(json).map(CpmPayload).map_err(json_err)
+    }
+
+    /// The payload as JSON (contains card data: do not log).
+    fn to_json(&self) -> PyResult<String> {
+        serde_json::to_string(&self.0).map_err(json_err)
+    }
+
+    /// Encodes as Base64 text (standard alphabet, padded).
+    fn to_base64(&self) -> PyResult<String> {
+        qr::build_cpm(&self.0).map_err(qr_err)
+    }
+
+    fn __repr__(&self) -> String {
+        format!("CpmPayload(<{} application(s)>)", self.0.applications.len())
+    }
+}
+
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     m.add("TlvError", py.get_type::<TlvError>())?;
@@ -203,5 +237,6 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(parse_mpm, m)?)?;
     m.add_function(wrap_pyfunction!(build_mpm, m)?)?;
     m.add_function(wrap_pyfunction!(crc16, m)?)?;
+    m.add_class::<CpmPayload>()?;
     Ok(())
 }

@@ -6,6 +6,7 @@ or decimal ``str`` — never ``float``. Every error raised by paycore derives fr
 """
 
 from ._paycore import (
+    CpmPayload,
     TlvError,
     EmvError,
     QrError,
@@ -48,6 +49,7 @@ from ._paycore import (
 )
 
 __all__ = [
+    "CpmPayload",
     "TlvError",
     "EmvError",
     "QrError",
