@@ -81,5 +81,15 @@ object TlvTest {
             buildField55(tags, Field55Kind.SALE, false)
         }
         check("missing names tag", missing?.message?.contains("9F26") == true)
+
+        // CPM round trip; toString never shows the PAN.
+        val spec = """{"applications":[{"adf_name":"A0000003330101","data":[{"tag":"5A","value":"6212345678901234"}]}]}"""
+        val b64 = CpmPayload.fromJson(spec).toBase64()
+        check("cpm starts CPV01", b64.startsWith("hQVDUFYwMW"))
+        val back = CpmPayload.parse(b64)
+        eq("cpm round trip", back.toBase64(), b64)
+        check("cpm json has pan", back.toJson().contains("6212345678901234"))
+        check("cpm toString masked", !back.toString().contains("6212345678901234"))
+        throws<PaycoreException.QrException>("cpm bad base64") { CpmPayload.parse("!!!not base64") }
     }
 }

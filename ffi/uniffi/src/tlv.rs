@@ -171,3 +171,45 @@ pub fn build_mpm_json(payload_json: String) -> Result<String, PaycoreError> {
 pub fn qr_crc16(data: Vec<u8>) -> u16 {
     qr::crc16_ccitt_false(&data)
 }
+
+/// A consumer-presented (CPM) QR payload. Holds card data (the PAN in `5A`), so it is an
+/// object: `toString()` shows only the application count; data is reachable via `toJson()`.
+#[derive(uniffi::Object)]
+#[uniffi::export(Display)]
+pub struct CpmPayload(qr::ConsumerPayload);
+
+impl std::fmt::Display for CpmPayload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "CpmPayload(<{} application(s)>)",
+            self.0.applications.len()
+        )
+    }
+}
+
+#[uniffi::export]
+impl CpmPayload {
+    /// Parses Base64 CPM text (padding optional).
+    #[uniffi::constructor]
+    pub fn parse(text: String) -> Result<std::sync::Arc<Self>, PaycoreError> {
+        Ok(std::sync::Arc::new(CpmPayload(qr::parse_cpm(&text)?)))
+    }
+
+    /// Builds from JSON (`applications` with `adf_name` hex and `data`/`transparent` nodes).
+    #[uniffi::constructor]
+    pub fn from_json(json: String) -> Result<std::sync::Arc<Self>, PaycoreError> {
+        let p = serde_json::from_str(&json).map_err(json_err)?;
+        Ok(std::sync::Arc::new(CpmPayload(p)))
+    }
+
+    /// The payload as JSON (contains card data: do not log).
+    pub fn to_json(&self) -> Result<String, PaycoreError> {
+        serde_json::to_string(&self.0).map_err(json_err)
+    }
+
+    /// Encodes as Base64 text (standard alphabet, padded).
+    pub fn to_base64(&self) -> Result<String, PaycoreError> {
+        Ok(qr::build_cpm(&self.0)?)
+    }
+}

@@ -650,6 +650,189 @@ fileprivate struct FfiConverterData: FfiConverterRustBuffer {
 
 
 /**
+ * A consumer-presented (CPM) QR payload. Holds card data (the PAN in `5A`), so it is an
+ * object: `toString()` shows only the application count; data is reachable via `toJson()`.
+ */
+public protocol CpmPayloadProtocol: AnyObject, Sendable {
+    
+    /**
+     * Encodes as Base64 text (standard alphabet, padded).
+     */
+    func toBase64() throws  -> String
+    
+    /**
+     * The payload as JSON (contains card data: do not log).
+     */
+    func toJson() throws  -> String
+    
+}
+/**
+ * A consumer-presented (CPM) QR payload. Holds card data (the PAN in `5A`), so it is an
+ * object: `toString()` shows only the application count; data is reachable via `toJson()`.
+ */
+open class CpmPayload: CpmPayloadProtocol, @unchecked Sendable, CustomStringConvertible {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_paycore_uniffi_fn_clone_cpmpayload(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_paycore_uniffi_fn_free_cpmpayload(handle, $0) }
+    }
+
+    
+    /**
+     * Builds from JSON (`applications` with `adf_name` hex and `data`/`transparent` nodes).
+     */
+public static func fromJson(json: String)throws  -> CpmPayload  {
+    return try  FfiConverterTypeCpmPayload_lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_constructor_cpmpayload_from_json(
+        FfiConverterString.lower(json),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Parses Base64 CPM text (padding optional).
+     */
+public static func parse(text: String)throws  -> CpmPayload  {
+    return try  FfiConverterTypeCpmPayload_lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_constructor_cpmpayload_parse(
+        FfiConverterString.lower(text),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+    /**
+     * Encodes as Base64 text (standard alphabet, padded).
+     */
+open func toBase64()throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_cpmpayload_to_base64(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The payload as JSON (contains card data: do not log).
+     */
+open func toJson()throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_cpmpayload_to_json(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_cpmpayload_uniffi_trait_display(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCpmPayload: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = CpmPayload
+
+    public static func lift(_ handle: UInt64) throws -> CpmPayload {
+        return CpmPayload(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: CpmPayload) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CpmPayload {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: CpmPayload, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCpmPayload_lift(_ handle: UInt64) throws -> CpmPayload {
+    return try FfiConverterTypeCpmPayload.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCpmPayload_lower(_ value: CpmPayload) -> UInt64 {
+    return FfiConverterTypeCpmPayload.lower(value)
+}
+
+
+
+
+
+
+/**
  * A parsed PAN (12–19 digits; Luhn is checked separately).
  */
 public protocol PanProtocol: AnyObject, Sendable {
@@ -2662,10 +2845,22 @@ private let initializationResult: InitializationResult = {
     if (uniffi_paycore_uniffi_checksum_method_track2_to_field35() != 9504) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_paycore_uniffi_checksum_method_cpmpayload_to_base64() != 49564) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_cpmpayload_to_json() != 8391) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_paycore_uniffi_checksum_constructor_pan_new() != 3434) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paycore_uniffi_checksum_constructor_track2_parse() != 539) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_constructor_cpmpayload_from_json() != 52950) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_constructor_cpmpayload_parse() != 6447) {
         return InitializationResult.apiChecksumMismatch
     }
 

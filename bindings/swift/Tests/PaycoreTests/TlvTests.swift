@@ -43,3 +43,14 @@ final class TlvTests: XCTestCase {
         XCTAssertEqual(try buildDol(dol: h("9F3704"), values: ["9F37": h("DEADBEEF")]), h("DEADBEEF"))
     }
 }
+
+final class CpmTests: XCTestCase {
+    func testCpmRoundTrip() throws {
+        let spec = #"{"applications":[{"adf_name":"A0000003330101","data":[{"tag":"5A","value":"6212345678901234"}]}]}"#
+        let b64 = try CpmPayload.fromJson(json: spec).toBase64()
+        XCTAssertTrue(b64.hasPrefix("hQVDUFYwMW"))
+        let back = try CpmPayload.parse(text: b64)
+        XCTAssertEqual(try back.toBase64(), b64)
+        XCTAssertFalse("\(back)".contains("6212345678901234"))
+    }
+}
