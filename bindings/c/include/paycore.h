@@ -505,6 +505,28 @@ paycore_result paycore_qr_build_mpm_json(const char *json,
                                          size_t buf_len,
                                          size_t *out_len);
 
+// Parses a consumer-presented (CPM) Base64 payload into JSON. The JSON contains card data
+// (the PAN in `5A`): the caller must not log it.
+//
+// # Safety
+// `text` valid for `len` bytes; buffer convention as in the crate docs.
+paycore_result paycore_qr_parse_cpm_json(const char *text,
+                                         size_t len,
+                                         char *buf,
+                                         size_t buf_len,
+                                         size_t *out_len);
+
+// Builds a consumer-presented (CPM) Base64 payload from JSON (`applications` with
+// `adf_name` hex and `data`/`transparent` nodes).
+//
+// # Safety
+// `json` valid for `len` bytes; buffer convention as in the crate docs.
+paycore_result paycore_qr_build_cpm_json(const char *json,
+                                         size_t len,
+                                         char *buf,
+                                         size_t buf_len,
+                                         size_t *out_len);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

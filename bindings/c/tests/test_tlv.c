@@ -87,7 +87,23 @@ static void test_emv(void) {
                                   f55, sizeof f55, &n) == PAYCORE_ERR_EMV);
 }
 
+static void test_cpm(void) {
+  static const char spec[] = "{\"applications\":[{\"adf_name\":\"A0000003330101\","
+                             "\"data\":[{\"tag\":\"5A\",\"value\":\"6212345678901234\"}]}]}";
+  char b64[256], b64b[256], json[1024];
+  size_t n = 0, m = 0, k = 0;
+  CHECK(paycore_qr_build_cpm_json(S(spec), b64, sizeof b64, &n) == PAYCORE_OK);
+  CHECK(strncmp(b64, "hQVDUFYwMW", 10) == 0);
+  CHECK(paycore_qr_parse_cpm_json(b64, n, json, sizeof json, &m) == PAYCORE_OK);
+  CHECK(strstr(json, "6212345678901234") != NULL);
+  CHECK(paycore_qr_build_cpm_json(json, m, b64b, sizeof b64b, &k) == PAYCORE_OK);
+  CHECK_STR(b64b, k, b64);
+  CHECK(paycore_qr_parse_cpm_json(S("!!!not base64"), json, sizeof json, &m) ==
+        PAYCORE_ERR_QR_MALFORMED);
+}
+
 int main(void) {
+  test_cpm();
   test_crc_and_mpm();
   test_tlv();
   test_emv();

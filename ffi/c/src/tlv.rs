@@ -298,3 +298,49 @@ pub unsafe extern "C" fn paycore_qr_build_mpm_json(
         unsafe { text_out(&text, buf, buf_len, out_len) }
     })
 }
+
+/// Parses a consumer-presented (CPM) Base64 payload into JSON. The JSON contains card data
+/// (the PAN in `5A`): the caller must not log it.
+///
+/// # Safety
+/// `text` valid for `len` bytes; buffer convention as in the crate docs.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn paycore_qr_parse_cpm_json(
+    text: *const c_char,
+    len: usize,
+    buf: *mut c_char,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> paycore_result {
+    guard(|| {
+        // SAFETY: caller contract.
+        let t = unsafe { str_arg(text, len, "text") }?;
+        let p = qr::parse_cpm(t)?;
+        let json = serde_json::to_string(&p).map_err(json_err)?;
+        // SAFETY: caller contract.
+        unsafe { text_out(&json, buf, buf_len, out_len) }
+    })
+}
+
+/// Builds a consumer-presented (CPM) Base64 payload from JSON (`applications` with
+/// `adf_name` hex and `data`/`transparent` nodes).
+///
+/// # Safety
+/// `json` valid for `len` bytes; buffer convention as in the crate docs.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn paycore_qr_build_cpm_json(
+    json: *const c_char,
+    len: usize,
+    buf: *mut c_char,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> paycore_result {
+    guard(|| {
+        // SAFETY: caller contract.
+        let j = unsafe { str_arg(json, len, "json") }?;
+        let p: qr::ConsumerPayload = serde_json::from_str(j).map_err(json_err)?;
+        let text = qr::build_cpm(&p)?;
+        // SAFETY: caller contract.
+        unsafe { text_out(&text, buf, buf_len, out_len) }
+    })
+}
