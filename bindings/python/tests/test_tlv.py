@@ -137,3 +137,15 @@ def test_cpm_round_trip_masks_repr() -> None:
     assert "6212345678901234" not in repr(back)
     with pytest.raises(paycore.QrError):
         paycore.CpmPayload.parse("!!!not base64")
+
+
+def test_tag_dictionary_and_dol_parse() -> None:
+    info = paycore.tag_info("9F02")
+    assert info is not None
+    assert "Amount" in json.loads(info)["name"]
+    with pytest.raises(paycore.EmvError, match="well-formed"):
+        paycore.tag_info("9F7F7F")
+    entries = json.loads(paycore.parse_dol(bytes.fromhex("9F02069F3704")))
+    assert len(entries) == 2
+    with pytest.raises(paycore.EmvError):
+        paycore.parse_dol(bytes.fromhex("9F02069F37"))

@@ -124,6 +124,21 @@ fn encode_flags(tag: &str, flags: Vec<String>) -> PyResult<Vec<u8>> {
     emv::encode_flags(parse_tag(tag)?, &refs).map_err(emv_err)
 }
 
+/// The dictionary row of a tag as JSON (`name`, `format`, `source`, ...), or `None` if unknown.
+#[pyfunction]
+fn tag_info(tag: &str) -> PyResult<Option<String>> {
+    emv::lookup(parse_tag(tag)?)
+        .map(|i| serde_json::to_string(i).map_err(json_err))
+        .transpose()
+}
+
+/// Parses a DOL into JSON entries (tag and length).
+#[pyfunction]
+fn parse_dol(dol: &[u8]) -> PyResult<String> {
+    let entries = emv::parse_dol(dol).map_err(emv_err)?;
+    serde_json::to_string(&entries).map_err(json_err)
+}
+
 /// Builds DOL data (e.g. PDOL/CDOL1) from a tag→value dict; absent tags are zero-filled.
 #[pyfunction]
 fn build_dol(dol: &[u8], values: HashMap<String, Vec<u8>>) -> PyResult<Vec<u8>> {
@@ -232,6 +247,8 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(explain, m)?)?;
     m.add_function(wrap_pyfunction!(encode_flags, m)?)?;
     m.add_function(wrap_pyfunction!(build_dol, m)?)?;
+    m.add_function(wrap_pyfunction!(tag_info, m)?)?;
+    m.add_function(wrap_pyfunction!(parse_dol, m)?)?;
     m.add_function(wrap_pyfunction!(build_field55, m)?)?;
     m.add_function(wrap_pyfunction!(parse_field55_response, m)?)?;
     m.add_function(wrap_pyfunction!(parse_mpm, m)?)?;

@@ -6,6 +6,8 @@ or decimal ``str`` — never ``float``. Every error raised by paycore derives fr
 """
 
 from ._paycore import (
+    tag_info,
+    parse_dol,
     CpmPayload,
     TlvError,
     EmvError,
@@ -49,6 +51,8 @@ from ._paycore import (
 )
 
 __all__ = [
+    "tag_info",
+    "parse_dol",
     "CpmPayload",
     "TlvError",
     "EmvError",
