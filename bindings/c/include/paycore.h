@@ -120,6 +120,14 @@ enum paycore_result
   PAYCORE_ERR_TR31_FORMAT = 510,
   // TR-31 key block MAC failed (tampered block or wrong KBPK).
   PAYCORE_ERR_TR31_MAC = 511,
+  // Malformed BER-TLV (message names the byte offset and tag path).
+  PAYCORE_ERR_TLV_MALFORMED = 400,
+  // An EMV operation failed (unknown tag, bad value, missing field 55 object).
+  PAYCORE_ERR_EMV = 401,
+  // A malformed EMVCo QR payload (message names the offset and ID path).
+  PAYCORE_ERR_QR_MALFORMED = 402,
+  // An EMVCo QR CRC does not match (message gives expected and actual).
+  PAYCORE_ERR_QR_CRC_MISMATCH = 403,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -824,6 +832,46 @@ enum paycore_transfer_result
 typedef enum paycore_transfer_result paycore_transfer_result;
 #else
 typedef uint32_t paycore_transfer_result;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// TLV parsing modes (`uint32_t`).
+enum paycore_tlv_mode
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Strict BER.
+  PAYCORE_TLV_STRICT = 0,
+  // EMV rules.
+  PAYCORE_TLV_EMV = 1,
+  // Field data: also FF padding.
+  PAYCORE_TLV_LENIENT = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum paycore_tlv_mode paycore_tlv_mode;
+#else
+typedef uint32_t paycore_tlv_mode;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// Field 55 kinds (`uint32_t`).
+enum paycore_field55_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Sale (0200).
+  PAYCORE_FIELD55_SALE = 0,
+  // Pre-authorisation (0100).
+  PAYCORE_FIELD55_PREAUTH = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum paycore_field55_kind paycore_field55_kind;
+#else
+typedef uint32_t paycore_field55_kind;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -2166,6 +2214,103 @@ paycore_result paycore_tr31_wrap(const struct paycore_key *kbpk,
                                  char *buf,
                                  size_t buf_len,
                                  size_t *out_len);
+
+// CRC-16/CCITT-FALSE (EMVCo QR) of `data`, written to `out`.
+//
+// # Safety
+// `data` valid for `len` bytes; `out` valid.
+paycore_result paycore_qr_crc16(const uint8_t *data, size_t len, uint16_t *out);
+
+// Decodes BER-TLV into a JSON array of nodes (`tag`, `offset`, `value` hex, `children`).
+// `mode` is a `paycore_tlv_mode`.
+//
+// # Safety
+// `data` valid for `len` bytes; buffer convention as in the crate docs.
+paycore_result paycore_tlv_decode_json(const uint8_t *data,
+                                       size_t len,
+                                       uint32_t mode,
+                                       uint8_t max_depth,
+                                       char *buf,
+                                       size_t buf_len,
+                                       size_t *out_len);
+
+// A log-safe rendering of BER-TLV with sensitive values masked.
+//
+// # Safety
+// `data` valid for `len` bytes; buffer convention as in the crate docs.
+paycore_result paycore_tlv_redact(const uint8_t *data,
+                                  size_t len,
+                                  char *buf,
+                                  size_t buf_len,
+                                  size_t *out_len);
+
+// Explains a bit-field value (tag as hex text, e.g. `95`) as JSON (`name`, `summary`, `items`).
+//
+// # Safety
+// `tag` valid for `tag_len` bytes, `value` for `value_len`; buffer convention as in the crate docs.
+paycore_result paycore_emv_explain_json(const char *tag,
+                                        size_t tag_len,
+                                        const uint8_t *value,
+                                        size_t value_len,
+                                        char *buf,
+                                        size_t buf_len,
+                                        size_t *out_len);
+
+// Builds request field 55 (CUP order) from a JSON tag→hex map such as
+// `{"9F26":"1122334455667788",...}`. `kind` is a `paycore_field55_kind`; bytes go to `buf`.
+//
+// # Safety
+// `tags_json` valid for `json_len` bytes; `buf` for `buf_len`; `out_len` valid.
+paycore_result paycore_emv_build_field55(const char *tags_json,
+                                         size_t json_len,
+                                         uint32_t kind,
+                                         bool contactless,
+                                         uint8_t *buf,
+                                         size_t buf_len,
+                                         size_t *out_len);
+
+// Parses an EMVCo merchant-presented QR payload (UTF-8) into JSON; the CRC is checked.
+//
+// # Safety
+// `text` valid for `len` bytes; buffer convention as in the crate docs.
+paycore_result paycore_qr_parse_mpm_json(const char *text,
+                                         size_t len,
+                                         char *buf,
+                                         size_t buf_len,
+                                         size_t *out_len);
+
+// Builds an EMVCo merchant-presented QR payload (with CRC) from the JSON of
+// `paycore_qr_parse_mpm_json`.
+//
+// # Safety
+// `json` valid for `len` bytes; buffer convention as in the crate docs.
+paycore_result paycore_qr_build_mpm_json(const char *json,
+                                         size_t len,
+                                         char *buf,
+                                         size_t buf_len,
+                                         size_t *out_len);
+
+// Parses a consumer-presented (CPM) Base64 payload into JSON. The JSON contains card data
+// (the PAN in `5A`): the caller must not log it.
+//
+// # Safety
+// `text` valid for `len` bytes; buffer convention as in the crate docs.
+paycore_result paycore_qr_parse_cpm_json(const char *text,
+                                         size_t len,
+                                         char *buf,
+                                         size_t buf_len,
+                                         size_t *out_len);
+
+// Builds a consumer-presented (CPM) Base64 payload from JSON (`applications` with
+// `adf_name` hex and `data`/`transparent` nodes).
+//
+// # Safety
+// `json` valid for `len` bytes; buffer convention as in the crate docs.
+paycore_result paycore_qr_build_cpm_json(const char *json,
+                                         size_t len,
+                                         char *buf,
+                                         size_t buf_len,
+                                         size_t *out_len);
 
 #ifdef __cplusplus
 }  // extern "C"

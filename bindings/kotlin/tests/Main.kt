@@ -8,6 +8,7 @@ fun main() {
         "iso8583" to Iso8583Test::run,
         "ledger" to LedgerTest::run,
         "security" to SecurityTest::run,
+        "tlv" to TlvTest::run,
     )
     for ((name, suite) in suites) {
         try {

@@ -25,6 +25,7 @@ mod ledger;
 mod money;
 mod result;
 mod security;
+mod tlv;
 
 pub use card::*;
 pub use iso8583::*;
@@ -32,3 +33,4 @@ pub use ledger::*;
 pub use money::*;
 pub use result::*;
 pub use security::*;
+pub use tlv::*;

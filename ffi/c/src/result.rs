@@ -102,6 +102,14 @@ pub enum paycore_result {
     PAYCORE_ERR_TR31_FORMAT = 510,
     /// TR-31 key block MAC failed (tampered block or wrong KBPK).
     PAYCORE_ERR_TR31_MAC = 511,
+    /// Malformed BER-TLV (message names the byte offset and tag path).
+    PAYCORE_ERR_TLV_MALFORMED = 400,
+    /// An EMV operation failed (unknown tag, bad value, missing field 55 object).
+    PAYCORE_ERR_EMV = 401,
+    /// A malformed EMVCo QR payload (message names the offset and ID path).
+    PAYCORE_ERR_QR_MALFORMED = 402,
+    /// An EMVCo QR CRC does not match (message gives expected and actual).
+    PAYCORE_ERR_QR_CRC_MISMATCH = 403,
 }
 
 impl paycore_result {
@@ -156,6 +164,10 @@ impl paycore_result {
             PAYCORE_ERR_DUKPT_EXHAUSTED => "DUKPT counter exhausted",
             PAYCORE_ERR_TR31_FORMAT => "malformed TR-31 key block",
             PAYCORE_ERR_TR31_MAC => "TR-31 key block MAC verification failed",
+            PAYCORE_ERR_TLV_MALFORMED => "malformed BER-TLV",
+            PAYCORE_ERR_EMV => "EMV data error",
+            PAYCORE_ERR_QR_MALFORMED => "malformed EMVCo QR payload",
+            PAYCORE_ERR_QR_CRC_MISMATCH => "EMVCo QR CRC mismatch",
         }
     }
 
@@ -209,6 +221,10 @@ impl paycore_result {
             PAYCORE_ERR_DUKPT_EXHAUSTED,
             PAYCORE_ERR_TR31_FORMAT,
             PAYCORE_ERR_TR31_MAC,
+            PAYCORE_ERR_TLV_MALFORMED,
+            PAYCORE_ERR_EMV,
+            PAYCORE_ERR_QR_MALFORMED,
+            PAYCORE_ERR_QR_CRC_MISMATCH,
         ]
         .into_iter()
         .find(|c| *c as u32 == code)

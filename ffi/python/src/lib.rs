@@ -16,6 +16,7 @@ mod iso8583;
 mod ledger;
 mod money;
 mod security;
+mod tlv;
 
 #[pymodule]
 fn _paycore(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -25,6 +26,7 @@ fn _paycore(m: &Bound<'_, PyModule>) -> PyResult<()> {
     iso8583::register(m)?;
     ledger::register(m)?;
     security::register(m)?;
+    tlv::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -116,6 +116,16 @@ pub enum PaycoreError {
     /// Any other security failure (hex, lengths, algorithm not allowed for the operation).
     #[error("{0}")]
     Security(String),
+    // tlv
+    /// Malformed BER-TLV (message names the byte offset and tag path).
+    #[error("{0}")]
+    TlvError(String),
+    /// An EMV operation failed (unknown tag, bad DOL, missing field 55 object).
+    #[error("{0}")]
+    EmvError(String),
+    /// A malformed EMVCo QR payload (message names the offset and ID path).
+    #[error("{0}")]
+    QrError(String),
 }
 
 impl From<MoneyError> for PaycoreError {

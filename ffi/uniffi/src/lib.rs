@@ -15,6 +15,7 @@ mod iso8583;
 mod ledger;
 mod money;
 mod security;
+mod tlv;
 
 pub use card::*;
 pub use decimal::*;
@@ -23,3 +24,4 @@ pub use iso8583::*;
 pub use ledger::*;
 pub use money::*;
 pub use security::*;
+pub use tlv::*;

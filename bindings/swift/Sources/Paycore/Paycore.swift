@@ -650,6 +650,189 @@ fileprivate struct FfiConverterData: FfiConverterRustBuffer {
 
 
 /**
+ * A consumer-presented (CPM) QR payload. Holds card data (the PAN in `5A`), so it is an
+ * object: `toString()` shows only the application count; data is reachable via `toJson()`.
+ */
+public protocol CpmPayloadProtocol: AnyObject, Sendable {
+    
+    /**
+     * Encodes as Base64 text (standard alphabet, padded).
+     */
+    func toBase64() throws  -> String
+    
+    /**
+     * The payload as JSON (contains card data: do not log).
+     */
+    func toJson() throws  -> String
+    
+}
+/**
+ * A consumer-presented (CPM) QR payload. Holds card data (the PAN in `5A`), so it is an
+ * object: `toString()` shows only the application count; data is reachable via `toJson()`.
+ */
+open class CpmPayload: CpmPayloadProtocol, @unchecked Sendable, CustomStringConvertible {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_paycore_uniffi_fn_clone_cpmpayload(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_paycore_uniffi_fn_free_cpmpayload(handle, $0) }
+    }
+
+    
+    /**
+     * Builds from JSON (`applications` with `adf_name` hex and `data`/`transparent` nodes).
+     */
+public static func fromJson(json: String)throws  -> CpmPayload  {
+    return try  FfiConverterTypeCpmPayload_lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_constructor_cpmpayload_from_json(
+        FfiConverterString.lower(json),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Parses Base64 CPM text (padding optional).
+     */
+public static func parse(text: String)throws  -> CpmPayload  {
+    return try  FfiConverterTypeCpmPayload_lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_constructor_cpmpayload_parse(
+        FfiConverterString.lower(text),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+    /**
+     * Encodes as Base64 text (standard alphabet, padded).
+     */
+open func toBase64()throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_cpmpayload_to_base64(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The payload as JSON (contains card data: do not log).
+     */
+open func toJson()throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_cpmpayload_to_json(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_cpmpayload_uniffi_trait_display(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCpmPayload: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = CpmPayload
+
+    public static func lift(_ handle: UInt64) throws -> CpmPayload {
+        return CpmPayload(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: CpmPayload) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CpmPayload {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: CpmPayload, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCpmPayload_lift(_ handle: UInt64) throws -> CpmPayload {
+    return try FfiConverterTypeCpmPayload.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCpmPayload_lower(_ value: CpmPayload) -> UInt64 {
+    return FfiConverterTypeCpmPayload.lower(value)
+}
+
+
+
+
+
+
+/**
  * One terminal-side TDES DUKPT transaction: its KSN and transaction key.
  */
 public protocol DukptTransactionProtocol: AnyObject, Sendable {
@@ -6618,6 +6801,81 @@ public func FfiConverterTypeFeeMode_lower(_ value: FeeMode) -> RustBuffer {
 
 
 /**
+ * Request field 55 kind.
+ */
+
+public enum Field55Kind: Equatable, Hashable {
+    
+    /**
+     * Sale (0200).
+     */
+    case sale
+    /**
+     * Pre-authorisation (0100).
+     */
+    case preAuth
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Field55Kind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeField55Kind: FfiConverterRustBuffer {
+    typealias SwiftType = Field55Kind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Field55Kind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .sale
+        
+        case 2: return .preAuth
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Field55Kind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .sale:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .preAuth:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeField55Kind_lift(_ buf: RustBuffer) throws -> Field55Kind {
+    return try FfiConverterTypeField55Kind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeField55Kind_lower(_ value: Field55Kind) -> RustBuffer {
+    return FfiConverterTypeField55Kind.lower(value)
+}
+
+
+
+/**
  * Key algorithms.
  */
 
@@ -7286,6 +7544,21 @@ enum PaycoreError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
      */
     case Security(message: String)
     
+    /**
+     * Malformed BER-TLV (message names the byte offset and tag path).
+     */
+    case TlvError(message: String)
+    
+    /**
+     * An EMV operation failed (unknown tag, bad DOL, missing field 55 object).
+     */
+    case EmvError(message: String)
+    
+    /**
+     * A malformed EMVCo QR payload (message names the offset and ID path).
+     */
+    case QrError(message: String)
+    
 
     
 
@@ -7455,6 +7728,18 @@ public struct FfiConverterTypePaycoreError: FfiConverterRustBuffer {
             message: try FfiConverterString.read(from: &buf)
         )
         
+        case 36: return .TlvError(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 37: return .EmvError(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 38: return .QrError(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
 
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -7536,6 +7821,12 @@ public struct FfiConverterTypePaycoreError: FfiConverterRustBuffer {
             writeInt(&buf, Int32(34))
         case .Security(_ /* message is ignored*/):
             writeInt(&buf, Int32(35))
+        case .TlvError(_ /* message is ignored*/):
+            writeInt(&buf, Int32(36))
+        case .EmvError(_ /* message is ignored*/):
+            writeInt(&buf, Int32(37))
+        case .QrError(_ /* message is ignored*/):
+            writeInt(&buf, Int32(38))
 
         
         }
@@ -8049,6 +8340,91 @@ public func FfiConverterTypeTdesDukptUsage_lift(_ buf: RustBuffer) throws -> Tde
 #endif
 public func FfiConverterTypeTdesDukptUsage_lower(_ value: TdesDukptUsage) -> RustBuffer {
     return FfiConverterTypeTdesDukptUsage.lower(value)
+}
+
+
+
+/**
+ * How strictly BER-TLV is read.
+ */
+
+public enum TlvMode: Equatable, Hashable {
+    
+    /**
+     * Strict BER.
+     */
+    case strict
+    /**
+     * EMV rules (00 padding between objects).
+     */
+    case emv
+    /**
+     * Data from the field: also FF padding and length quirks.
+     */
+    case lenient
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension TlvMode: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTlvMode: FfiConverterRustBuffer {
+    typealias SwiftType = TlvMode
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TlvMode {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .strict
+        
+        case 2: return .emv
+        
+        case 3: return .lenient
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: TlvMode, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .strict:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .emv:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .lenient:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTlvMode_lift(_ buf: RustBuffer) throws -> TlvMode {
+    return try FfiConverterTypeTlvMode.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTlvMode_lower(_ value: TlvMode) -> RustBuffer {
+    return FfiConverterTypeTlvMode.lower(value)
 }
 
 
@@ -8769,6 +9145,32 @@ fileprivate struct FfiConverterSequenceTypeDecimalValue: FfiConverterRustBuffer 
     }
 }
 
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterDictionaryStringData: FfiConverterRustBuffer {
+    public static func write(_ value: [String: Data], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for (key, value) in value {
+            FfiConverterString.write(key, into: &buf)
+            FfiConverterData.write(value, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String: Data] {
+        let len: Int32 = try readInt(&buf)
+        var dict = [String: Data]()
+        dict.reserveCapacity(Int(len))
+        for _ in 0..<len {
+            let key = try FfiConverterString.read(from: &buf)
+            let value = try FfiConverterData.read(from: &buf)
+            dict[key] = value
+        }
+        return dict
+    }
+}
+
 
 public typealias DecimalValue = String
 
@@ -9425,6 +9827,146 @@ public func unwrapSignOnKeys(tmk: Key, layout: SignOnLayout, field62: Data)throw
     )
 })
 }
+/**
+ * Builds DOL data from a tag→value map; absent tags are zero-filled.
+ */
+public func buildDol(dol: Data, values: [String: Data])throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_build_dol(
+        FfiConverterData.lower(dol),
+        FfiConverterDictionaryStringData.lower(values),uniffiCallStatus
+    )
+})
+}
+/**
+ * Builds request field 55 in CUP order from a tag→value map.
+ */
+public func buildField55(tags: [String: Data], kind: Field55Kind, contactless: Bool)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_build_field55(
+        FfiConverterDictionaryStringData.lower(tags),
+        FfiConverterTypeField55Kind_lower(kind),
+        FfiConverterBool.lower(contactless),uniffiCallStatus
+    )
+})
+}
+/**
+ * Builds an EMVCo merchant-presented QR payload (with CRC) from the JSON of `parseMpmJson`.
+ */
+public func buildMpmJson(payloadJson: String)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_build_mpm_json(
+        FfiConverterString.lower(payloadJson),uniffiCallStatus
+    )
+})
+}
+/**
+ * Builds a bit-field value from flag names (the inverse of the explanation).
+ */
+public func emvEncodeFlags(tagHex: String, flags: [String])throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_emv_encode_flags(
+        FfiConverterString.lower(tagHex),
+        FfiConverterSequenceString.lower(flags),uniffiCallStatus
+    )
+})
+}
+/**
+ * Explains a bit-field value (e.g. TVR `95`) as JSON (`name`, `summary`, `items`).
+ */
+public func emvExplainJson(tagHex: String, value: Data)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_emv_explain_json(
+        FfiConverterString.lower(tagHex),
+        FfiConverterData.lower(value),uniffiCallStatus
+    )
+})
+}
+/**
+ * Parses a response field 55 (`91`, `71`/`72`, others) to JSON.
+ */
+public func parseField55ResponseJson(data: Data)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_parse_field55_response_json(
+        FfiConverterData.lower(data),uniffiCallStatus
+    )
+})
+}
+/**
+ * Parses an EMVCo merchant-presented QR payload to JSON (the CRC is checked).
+ */
+public func parseMpmJson(text: String)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_parse_mpm_json(
+        FfiConverterString.lower(text),uniffiCallStatus
+    )
+})
+}
+/**
+ * CRC-16/CCITT-FALSE as used by EMVCo QR.
+ */
+public func qrCrc16(data: Data) -> UInt16  {
+    return try!  FfiConverterUInt16.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_qr_crc16(
+        FfiConverterData.lower(data),uniffiCallStatus
+    )
+})
+}
+/**
+ * A log-safe rendering of BER-TLV with sensitive values masked.
+ */
+public func redactTlv(data: Data)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_redact_tlv(
+        FfiConverterData.lower(data),uniffiCallStatus
+    )
+})
+}
+/**
+ * Decodes BER-TLV to a JSON array of nodes (`tag`, `offset`, `value` hex, `children`).
+ */
+public func tlvDecodeJson(data: Data, mode: TlvMode, maxDepth: UInt8)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_tlv_decode_json(
+        FfiConverterData.lower(data),
+        FfiConverterTypeTlvMode_lower(mode),
+        FfiConverterUInt8.lower(maxDepth),uniffiCallStatus
+    )
+})
+}
+/**
+ * Encodes a JSON array of nodes (as from `tlvDecodeJson`) with minimal lengths.
+ */
+public func tlvEncodeJson(nodesJson: String)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_tlv_encode_json(
+        FfiConverterString.lower(nodesJson),uniffiCallStatus
+    )
+})
+}
+/**
+ * The value at a tag path such as `6F/A5/BF0C` (EMV rules), or null.
+ */
+public func tlvFind(data: Data, path: String)throws  -> Data?  {
+    return try  FfiConverterOptionData.lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_tlv_find(
+        FfiConverterData.lower(data),
+        FfiConverterString.lower(path),uniffiCallStatus
+    )
+})
+}
 
 private enum InitializationResult {
     case ok
@@ -9568,6 +10110,42 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paycore_uniffi_checksum_func_unwrap_sign_on_keys() != 10657) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_func_build_dol() != 28932) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_func_build_field55() != 59225) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_func_build_mpm_json() != 24176) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_func_emv_encode_flags() != 34911) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_func_emv_explain_json() != 32613) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_func_parse_field55_response_json() != 64909) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_func_parse_mpm_json() != 56261) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_func_qr_crc16() != 17155) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_func_redact_tlv() != 12361) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_func_tlv_decode_json() != 48293) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_func_tlv_encode_json() != 35266) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_func_tlv_find() != 7053) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paycore_uniffi_checksum_method_pan_bin6() != 22953) {
@@ -9780,6 +10358,12 @@ private let initializationResult: InitializationResult = {
     if (uniffi_paycore_uniffi_checksum_method_workingkeys_track_key() != 65193) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_paycore_uniffi_checksum_method_cpmpayload_to_base64() != 49564) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_cpmpayload_to_json() != 8391) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_paycore_uniffi_checksum_constructor_pan_new() != 3434) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -9814,6 +10398,12 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paycore_uniffi_checksum_constructor_workingkeys_new() != 43330) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_constructor_cpmpayload_from_json() != 52950) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_constructor_cpmpayload_parse() != 6447) {
         return InitializationResult.apiChecksumMismatch
     }
 

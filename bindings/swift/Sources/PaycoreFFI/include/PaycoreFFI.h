@@ -784,6 +784,41 @@ RustBuffer uniffi_paycore_uniffi_fn_method_workingkeys_track_key(uint64_t ptr, R
 RustBuffer uniffi_paycore_uniffi_fn_method_workingkeys_uniffi_trait_display(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_CLONE_CPMPAYLOAD
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_CLONE_CPMPAYLOAD
+uint64_t uniffi_paycore_uniffi_fn_clone_cpmpayload(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FREE_CPMPAYLOAD
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FREE_CPMPAYLOAD
+void uniffi_paycore_uniffi_fn_free_cpmpayload(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_CONSTRUCTOR_CPMPAYLOAD_FROM_JSON
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_CONSTRUCTOR_CPMPAYLOAD_FROM_JSON
+uint64_t uniffi_paycore_uniffi_fn_constructor_cpmpayload_from_json(RustBuffer json, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_CONSTRUCTOR_CPMPAYLOAD_PARSE
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_CONSTRUCTOR_CPMPAYLOAD_PARSE
+uint64_t uniffi_paycore_uniffi_fn_constructor_cpmpayload_parse(RustBuffer text, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_METHOD_CPMPAYLOAD_TO_BASE64
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_METHOD_CPMPAYLOAD_TO_BASE64
+RustBuffer uniffi_paycore_uniffi_fn_method_cpmpayload_to_base64(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_METHOD_CPMPAYLOAD_TO_JSON
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_METHOD_CPMPAYLOAD_TO_JSON
+RustBuffer uniffi_paycore_uniffi_fn_method_cpmpayload_to_json(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_METHOD_CPMPAYLOAD_UNIFFI_TRAIT_DISPLAY
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_METHOD_CPMPAYLOAD_UNIFFI_TRAIT_DISPLAY
+RustBuffer uniffi_paycore_uniffi_fn_method_cpmpayload_uniffi_trait_display(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_DETECT_BRAND
 #define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_DETECT_BRAND
 RustBuffer uniffi_paycore_uniffi_fn_func_detect_brand(RustBuffer digits, RustCallStatus *_Nonnull out_status
@@ -998,6 +1033,66 @@ RustBuffer uniffi_paycore_uniffi_fn_func_tr31_wrap(uint64_t kbpk, RustBuffer hea
 #ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_UNWRAP_SIGN_ON_KEYS
 #define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_UNWRAP_SIGN_ON_KEYS
 uint64_t uniffi_paycore_uniffi_fn_func_unwrap_sign_on_keys(uint64_t tmk, RustBuffer layout, RustBuffer field62, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_BUILD_DOL
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_BUILD_DOL
+RustBuffer uniffi_paycore_uniffi_fn_func_build_dol(RustBuffer dol, RustBuffer values, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_BUILD_FIELD55
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_BUILD_FIELD55
+RustBuffer uniffi_paycore_uniffi_fn_func_build_field55(RustBuffer tags, RustBuffer kind, int8_t contactless, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_BUILD_MPM_JSON
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_BUILD_MPM_JSON
+RustBuffer uniffi_paycore_uniffi_fn_func_build_mpm_json(RustBuffer payload_json, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_EMV_ENCODE_FLAGS
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_EMV_ENCODE_FLAGS
+RustBuffer uniffi_paycore_uniffi_fn_func_emv_encode_flags(RustBuffer tag_hex, RustBuffer flags, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_EMV_EXPLAIN_JSON
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_EMV_EXPLAIN_JSON
+RustBuffer uniffi_paycore_uniffi_fn_func_emv_explain_json(RustBuffer tag_hex, RustBuffer value, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_PARSE_FIELD55_RESPONSE_JSON
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_PARSE_FIELD55_RESPONSE_JSON
+RustBuffer uniffi_paycore_uniffi_fn_func_parse_field55_response_json(RustBuffer data, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_PARSE_MPM_JSON
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_PARSE_MPM_JSON
+RustBuffer uniffi_paycore_uniffi_fn_func_parse_mpm_json(RustBuffer text, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_QR_CRC16
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_QR_CRC16
+uint16_t uniffi_paycore_uniffi_fn_func_qr_crc16(RustBuffer data, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_REDACT_TLV
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_REDACT_TLV
+RustBuffer uniffi_paycore_uniffi_fn_func_redact_tlv(RustBuffer data, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_TLV_DECODE_JSON
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_TLV_DECODE_JSON
+RustBuffer uniffi_paycore_uniffi_fn_func_tlv_decode_json(RustBuffer data, RustBuffer mode, uint8_t max_depth, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_TLV_ENCODE_JSON
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_TLV_ENCODE_JSON
+RustBuffer uniffi_paycore_uniffi_fn_func_tlv_encode_json(RustBuffer nodes_json, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_TLV_FIND
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_TLV_FIND
+RustBuffer uniffi_paycore_uniffi_fn_func_tlv_find(RustBuffer data, RustBuffer path, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_FFI_PAYCORE_UNIFFI_RUSTBUFFER_ALLOC
@@ -1518,6 +1613,78 @@ uint16_t uniffi_paycore_uniffi_checksum_func_unwrap_sign_on_keys(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_BUILD_DOL
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_BUILD_DOL
+uint16_t uniffi_paycore_uniffi_checksum_func_build_dol(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_BUILD_FIELD55
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_BUILD_FIELD55
+uint16_t uniffi_paycore_uniffi_checksum_func_build_field55(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_BUILD_MPM_JSON
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_BUILD_MPM_JSON
+uint16_t uniffi_paycore_uniffi_checksum_func_build_mpm_json(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_EMV_ENCODE_FLAGS
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_EMV_ENCODE_FLAGS
+uint16_t uniffi_paycore_uniffi_checksum_func_emv_encode_flags(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_EMV_EXPLAIN_JSON
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_EMV_EXPLAIN_JSON
+uint16_t uniffi_paycore_uniffi_checksum_func_emv_explain_json(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_PARSE_FIELD55_RESPONSE_JSON
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_PARSE_FIELD55_RESPONSE_JSON
+uint16_t uniffi_paycore_uniffi_checksum_func_parse_field55_response_json(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_PARSE_MPM_JSON
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_PARSE_MPM_JSON
+uint16_t uniffi_paycore_uniffi_checksum_func_parse_mpm_json(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_QR_CRC16
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_QR_CRC16
+uint16_t uniffi_paycore_uniffi_checksum_func_qr_crc16(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_REDACT_TLV
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_REDACT_TLV
+uint16_t uniffi_paycore_uniffi_checksum_func_redact_tlv(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_TLV_DECODE_JSON
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_TLV_DECODE_JSON
+uint16_t uniffi_paycore_uniffi_checksum_func_tlv_decode_json(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_TLV_ENCODE_JSON
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_TLV_ENCODE_JSON
+uint16_t uniffi_paycore_uniffi_checksum_func_tlv_encode_json(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_TLV_FIND
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_TLV_FIND
+uint16_t uniffi_paycore_uniffi_checksum_func_tlv_find(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_METHOD_PAN_BIN6
 #define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_METHOD_PAN_BIN6
 uint16_t uniffi_paycore_uniffi_checksum_method_pan_bin6(void
@@ -1938,6 +2105,18 @@ uint16_t uniffi_paycore_uniffi_checksum_method_workingkeys_track_key(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_METHOD_CPMPAYLOAD_TO_BASE64
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_METHOD_CPMPAYLOAD_TO_BASE64
+uint16_t uniffi_paycore_uniffi_checksum_method_cpmpayload_to_base64(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_METHOD_CPMPAYLOAD_TO_JSON
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_METHOD_CPMPAYLOAD_TO_JSON
+uint16_t uniffi_paycore_uniffi_checksum_method_cpmpayload_to_json(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_CONSTRUCTOR_PAN_NEW
 #define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_CONSTRUCTOR_PAN_NEW
 uint16_t uniffi_paycore_uniffi_checksum_constructor_pan_new(void
@@ -2007,6 +2186,18 @@ uint16_t uniffi_paycore_uniffi_checksum_constructor_tdesdukptterminal_new(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_CONSTRUCTOR_WORKINGKEYS_NEW
 #define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_CONSTRUCTOR_WORKINGKEYS_NEW
 uint16_t uniffi_paycore_uniffi_checksum_constructor_workingkeys_new(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_CONSTRUCTOR_CPMPAYLOAD_FROM_JSON
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_CONSTRUCTOR_CPMPAYLOAD_FROM_JSON
+uint16_t uniffi_paycore_uniffi_checksum_constructor_cpmpayload_from_json(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_CONSTRUCTOR_CPMPAYLOAD_PARSE
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_CONSTRUCTOR_CPMPAYLOAD_PARSE
+uint16_t uniffi_paycore_uniffi_checksum_constructor_cpmpayload_parse(void
     
 );
 #endif
