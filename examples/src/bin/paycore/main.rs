@@ -118,7 +118,10 @@ fn main() -> ExitCode {
     };
     match run(&args[1..]) {
         Ok(out) => {
-            println!("{}", out.trim_end());
+            // A closed pipe (`paycore … | head`) is not an error worth a panic.
+            use std::io::Write;
+            let mut stdout = std::io::stdout().lock();
+            let _ = writeln!(stdout, "{}", out.trim_end());
             ExitCode::SUCCESS
         }
         Err(e) => {
