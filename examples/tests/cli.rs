@@ -115,7 +115,8 @@ fn demo_walks_the_acquiring_day() {
     );
     has("T+1 payout 8868.00");
     has("withdrawal approved and paid: 2998.00 to the bank, fee 2.00");
-    has("merchant: uncleared 0.00 | cleared 0.00 | withdrawable 773.45");
+    has("merchant: uncleared 0.00 | cleared 0.00 | withdrawable 773.45\n");
+    has("withdrawable 3773.45 (available 773.45, the rest held)");
     has("ledger 156: Σ debits 65343.97 == Σ credits 65343.97");
     has(
         "fee split of the day's sales: 48.80 = issuer 33.40 + network 4.45 + agents 8.90 + acquirer 2.05",
