@@ -1,42 +1,22 @@
-//! The main demo: one merchant's acquiring day through the whole library, in memory and in
-//! virtual time.
-//!
-//! A POS (`lifecycle::TerminalSession`) talks `cup-pos` ISO 8583 to the acquirer's switch
-//! (`lifecycle::AcquirerProcessor`); a simulated card network answers the switch. Every
-//! `DomainEvent` the switch emits is priced by `fees` (merchant fee, IC++ costs, agent profit
-//! sharing) and posted to a double-entry `ledger` through the acquirer chart of accounts.
-//! After the cut-offs, `settlement` batches the payouts on the China calendar (T+1 across
-//! National Day), and the payout and a withdrawal (提现) go through the ledger too.
-//!
-//! Nothing reads a clock or a random source: times are fixed Beijing times, keys are fixed,
-//! so the output is the same on every run (`examples/tests/cli.rs` checks it).
+//! The acquirer's back office: the switch's events priced by `fees`, posted to the `ledger`
+//! through the acquirer chart of accounts, and batched for payout by `settlement`.
 
 use std::collections::BTreeMap;
-use std::error::Error;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use paycore::calendar::Calendar;
 use paycore::fees::{self, FeeQuote, MerchantType, PricingInput, RefundFeePolicy};
-use paycore::iso8583::{self, Spec};
 use paycore::ledger::chart::{self, AccountKind as K, Amounts, BusinessEvent, EventKind};
 use paycore::ledger::chart::{Owner, PostingRules};
 use paycore::ledger::withdrawal::{FeeMode, Withdrawal, WithdrawalAction as Act};
 use paycore::ledger::withdrawal::{WithdrawalPolicy, WithdrawalRequest};
 use paycore::ledger::{CreateTransferResult, Ledger};
-use paycore::lifecycle::keys::{MacKey, MasterKey, PinKey, WorkingKeys};
-use paycore::lifecycle::{self as lc, DomainEvent, EventData, TerminalEvent, TransactionKind as T};
-use paycore::money::{Currency, Money};
+use paycore::lifecycle::{self as lc, DomainEvent, EventData};
+use paycore::money::Currency;
 use paycore::settlement::{self, CarryState, RecordKind, SettlementCycle, TxnRecord};
 
-type Res<T> = Result<T, Box<dyn Error>>;
+use crate::{CUTOFF, LEDGER, MERCHANT, MID, Res, beijing, bj, ns, yuan};
 
-const MID: &str = "898310048169999";
-const MERCHANT: u64 = 898_310_048_169_999; // the ledger's owner id: the MID's digits
-const TID: &str = "10000001";
-const LEDGER: u32 = 156; // one ledger per currency: CNY, in fen
-const DEBIT_PAN: &str = "6228480402564890018";
-const CREDIT_PAN: &str = "6222020200112233445";
-const CUTOFF: settlement::NetworkCutoff = settlement::NetworkCutoff::UNIONPAY;
 /// 提现: at least 100.00, a 2.00 fee deducted inside the amount.
 const WITHDRAWAL: WithdrawalPolicy = WithdrawalPolicy {
     min_amount: 10_000,
@@ -46,20 +26,6 @@ const WITHDRAWAL: WithdrawalPolicy = WithdrawalPolicy {
     fee_mode: FeeMode::Inside,
 };
 
-fn beijing() -> FixedOffset {
-    FixedOffset::east_opt(8 * 3600).expect("UTC+8")
-}
-/// Beijing wall-clock time (no DST) → the instant the state machines and the ledger take.
-fn bj(local: &str) -> DateTime<Utc> {
-    let t = NaiveDateTime::parse_from_str(local, "%Y-%m-%d %H:%M").expect("demo time");
-    beijing().from_local_datetime(&t).unwrap().to_utc()
-}
-fn ns(t: DateTime<Utc>) -> u64 {
-    t.timestamp_nanos_opt().unwrap_or_default() as u64
-}
-fn yuan(fen: impl TryInto<i64>) -> String {
-    Money::from_minor(fen.try_into().unwrap_or(i64::MAX), Currency::CNY).to_plain_string()
-}
 fn amounts(gross: i64, merchant_fee: i64, scheme_cost: i64, agent_commission: i64) -> Amounts {
     let u = |v: i64| v as u128; // every caller passes a non-negative fen amount
     Amounts {
@@ -71,169 +37,9 @@ fn amounts(gross: i64, merchant_fee: i64, scheme_cost: i64, agent_commission: i6
     }
 }
 
-/// The POS, the switch and a simulated card network, wired in memory.
-struct Wire {
-    pos: lc::TerminalSession,
-    host: lc::AcquirerProcessor,
-    now: DateTime<Utc>,
-    lose_next_response: bool,
-    frames: Vec<Vec<u8>>, // the last exchange's frames, both directions, in order
-    t_events: Vec<TerminalEvent>,
-    p_events: Vec<DomainEvent>,
-}
-
-impl Wire {
-    /// Onboarding: the switch knows the terminal, its master key and today's working keys.
-    fn new(now: DateTime<Utc>) -> Res<Wire> {
-        let (tid, mid) = (lc::TerminalId::new(TID)?, lc::MerchantId::new(MID)?);
-        let tmk = MasterKey::new(*b"demo-TMK-0123456");
-        let (config, store) = (lc::ProcessorConfig::default(), lc::InMemoryStore::default());
-        let mut host = lc::AcquirerProcessor::new(config, store);
-        let (terminal_id, merchant_id) = (tid.clone(), mid.clone());
-        host.register_terminal(lc::TerminalProfile {
-            terminal_id,
-            merchant_id,
-            tmk: tmk.clone(),
-        });
-        let keys = WorkingKeys {
-            pik: PinKey::new(*b"demo-PIK-0123456"),
-            mak: MacKey::new(*b"demo-MAK"),
-        };
-        host.provide_working_keys(&tid, keys)?;
-        let pos = lc::TerminalSession::new(lc::TerminalConfig::new(tid, mid, tmk));
-        let (frames, t_events, p_events) = (vec![], vec![], vec![]);
-        Ok(Wire {
-            pos,
-            host,
-            now,
-            lose_next_response: false,
-            frames,
-            t_events,
-            p_events,
-        })
-    }
-
-    /// Moves frames POS → switch → network → switch → POS until all is quiet.
-    fn pump(&mut self) -> Res<()> {
-        let mut moved = true;
-        while moved {
-            moved = false;
-            while let Some(f) = self.pos.poll_transmit() {
-                moved = true;
-                let _ = self.host.handle_terminal(self.now, &f); // refusals come back as frames
-                self.frames.push(f);
-            }
-            while let Some(r) = self.host.poll_network_request() {
-                moved = true;
-                let lc::NetworkRequestBody::Transaction { pan, .. } = r.body else {
-                    self.host.handle_network_reversal_ack(self.now, r.id)?;
-                    continue;
-                };
-                // The issuer knows its card product; the switch learns it from the answer.
-                let card_type = if pan.digits() == CREDIT_PAN {
-                    lc::CardType::Credit
-                } else {
-                    lc::CardType::Debit
-                };
-                let outcome = lc::NetworkOutcome::Approved {
-                    auth_code: format!("{:06}", 731_000 + r.id),
-                    settlement_date: None, // the switch applies the 23:00 cut-off itself
-                    card: lc::CardProfile {
-                        brand: lc::CardBrand::UnionPay,
-                        card_type,
-                    },
-                    balance: None,
-                };
-                self.host
-                    .handle_network_response(self.now, lc::NetworkResponse { id: r.id, outcome })?;
-            }
-            while let Some((_, f)) = self.host.poll_terminal_transmit() {
-                moved = true;
-                if !std::mem::take(&mut self.lose_next_response) {
-                    let _ = self.pos.handle_response(self.now, &f);
-                }
-                self.frames.push(f);
-            }
-        }
-        self.t_events
-            .extend(std::iter::from_fn(|| self.pos.poll_event()));
-        self.p_events
-            .extend(std::iter::from_fn(|| self.host.poll_event()));
-        Ok(())
-    }
-
-    /// Lets virtual time run to `until`, firing the timers of both sides on the way.
-    fn advance(&mut self, until: &str) -> Res<()> {
-        let until = bj(until);
-        let due = |w: &Wire| {
-            [w.pos.poll_timeout(), w.host.poll_timeout()]
-                .into_iter()
-                .flatten()
-                .filter(|t| *t <= until)
-                .min()
-        };
-        while let Some(t) = due(self) {
-            self.now = self.now.max(t);
-            self.pos.handle_timeout(self.now)?;
-            self.host.handle_timeout(self.now)?;
-            self.pump()?;
-        }
-        self.now = until;
-        self.frames.clear();
-        Ok(())
-    }
-
-    /// A chip transaction at `at`; voids and refunds name their original journal entry.
-    fn run(
-        &mut self,
-        at: &str,
-        kind: T,
-        fen: i64,
-        pan: &str,
-        original: Option<lc::JournalEntry>,
-    ) -> Res<()> {
-        let original = original.map(|o| lc::OriginalRef {
-            txn: o.txn,
-            date_mmdd: o.date_mmdd,
-            rrn: Some(o.rrn),
-            auth_code: Some(o.auth_code),
-        });
-        let (pan, entry_mode) = (lc::Pan::parse(pan)?, lc::EntryMode::Chip);
-        let card = lc::CardInput {
-            pan,
-            entry_mode,
-            pin_block: None,
-            icc_data: Some(icc_data(fen)),
-            card_sequence: Some(1),
-        };
-        self.advance(at)?;
-        let amount = lc::Amount::cny(fen)?;
-        self.pos.begin(
-            self.now,
-            lc::TransactionRequest {
-                kind,
-                amount,
-                card,
-                original,
-            },
-        )?;
-        self.pump()
-    }
-}
-
-/// The chip's field 55: ARQC, CID, unpredictable number, ATC, TVR, amount, currency and the
-/// track 2 equivalent data (tag 57), which `describe` masks like the PAN.
-fn icc_data(fen: i64) -> Vec<u8> {
-    let hex = format!(
-        "9F2608A1B2C3D4E5F607189F2701809F3704123456789F360200219505008004E800\
-         9F0206{fen:012}5F2A02015657136228480402564890018D29122011234567890F"
-    );
-    paycore::hex::decode(&hex).expect("valid hex")
-}
-
 /// A captured sale as the books remember it.
-struct Sale {
-    quote: FeeQuote,
+pub(crate) struct Sale {
+    pub(crate) quote: FeeQuote,
     amounts: Amounts,
     card: fees::CardType,
     day: NaiveDate,
@@ -243,26 +49,26 @@ struct Sale {
 
 /// Per network day: what the network owes us, the scheme cost in it, what the merchant is due.
 #[derive(Default)]
-struct Day {
+pub(crate) struct Day {
     receivable: i64,
     cost: i64,
     merchant: i64,
 }
 
 /// Fees, ledger and settlement records: where the switch's events land.
-struct Books {
-    engine: fees::PricingEngine,
+pub(crate) struct Books {
+    pub(crate) engine: fees::PricingEngine,
     rules: PostingRules,
-    ledger: Ledger,
+    pub(crate) ledger: Ledger,
     event_id: u64,
-    sales: BTreeMap<lc::TxnKey, Sale>,
+    pub(crate) sales: BTreeMap<lc::TxnKey, Sale>,
     days: BTreeMap<NaiveDate, Day>,
     records: Vec<TxnRecord>,
 }
 
 impl Books {
     /// The chart of accounts: platform accounts, the merchant's, one set per agent level.
-    fn new(engine: fees::PricingEngine) -> Books {
+    pub(crate) fn new(engine: fees::PricingEngine) -> Books {
         let mut accounts = chart::accounts_for(Owner::Platform, 0, LEDGER);
         accounts.extend(chart::accounts_for(Owner::Merchant, MERCHANT, LEDGER));
         for agent in 1..=engine.agents().len() as u64 {
@@ -284,7 +90,7 @@ impl Books {
     }
 
     /// Posts one business event as a linked chain of transfers (all or nothing).
-    fn post(
+    pub(crate) fn post(
         &mut self,
         kind: EventKind,
         agent_id: u64,
@@ -313,7 +119,7 @@ impl Books {
     }
 
     /// Posted balance on the account's normal side, and what of it is available.
-    fn balance(&self, kind: K, owner: u64) -> (i128, i128) {
+    pub(crate) fn balance(&self, kind: K, owner: u64) -> (i128, i128) {
         let b = self
             .ledger
             .account(chart::account_id(kind, owner, LEDGER))
@@ -325,7 +131,7 @@ impl Books {
         )
     }
 
-    fn merchant_line(&self) -> String {
+    pub(crate) fn merchant_line(&self) -> String {
         let b = |k| yuan(self.balance(k, MERCHANT).0);
         let (posted, available) = self.balance(K::MerchantWithdrawable, MERCHANT);
         let held = match posted == available {
@@ -384,7 +190,7 @@ impl Books {
     }
 
     /// Prices and posts one switch event; returns what to print.
-    fn on_event(&mut self, e: &DomainEvent) -> Res<Option<String>> {
+    pub(crate) fn on_event(&mut self, e: &DomainEvent) -> Res<Option<String>> {
         Ok(Some(match e {
             DomainEvent::Captured(d) => {
                 let card = match d.card.map(|c| c.card_type) {
@@ -524,7 +330,7 @@ impl Books {
 
     /// The 23:00 cut-off of network day `day`: the merchant's funds move uncleared → cleared
     /// (清分 → 清算) and the agents' profit shares (分润) of the day's sales are accrued.
-    fn cut_off(&mut self, day: &str, at: &str) -> Res<()> {
+    pub(crate) fn cut_off(&mut self, day: &str, at: &str) -> Res<()> {
         let day = NaiveDate::parse_from_str(day, "%Y-%m-%d")?;
         let due = self.days.get(&day).map_or(0, |d| d.merchant);
         self.post(EventKind::Clearing, 0, amounts(due, 0, 0, 0), bj(at))?;
@@ -563,7 +369,7 @@ impl Books {
     /// T+1 is today, on the China calendar; the ledger moves cleared → withdrawable (结算) and
     /// the network pays what it owes, net of the scheme cost. Then the merchant is paid: by
     /// the automatic payout, or by a withdrawal of `withdraw` fen.
-    fn settle(
+    pub(crate) fn settle(
         &mut self,
         terms: &settlement::CompiledTerms,
         cal: &Calendar,
@@ -660,236 +466,4 @@ impl Books {
         }
         Ok(run.state)
     }
-}
-
-/// Prints (and books) everything the last exchange produced.
-fn report(w: &mut Wire, books: &mut Books) -> Res<()> {
-    for e in w.t_events.drain(..) {
-        match e {
-            TerminalEvent::SignedOn { batch } => {
-                println!("   POS: signed on, batch {}", batch.value())
-            }
-            TerminalEvent::Approved {
-                txn,
-                kind,
-                amount,
-                auth_code,
-                rrn,
-                ..
-            } => println!(
-                "   0210 → POS: {kind:?} {} approved, STAN {:06}, auth code {auth_code}, RRN {rrn}",
-                yuan(amount.minor),
-                txn.stan.value()
-            ),
-            TerminalEvent::OutcomeUnknown {
-                txn,
-                reason,
-                reversing,
-                ..
-            } => println!(
-                "   POS: no answer for STAN {:06} ({reason:?}); reversal (冲正, 0400) sent: {reversing}",
-                txn.stan.value()
-            ),
-            TerminalEvent::Reversed { txn, .. } => println!(
-                "   0410 → POS: reversal of STAN {:06} acknowledged",
-                txn.stan.value()
-            ),
-            TerminalEvent::BatchSettled {
-                batch, uploaded, ..
-            } => {
-                println!(
-                    "   0510 → POS: batch {} balanced with the host (upload: {uploaded})",
-                    batch.value()
-                )
-            }
-            other => println!("   POS: {other:?}"),
-        }
-    }
-    let mut moved_money = false;
-    for e in std::mem::take(&mut w.p_events) {
-        if let Some(line) = books.on_event(&e)? {
-            println!("{line}");
-            moved_money |= !matches!(e, DomainEvent::BatchSettled { .. });
-        }
-    }
-    if moved_money {
-        println!("{}", books.merchant_line());
-    }
-    Ok(())
-}
-
-fn main() -> Res<()> {
-    let spec = Spec::builtin("cup-pos").ok_or("cup-pos spec")?;
-    let config =
-        settlement::SettlementConfig::from_json(include_str!("../../data/fee-schedule.json"))?;
-    let mut terms = config.settlement.clone();
-    terms.reserve = settlement::ReservePolicy::None; // keep the walk short: no rolling reserve
-    let terms = terms.compile(Currency::CNY)?;
-    let calendar = Calendar::china();
-    let mut books = Books::new(fees::PricingEngine::new(&config.pricing)?);
-    let mut w = Wire::new(bj("2026-09-29 09:00"))?;
-
-    println!("paycore demo — merchant {MID}, terminal {TID}; times are Beijing (UTC+8)\n");
-    println!("1. 2026-09-29 09:00 sign-on (签到)");
-    w.pos.sign_on(w.now)?;
-    w.pump()?;
-    for f in &w.frames {
-        // F62 of the 0810: PIK (16) + check value (4) + MAK (16) + check value (4).
-        let m = iso8583::decode(&spec, f)?;
-        let kcv = |r| {
-            m.get(62)
-                .and_then(|v: &[u8]| v.get(r))
-                .map(paycore::hex::encode)
-        };
-        let (mti, stan) = (m.mti(), m.text(11).unwrap_or(""));
-        match (kcv(16..20), kcv(36..40)) {
-            (Some(pik), Some(mak)) => println!(
-                "   {mti} STAN {stan} F39 {} working keys: PIK KCV {pik}, MAK KCV {mak}",
-                m.text(39).unwrap_or("")
-            ),
-            _ => println!("   {mti} STAN {stan}"),
-        }
-    }
-    report(&mut w, &mut books)?;
-
-    println!("\n2. 2026-09-29 10:15 chip sale 8888.00, debit card");
-    w.run("2026-09-29 10:15", T::Sale, 888_800, DEBIT_PAN, None)?;
-    // The 0200 as the switch receives it, PCI-masked: the PAN and the track 2 equivalent
-    // (tag 57 in F55) show only their first 6 and last 4 digits.
-    let sale = iso8583::decode(&spec, &w.frames[0])?;
-    println!("   0200 → switch:");
-    iso8583::describe(&sale, &spec, true)
-        .lines()
-        .for_each(|l| println!("   {l}"));
-    let mac = sale
-        .get(64)
-        .map(String::from_utf8_lossy)
-        .unwrap_or_default();
-    println!("   (F64 is the CUP ECB MAC under the MAK: 8 hex characters \"{mac}\")");
-    report(&mut w, &mut books)?;
-    let big_sale = w.pos.journal().last().cloned();
-
-    println!("\n3. 11:40 sale 256.00, credit card: the 0210 is lost on the way back");
-    w.lose_next_response = true;
-    w.run("2026-09-29 11:40", T::Sale, 25_600, CREDIT_PAN, None)?;
-    report(&mut w, &mut books)?;
-    w.advance("2026-09-29 11:45")?; // the POS times out after 60 s and reverses
-    report(&mut w, &mut books)?;
-
-    println!("\n4. 14:05 sale 99.00, then the cashier voids it (撤销, same day, full amount)");
-    w.run("2026-09-29 14:05", T::Sale, 9_900, DEBIT_PAN, None)?;
-    report(&mut w, &mut books)?;
-    let small_sale = w.pos.journal().last().cloned();
-    w.run("2026-09-29 14:07", T::Void, 9_900, DEBIT_PAN, small_sale)?;
-    report(&mut w, &mut books)?;
-
-    println!("\n5. 2026-09-29 23:00 network cut-off");
-    books.cut_off("2026-09-29", "2026-09-29 23:00")?;
-    println!("{}", books.merchant_line());
-
-    println!("\n6. 2026-09-30 08:00 settlement run and T+1 payout");
-    let state = books.settle(
-        &terms,
-        &calendar,
-        &CarryState::default(),
-        "2026-09-30 08:00",
-        None,
-    )?;
-
-    println!(
-        "\n7. 09:30 sale 3600.00, credit card; 10:00 partial refund 1000.00 of the 8888.00 sale (退货, next day)"
-    );
-    w.run("2026-09-30 09:30", T::Sale, 360_000, CREDIT_PAN, None)?;
-    report(&mut w, &mut books)?;
-    w.run("2026-09-30 10:00", T::Refund, 100_000, DEBIT_PAN, big_sale)?;
-    report(&mut w, &mut books)?;
-
-    println!("\n8. 23:00 cut-off; 23:30 sale 1200.00 (after the cut-off: network day 10-01)");
-    books.cut_off("2026-09-30", "2026-09-30 23:00")?;
-    w.run("2026-09-30 23:30", T::Sale, 120_000, DEBIT_PAN, None)?;
-    report(&mut w, &mut books)?;
-
-    println!("\n9. 23:40 batch close (批结算): 0500 with the terminal's totals");
-    w.advance("2026-09-30 23:40")?;
-    w.pos.settle(w.now)?;
-    w.pump()?;
-    report(&mut w, &mut books)?;
-
-    println!("\n10. National Day: 2026-10-01 23:00 cut-off, then no working day until 10-08");
-    books.cut_off("2026-10-01", "2026-10-01 23:00")?;
-    let at = DateTime::parse_from_rfc3339("2026-09-30T23:30:00+08:00")?;
-    let d = settlement::settlement_dates(at, SettlementCycle::T1, &CUTOFF, &calendar)?;
-    println!(
-        "    sale at {at}: network day {}, T+1 payout day {}",
-        d.network_day, d.payout_day
-    );
-
-    println!(
-        "\n11. 2026-10-08 settlement run; the merchant withdraws (提现) 3000.00, fee 2.00 inside"
-    );
-    books.settle(&terms, &calendar, &state, "2026-10-08 08:00", Some(300_000))?;
-
-    println!("\n12. checks");
-    checks(&books)
-}
-
-/// The books balance: per ledger Σ debits = Σ credits, the clearing accounts are back at zero
-/// after a full cycle, and every fee split adds back to its fee to the fen.
-fn checks(books: &Books) -> Res<()> {
-    books.ledger.check_invariants()?;
-    let mut per_ledger: BTreeMap<u32, (u128, u128)> = BTreeMap::new();
-    for a in books.ledger.accounts() {
-        let (dr, cr) = per_ledger.entry(a.ledger).or_default();
-        (*dr, *cr) = (
-            *dr + a.counters().debits_posted,
-            *cr + a.counters().credits_posted,
-        );
-    }
-    for (l, (dr, cr)) in &per_ledger {
-        assert_eq!(dr, cr, "ledger {l} is unbalanced");
-        println!(
-            "    ledger {l}: Σ debits {} == Σ credits {} ✓",
-            yuan(*dr as i64),
-            yuan(*cr as i64)
-        );
-    }
-    for k in [
-        K::NetworkReceivable,
-        K::MerchantUncleared,
-        K::MerchantCleared,
-        K::SchemeCostPayable,
-    ] {
-        let owner = if k.owner() == Owner::Merchant {
-            MERCHANT
-        } else {
-            0
-        };
-        assert_eq!(
-            books.balance(k, owner),
-            (0, 0),
-            "{k:?} is a clearing account"
-        );
-    }
-    println!(
-        "    clearing accounts (network receivable, uncleared, cleared, scheme cost) are back at 0 ✓"
-    );
-    let total = |f: fn(&FeeQuote) -> i64| books.sales.values().map(|s| f(&s.quote)).sum::<i64>();
-    let fee = total(|q| q.merchant_fee_minor);
-    let parts = [
-        total(|q| q.issuer_fee_minor),
-        total(|q| q.network_fee_minor + q.brand_fee_minor),
-        total(|q| q.agents.iter().map(|a| a.profit_minor).sum()),
-        total(|q| q.acquirer_share_minor),
-    ];
-    assert_eq!(
-        fee,
-        parts.iter().sum::<i64>(),
-        "the fee split adds back to the fee"
-    );
-    let [issuer, network, agents, acquirer] = parts.map(yuan);
-    println!(
-        "    fee split of the day's sales: {} = issuer {issuer} + network {network} + agents {agents} + acquirer {acquirer} ✓",
-        yuan(fee)
-    );
-    Ok(())
 }
