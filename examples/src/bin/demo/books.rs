@@ -140,7 +140,7 @@ impl Books {
         };
         let (u, c) = (b(K::MerchantUncleared), b(K::MerchantCleared));
         format!(
-            "      merchant: uncleared {u} | cleared {c} | withdrawable {}{held}",
+            "     merchant: uncleared {u} | cleared {c} | withdrawable {}{held}",
             yuan(posted)
         )
     }
@@ -227,7 +227,7 @@ impl Books {
                 self.record(d, RecordKind::Sale, card, None);
                 let split: Vec<String> = q.agents.iter().map(|a| yuan(a.profit_minor)).collect();
                 let line = format!(
-                    "    fee {} ({}) = issuer {} + network {} + 分润 {} + acquirer {}; network day {}",
+                    "   fee {} ({}) = issuer {} + network {} + 分润 {} + acquirer {}; network day {}",
                     yuan(q.merchant_fee_minor),
                     self.engine.merchant_rule_id(q.merchant_rule),
                     yuan(q.issuer_fee_minor),
@@ -269,7 +269,7 @@ impl Books {
                 self.book_day(s.day, -gross, -cost, fee - gross);
                 self.records.retain(|r| r.id != s.rrn);
                 format!(
-                    "    ledger: {kind:?} unwinds sale {} and its fee",
+                    "   ledger: {kind:?} unwinds sale {} and its fee",
                     yuan(gross)
                 )
             }
@@ -304,7 +304,7 @@ impl Books {
                 self.book_day(d.settlement_date, -refund, -cost_back, fee_back - refund);
                 self.record(d, RecordKind::Refund, card, Some(original));
                 format!(
-                    "    refund {}: fee returned {} ({policy:?}), scheme cost returned {}; network day {}",
+                    "   refund {}: fee returned {} ({policy:?}), scheme cost returned {}; network day {}",
                     yuan(refund),
                     yuan(fee_back),
                     yuan(cost_back),
@@ -317,7 +317,7 @@ impl Books {
                 uploaded,
                 ..
             } => format!(
-                "    host totals: debits {} x{}, credits {} x{}; terminal agrees: {}, upload needed: {uploaded}",
+                "   host totals: debits {} x{}, credits {} x{}; terminal agrees: {}, upload needed: {uploaded}",
                 yuan(h.domestic.debit_amount),
                 h.domestic.debit_count,
                 yuan(h.domestic.credit_amount),
@@ -358,7 +358,7 @@ impl Books {
             .map(|(n, s)| format!("{n} {}", yuan(*s)))
             .collect();
         println!(
-            "    cleared {}; 分润 accrued: {}",
+            "   cleared {}; 分润 accrued: {}",
             yuan(due),
             shares.join(", ")
         );
@@ -397,12 +397,10 @@ impl Books {
             .collect();
         let run = settlement::settle(&records, &self.engine, terms, cal, state)?;
         for b in &run.batches {
-            let (t, days): (_, Vec<_>) = (
-                &b.totals,
-                due.iter().map(|d| d.format("%m-%d").to_string()).collect(),
-            );
+            let days: Vec<_> = due.iter().map(|d| d.format("%m-%d").to_string()).collect();
+            let (t, days) = (&b.totals, days.join(" and "));
             println!(
-                "    batch {}: network days {days:?} → payout {}: sales {} − fees {} − refunds {} + fees returned {} = net {}",
+                "   batch {}: network days {days} → payout {}: sales {} − fees {} − refunds {} + fees returned {} = net {}",
                 b.batch_id,
                 b.payout_day,
                 yuan(t.captured_minor),
@@ -434,7 +432,7 @@ impl Books {
             let Some(amount) = withdraw else {
                 self.post(EventKind::Payout, 0, amounts(b.payout_minor, 0, 0, 0), now)?;
                 println!(
-                    "    T+1 payout {} to the merchant's bank account",
+                    "   T+1 payout {} to the merchant's bank account",
                     yuan(b.payout_minor)
                 );
                 println!("{}", self.merchant_line());
@@ -450,7 +448,7 @@ impl Books {
             let t = ns(bj("2026-10-08 09:00"));
             let mut w = Withdrawal::request(&mut self.ledger, &WITHDRAWAL, request, t)?;
             println!(
-                "    09:00 withdrawal requested: {} held",
+                "   09:00 withdrawal requested: {} held",
                 yuan(amount as i64)
             );
             println!("{}", self.merchant_line());
@@ -458,7 +456,7 @@ impl Books {
             w.apply(&mut self.ledger, Act::Paid, t + 2)?;
             let fee = WITHDRAWAL.fee(amount)?;
             println!(
-                "    withdrawal approved and paid: {} to the bank, fee {}",
+                "   withdrawal approved and paid: {} to the bank, fee {}",
                 yuan((amount - fee) as i64),
                 yuan(fee as i64)
             );

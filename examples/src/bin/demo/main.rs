@@ -214,7 +214,7 @@ fn main() -> Res<()> {
     let at = DateTime::parse_from_rfc3339("2026-09-30T23:30:00+08:00")?;
     let d = settlement::settlement_dates(at, SettlementCycle::T1, &CUTOFF, &calendar)?;
     println!(
-        "    sale at {at}: network day {}, T+1 payout day {}",
+        "   sale at {at}: network day {}, T+1 payout day {}",
         d.network_day, d.payout_day
     );
 
@@ -242,7 +242,7 @@ fn checks(books: &Books) -> Res<()> {
     for (l, (dr, cr)) in &per_ledger {
         assert_eq!(dr, cr, "ledger {l} is unbalanced");
         println!(
-            "    ledger {l}: Σ debits {} == Σ credits {} ✓",
+            "   ledger {l}: Σ debits {} == Σ credits {} ✓",
             yuan(*dr as i64),
             yuan(*cr as i64)
         );
@@ -265,7 +265,7 @@ fn checks(books: &Books) -> Res<()> {
         );
     }
     println!(
-        "    clearing accounts (network receivable, uncleared, cleared, scheme cost) are back at 0 ✓"
+        "   clearing accounts (network receivable, uncleared, cleared, scheme cost) are back at 0 ✓"
     );
     let total = |f: fn(&FeeQuote) -> i64| books.sales.values().map(|s| f(&s.quote)).sum::<i64>();
     let fee = total(|q| q.merchant_fee_minor);
@@ -282,7 +282,7 @@ fn checks(books: &Books) -> Res<()> {
     );
     let [issuer, network, agents, acquirer] = parts.map(yuan);
     println!(
-        "    fee split of the day's sales: {} = issuer {issuer} + network {network} + agents {agents} + acquirer {acquirer} ✓",
+        "   fee split of the day's sales: {} = issuer {issuer} + network {network} + agents {agents} + acquirer {acquirer} ✓",
         yuan(fee)
     );
     Ok(())
