@@ -84,7 +84,7 @@ fn demo_walks_the_acquiring_day() {
     let text = String::from_utf8_lossy(&out.stdout);
     let has = |s: &str| assert!(text.contains(s), "missing {s:?} in:\n{text}");
     // Sign-on: check values only, never key bytes.
-    has("0810 STAN 000001 F39 00 working keys: PIK KCV ");
+    has("0810 → POS: STAN 000001 F39 00 working keys: PIK KCV ");
     assert!(
         !text.contains("demo-MAK") && !text.contains("64656D6F"),
         "key bytes printed"

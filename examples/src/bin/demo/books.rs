@@ -26,6 +26,7 @@ const WITHDRAWAL: WithdrawalPolicy = WithdrawalPolicy {
     fee_mode: FeeMode::Inside,
 };
 
+/// The amounts of a business event, in fen.
 fn amounts(gross: i64, merchant_fee: i64, scheme_cost: i64, agent_commission: i64) -> Amounts {
     let u = |v: i64| v as u128; // every caller passes a non-negative fen amount
     Amounts {
@@ -71,6 +72,7 @@ impl Books {
     pub(crate) fn new(engine: fees::PricingEngine) -> Books {
         let mut accounts = chart::accounts_for(Owner::Platform, 0, LEDGER);
         accounts.extend(chart::accounts_for(Owner::Merchant, MERCHANT, LEDGER));
+        // An agent's ledger owner id is its index in the agent tree + 1 (0 means "no agent").
         for agent in 1..=engine.agents().len() as u64 {
             accounts.extend(chart::accounts_for(Owner::Agent, agent, LEDGER));
         }
@@ -131,6 +133,7 @@ impl Books {
         )
     }
 
+    /// The merchant's three stages of money: 清分 (uncleared), 清算 (cleared), 结算.
     pub(crate) fn merchant_line(&self) -> String {
         let b = |k| yuan(self.balance(k, MERCHANT).0);
         let (posted, available) = self.balance(K::MerchantWithdrawable, MERCHANT);
@@ -345,7 +348,7 @@ impl Books {
             *shares
                 .entry(self.engine.agents().agent_id(p.agent).to_owned())
                 .or_insert(0) += p.profit_minor;
-            let agent_id = u64::from(p.agent) + 1;
+            let agent_id = u64::from(p.agent) + 1; // ledger owner id: tree index + 1 (0 = none)
             self.post(
                 EventKind::AgentCommission,
                 agent_id,
@@ -357,7 +360,7 @@ impl Books {
             .iter()
             .map(|(n, s)| format!("{n} {}", yuan(*s)))
             .collect();
-        println!(
+        say!(
             "   cleared {}; 分润 accrued: {}",
             yuan(due),
             shares.join(", ")
@@ -399,7 +402,7 @@ impl Books {
         for b in &run.batches {
             let days: Vec<_> = due.iter().map(|d| d.format("%m-%d").to_string()).collect();
             let (t, days) = (&b.totals, days.join(" and "));
-            println!(
+            say!(
                 "   batch {}: network days {days} → payout {}: sales {} − fees {} − refunds {} + fees returned {} = net {}",
                 b.batch_id,
                 b.payout_day,
@@ -428,14 +431,14 @@ impl Books {
                 amounts(owed - cost, 0, cost, 0),
                 now,
             )?;
-            println!("{}", self.merchant_line());
+            say!("{}", self.merchant_line());
             let Some(amount) = withdraw else {
                 self.post(EventKind::Payout, 0, amounts(b.payout_minor, 0, 0, 0), now)?;
-                println!(
+                say!(
                     "   T+1 payout {} to the merchant's bank account",
                     yuan(b.payout_minor)
                 );
-                println!("{}", self.merchant_line());
+                say!("{}", self.merchant_line());
                 continue;
             };
             // 提现: the request holds the funds (pending transfers), payment posts them.
@@ -447,20 +450,20 @@ impl Books {
             };
             let t = ns(bj("2026-10-08 09:00"));
             let mut w = Withdrawal::request(&mut self.ledger, &WITHDRAWAL, request, t)?;
-            println!(
+            say!(
                 "   09:00 withdrawal requested: {} held",
                 yuan(amount as i64)
             );
-            println!("{}", self.merchant_line());
+            say!("{}", self.merchant_line());
             w.apply(&mut self.ledger, Act::Approve, t + 1)?;
             w.apply(&mut self.ledger, Act::Paid, t + 2)?;
             let fee = WITHDRAWAL.fee(amount)?;
-            println!(
+            say!(
                 "   withdrawal approved and paid: {} to the bank, fee {}",
                 yuan((amount - fee) as i64),
                 yuan(fee as i64)
             );
-            println!("{}", self.merchant_line());
+            say!("{}", self.merchant_line());
         }
         Ok(run.state)
     }

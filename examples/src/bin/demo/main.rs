@@ -14,6 +14,15 @@
 //! `main` below is the story; [`wire`] wires the POS, the switch and the simulated network in
 //! memory; [`books`] is the acquirer's back office (fees, ledger, settlement).
 
+/// `println!` that carries on quietly when stdout is closed (`demo | head`) instead of
+/// panicking. Defined before the modules so that they can use it too.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 mod books;
 mod wire;
 
@@ -42,6 +51,7 @@ pub(crate) const DEBIT_PAN: &str = "6228480402564890018";
 pub(crate) const CREDIT_PAN: &str = "6222020200112233445";
 pub(crate) const CUTOFF: settlement::NetworkCutoff = settlement::NetworkCutoff::UNIONPAY;
 
+/// Asia/Shanghai: UTC+8 all year (China has no daylight saving time).
 pub(crate) fn beijing() -> FixedOffset {
     FixedOffset::east_opt(8 * 3600).expect("UTC+8")
 }
@@ -50,68 +60,14 @@ pub(crate) fn bj(local: &str) -> DateTime<Utc> {
     let t = NaiveDateTime::parse_from_str(local, "%Y-%m-%d %H:%M").expect("demo time");
     beijing().from_local_datetime(&t).unwrap().to_utc()
 }
+/// The ledger's clock: nanoseconds since the Unix epoch, taken from virtual time.
 pub(crate) fn ns(t: DateTime<Utc>) -> u64 {
     t.timestamp_nanos_opt().unwrap_or_default() as u64
 }
+/// Fen as a plain decimal ("8888.00"): money is printed exactly, never through a float.
 pub(crate) fn yuan(fen: impl TryInto<i64>) -> String {
     Money::from_minor(fen.try_into().unwrap_or(i64::MAX), Currency::CNY).to_plain_string()
 }
-/// Prints (and books) everything the last exchange produced.
-fn report(w: &mut Wire, books: &mut Books) -> Res<()> {
-    for e in w.t_events.drain(..) {
-        match e {
-            TerminalEvent::SignedOn { batch } => {
-                println!("   POS: signed on, batch {}", batch.value())
-            }
-            TerminalEvent::Approved {
-                txn,
-                kind,
-                amount,
-                auth_code,
-                rrn,
-                ..
-            } => println!(
-                "   0210 → POS: {kind:?} {} approved, STAN {:06}, auth code {auth_code}, RRN {rrn}",
-                yuan(amount.minor),
-                txn.stan.value()
-            ),
-            TerminalEvent::OutcomeUnknown {
-                txn,
-                reason,
-                reversing,
-                ..
-            } => println!(
-                "   POS: no answer for STAN {:06} ({reason:?}); reversal (冲正, 0400) sent: {reversing}",
-                txn.stan.value()
-            ),
-            TerminalEvent::Reversed { txn, .. } => println!(
-                "   0410 → POS: reversal of STAN {:06} acknowledged",
-                txn.stan.value()
-            ),
-            TerminalEvent::BatchSettled {
-                batch, uploaded, ..
-            } => {
-                println!(
-                    "   0510 → POS: batch {} balanced with the host (upload: {uploaded})",
-                    batch.value()
-                )
-            }
-            other => println!("   POS: {other:?}"),
-        }
-    }
-    let mut moved_money = false;
-    for e in std::mem::take(&mut w.p_events) {
-        if let Some(line) = books.on_event(&e)? {
-            println!("{line}");
-            moved_money |= !matches!(e, DomainEvent::BatchSettled { .. });
-        }
-    }
-    if moved_money {
-        println!("{}", books.merchant_line());
-    }
-    Ok(())
-}
-
 fn main() -> Res<()> {
     let spec = Spec::builtin("cup-pos").ok_or("cup-pos spec")?;
     let config =
@@ -123,8 +79,8 @@ fn main() -> Res<()> {
     let mut books = Books::new(fees::PricingEngine::new(&config.pricing)?);
     let mut w = Wire::new(bj("2026-09-29 09:00"))?;
 
-    println!("paycore demo — merchant {MID}, terminal {TID}; times are Beijing (UTC+8)\n");
-    println!("1. 2026-09-29 09:00 sign-on (签到)");
+    say!("paycore demo — merchant {MID}, terminal {TID}; times are Beijing (UTC+8)\n");
+    say!("1. 2026-09-29 09:00 sign-on (签到)");
     w.pos.sign_on(w.now)?;
     w.pump()?;
     for f in &w.frames {
@@ -136,52 +92,53 @@ fn main() -> Res<()> {
                 .map(paycore::hex::encode)
         };
         let (mti, stan) = (m.mti(), m.text(11).unwrap_or(""));
+        let to = if m.has(39) { "→ POS" } else { "→ switch" };
         match (kcv(16..20), kcv(36..40)) {
-            (Some(pik), Some(mak)) => println!(
-                "   {mti} STAN {stan} F39 {} working keys: PIK KCV {pik}, MAK KCV {mak}",
+            (Some(pik), Some(mak)) => say!(
+                "   {mti} {to}: STAN {stan} F39 {} working keys: PIK KCV {pik}, MAK KCV {mak}",
                 m.text(39).unwrap_or("")
             ),
-            _ => println!("   {mti} STAN {stan}"),
+            _ => say!("   {mti} {to}: STAN {stan}"),
         }
     }
     report(&mut w, &mut books)?;
 
-    println!("\n2. 2026-09-29 10:15 chip sale 8888.00, debit card");
+    say!("\n2. 2026-09-29 10:15 chip sale 8888.00, debit card");
     w.run("2026-09-29 10:15", T::Sale, 888_800, DEBIT_PAN, None)?;
     // The 0200 as the switch receives it, PCI-masked: the PAN and the track 2 equivalent
     // (tag 57 in F55) show only their first 6 and last 4 digits.
     let sale = iso8583::decode(&spec, &w.frames[0])?;
-    println!("   0200 → switch:");
+    say!("   0200 → switch:");
     iso8583::describe(&sale, &spec, true)
         .lines()
-        .for_each(|l| println!("   {l}"));
+        .for_each(|l| say!("   {l}"));
     let mac = sale
         .get(64)
         .map(String::from_utf8_lossy)
         .unwrap_or_default();
-    println!("   (F64 is the CUP ECB MAC under the MAK: 8 hex characters \"{mac}\")");
+    say!("   (F64 is the CUP ECB MAC under the MAK: 8 hex characters \"{mac}\")");
     report(&mut w, &mut books)?;
     let big_sale = w.pos.journal().last().cloned();
 
-    println!("\n3. 11:40 sale 256.00, credit card: the 0210 is lost on the way back");
+    say!("\n3. 11:40 sale 256.00, credit card: the 0210 is lost on the way back");
     w.lose_next_response = true;
     w.run("2026-09-29 11:40", T::Sale, 25_600, CREDIT_PAN, None)?;
     report(&mut w, &mut books)?;
     w.advance("2026-09-29 11:45")?; // the POS times out after 60 s and reverses
     report(&mut w, &mut books)?;
 
-    println!("\n4. 14:05 sale 99.00, then the cashier voids it (撤销, same day, full amount)");
+    say!("\n4. 14:05 sale 99.00, then the cashier voids it (撤销, same day, full amount)");
     w.run("2026-09-29 14:05", T::Sale, 9_900, DEBIT_PAN, None)?;
     report(&mut w, &mut books)?;
     let small_sale = w.pos.journal().last().cloned();
     w.run("2026-09-29 14:07", T::Void, 9_900, DEBIT_PAN, small_sale)?;
     report(&mut w, &mut books)?;
 
-    println!("\n5. 2026-09-29 23:00 network cut-off");
+    say!("\n5. 2026-09-29 23:00 network cut-off");
     books.cut_off("2026-09-29", "2026-09-29 23:00")?;
-    println!("{}", books.merchant_line());
+    say!("{}", books.merchant_line());
 
-    println!("\n6. 2026-09-30 08:00 settlement run and T+1 payout");
+    say!("\n6. 2026-09-30 08:00 settlement run and T+1 payout");
     let state = books.settle(
         &terms,
         &calendar,
@@ -190,7 +147,7 @@ fn main() -> Res<()> {
         None,
     )?;
 
-    println!(
+    say!(
         "\n7. 09:30 sale 3600.00, credit card; 10:00 partial refund 1000.00 of the 8888.00 sale (退货, next day)"
     );
     w.run("2026-09-30 09:30", T::Sale, 360_000, CREDIT_PAN, None)?;
@@ -198,33 +155,88 @@ fn main() -> Res<()> {
     w.run("2026-09-30 10:00", T::Refund, 100_000, DEBIT_PAN, big_sale)?;
     report(&mut w, &mut books)?;
 
-    println!("\n8. 23:00 cut-off; 23:30 sale 1200.00 (after the cut-off: network day 10-01)");
+    say!("\n8. 23:00 cut-off; 23:30 sale 1200.00 (after the cut-off: network day 10-01)");
     books.cut_off("2026-09-30", "2026-09-30 23:00")?;
     w.run("2026-09-30 23:30", T::Sale, 120_000, DEBIT_PAN, None)?;
     report(&mut w, &mut books)?;
 
-    println!("\n9. 23:40 batch close (批结算): 0500 with the terminal's totals");
+    say!("\n9. 23:40 batch close (批结算): 0500 with the terminal's totals");
     w.advance("2026-09-30 23:40")?;
     w.pos.settle(w.now)?;
     w.pump()?;
     report(&mut w, &mut books)?;
 
-    println!("\n10. National Day: 2026-10-01 23:00 cut-off, then no working day until 10-08");
+    say!("\n10. National Day: 2026-10-01 23:00 cut-off, then no working day until 10-08");
     books.cut_off("2026-10-01", "2026-10-01 23:00")?;
     let at = DateTime::parse_from_rfc3339("2026-09-30T23:30:00+08:00")?;
     let d = settlement::settlement_dates(at, SettlementCycle::T1, &CUTOFF, &calendar)?;
-    println!(
+    say!(
         "   sale at {at}: network day {}, T+1 payout day {}",
-        d.network_day, d.payout_day
+        d.network_day,
+        d.payout_day
     );
 
-    println!(
-        "\n11. 2026-10-08 settlement run; the merchant withdraws (提现) 3000.00, fee 2.00 inside"
-    );
+    say!("\n11. 2026-10-08 settlement run; the merchant withdraws (提现) 3000.00, fee 2.00 inside");
     books.settle(&terms, &calendar, &state, "2026-10-08 08:00", Some(300_000))?;
 
-    println!("\n12. checks");
+    say!("\n12. checks");
     checks(&books)
+}
+
+/// Prints (and books) everything the last exchange produced.
+fn report(w: &mut Wire, books: &mut Books) -> Res<()> {
+    for e in w.t_events.drain(..) {
+        match e {
+            TerminalEvent::SignedOn { batch } => {
+                say!("   POS: signed on, batch {}", batch.value())
+            }
+            TerminalEvent::Approved {
+                txn,
+                kind,
+                amount,
+                auth_code,
+                rrn,
+                ..
+            } => say!(
+                "   0210 → POS: {kind:?} {} approved, STAN {:06}, auth code {auth_code}, RRN {rrn}",
+                yuan(amount.minor),
+                txn.stan.value()
+            ),
+            TerminalEvent::OutcomeUnknown {
+                txn,
+                reason,
+                reversing,
+                ..
+            } => say!(
+                "   POS: no answer for STAN {:06} ({reason:?}); reversal (冲正, 0400) sent: {reversing}",
+                txn.stan.value()
+            ),
+            TerminalEvent::Reversed { txn, .. } => say!(
+                "   0410 → POS: reversal of STAN {:06} acknowledged",
+                txn.stan.value()
+            ),
+            TerminalEvent::BatchSettled {
+                batch, uploaded, ..
+            } => {
+                say!(
+                    "   0510 → POS: batch {} balanced with the host (upload: {uploaded})",
+                    batch.value()
+                )
+            }
+            other => say!("   POS: {other:?}"),
+        }
+    }
+    let mut moved_money = false;
+    for e in std::mem::take(&mut w.p_events) {
+        if let Some(line) = books.on_event(&e)? {
+            say!("{line}");
+            moved_money |= !matches!(e, DomainEvent::BatchSettled { .. });
+        }
+    }
+    if moved_money {
+        say!("{}", books.merchant_line());
+    }
+    Ok(())
 }
 
 /// The books balance: per ledger Σ debits = Σ credits, the clearing accounts are back at zero
@@ -241,7 +253,7 @@ fn checks(books: &Books) -> Res<()> {
     }
     for (l, (dr, cr)) in &per_ledger {
         assert_eq!(dr, cr, "ledger {l} is unbalanced");
-        println!(
+        say!(
             "   ledger {l}: Σ debits {} == Σ credits {} ✓",
             yuan(*dr as i64),
             yuan(*cr as i64)
@@ -264,7 +276,7 @@ fn checks(books: &Books) -> Res<()> {
             "{k:?} is a clearing account"
         );
     }
-    println!(
+    say!(
         "   clearing accounts (network receivable, uncleared, cleared, scheme cost) are back at 0 ✓"
     );
     let total = |f: fn(&FeeQuote) -> i64| books.sales.values().map(|s| f(&s.quote)).sum::<i64>();
@@ -281,7 +293,7 @@ fn checks(books: &Books) -> Res<()> {
         "the fee split adds back to the fee"
     );
     let [issuer, network, agents, acquirer] = parts.map(yuan);
-    println!(
+    say!(
         "   fee split of the day's sales: {} = issuer {issuer} + network {network} + agents {agents} + acquirer {acquirer} ✓",
         yuan(fee)
     );
