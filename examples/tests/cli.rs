@@ -107,7 +107,9 @@ fn demo_walks_the_acquiring_day() {
     has("Reversal unwinds sale 256.00");
     has("Void unwinds sale 99.00");
     has("refund 1000.00: fee returned 2.25 (ProRata)");
+    has("0500 → switch: F48 domestic 000001378700 004 000000109900 002 0");
     has("batch 1 balanced with the host");
+    has("host totals: debits 13787.00 x4, credits 1099.00 x2; terminal agrees: true");
     // Settlement across National Day.
     has("network day 2026-10-01, T+1 payout day 2026-10-08");
     has(

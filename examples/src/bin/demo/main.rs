@@ -164,6 +164,17 @@ fn main() -> Res<()> {
     w.advance("2026-09-30 23:40")?;
     w.pos.settle(w.now)?;
     w.pump()?;
+    // F48 holds two halves (domestic, foreign cards) of: debit amount n12, count n3, credit
+    // amount n12, count n3, result n1. Shown: the domestic half, split at those widths.
+    let close = iso8583::decode(&spec, &w.frames[0])?;
+    let f48 = close.text(48).unwrap_or("");
+    let cut = [0, 12, 15, 27, 30, 31].map(|i| i.min(f48.len()));
+    let half: Vec<&str> = cut.windows(2).map(|r| &f48[r[0]..r[1]]).collect();
+    say!(
+        "   {} → switch: F48 domestic {}",
+        close.mti(),
+        half.join(" ")
+    );
     report(&mut w, &mut books)?;
 
     say!("\n10. National Day: 2026-10-01 23:00 cut-off, then no working day until 10-08");
