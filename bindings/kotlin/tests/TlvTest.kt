@@ -140,6 +140,15 @@ object TlvTest {
         eq("dol padding", hex(buildDolFromSources(h("9F02045A0A9506"), listOf(s1, s2))),
             "23456789541333008902001FFFFF123455432100")
 
+        // TVR explanation as a typed record, and masking of sensitive values.
+        val tvr = emvExplain("95", h("0000080000"))
+        eq("tvr name", tvr.name, "Terminal Verification Results")
+        eq("tvr items", tvr.items, listOf(EmvExplainedItem(3.toUByte(), 4.toUByte(), "pin_not_entered",
+            "PIN entry required, PIN pad present, but PIN was not entered")))
+        eq("cvm results", emvExplain("9F34", h("1E0002")).summary, "Signature (paper) / Always / Successful")
+        eq("pan masked", emvExplain("5A", h("6230606601007726888F")).value, "623060*********6888F")
+        throws<PaycoreException.EmvException>("explain short tvr") { emvExplain("95", h("00000800")) }
+
         // Flags: unknown name is a typed error.
         eq("flags", hex(emvEncodeFlags("95", listOf("oda_not_performed", "merchant_forced_online", "issuer_authentication_failed"))), "8000000840")
         val unknown = throws<PaycoreException.EmvUnknownFlag>("unknown flag") { emvEncodeFlags("95", listOf("nope")) }

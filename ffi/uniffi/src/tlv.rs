@@ -843,3 +843,54 @@ pub fn parse_mpm(text: String) -> Result<MpmPayload, PaycoreError> {
 pub fn build_mpm(payload: MpmPayload) -> Result<String, PaycoreError> {
     Ok(qr::build_mpm(&payload.into())?)
 }
+
+/// One named item of an explanation: a set bit, or a decoded sub-field.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct EmvExplainedItem {
+    /// Byte number (1-based) for bit flags; null for sub-fields.
+    pub byte: Option<u8>,
+    /// Bit number (8..1) for bit flags; null for sub-fields.
+    pub bit: Option<u8>,
+    /// Machine name, e.g. `pin_not_entered` (the name `emvEncodeFlags` accepts).
+    pub flag: String,
+    /// Human-readable text.
+    pub text: String,
+}
+
+/// The explanation of a data element's value. Sensitive values (PAN, track 2) are masked.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct EmvExplanation {
+    /// The tag as upper-case hex.
+    pub tag: String,
+    /// The element's name.
+    pub name: String,
+    /// The value as hex (masked for sensitive tags).
+    pub value: String,
+    /// One-line summary.
+    pub summary: String,
+    /// Named flags or sub-fields.
+    pub items: Vec<EmvExplainedItem>,
+}
+
+/// Explains a value (bit fields such as TVR `95`, CVM List/Results, CID, IAD, or any
+/// dictionary tag by its format) as a typed record.
+#[uniffi::export]
+pub fn emv_explain(tag_hex: String, value: Vec<u8>) -> Result<EmvExplanation, PaycoreError> {
+    let e = emv::explain(tag(&tag_hex)?, &value)?;
+    Ok(EmvExplanation {
+        tag: e.tag.to_string(),
+        name: e.name,
+        value: e.value,
+        summary: e.summary,
+        items: e
+            .items
+            .into_iter()
+            .map(|i| EmvExplainedItem {
+                byte: i.byte,
+                bit: i.bit,
+                flag: i.flag,
+                text: i.text,
+            })
+            .collect(),
+    })
+}

@@ -4399,6 +4399,194 @@ public func FfiConverterTypeDolEntry_lower(_ value: DolEntry) -> RustBuffer {
 
 
 /**
+ * One named item of an explanation: a set bit, or a decoded sub-field.
+ */
+public struct EmvExplainedItem: Equatable, Hashable {
+    /**
+     * Byte number (1-based) for bit flags; null for sub-fields.
+     */
+    public var byte: UInt8?
+    /**
+     * Bit number (8..1) for bit flags; null for sub-fields.
+     */
+    public var bit: UInt8?
+    /**
+     * Machine name, e.g. `pin_not_entered` (the name `emvEncodeFlags` accepts).
+     */
+    public var flag: String
+    /**
+     * Human-readable text.
+     */
+    public var text: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Byte number (1-based) for bit flags; null for sub-fields.
+         */byte: UInt8?, 
+        /**
+         * Bit number (8..1) for bit flags; null for sub-fields.
+         */bit: UInt8?, 
+        /**
+         * Machine name, e.g. `pin_not_entered` (the name `emvEncodeFlags` accepts).
+         */flag: String, 
+        /**
+         * Human-readable text.
+         */text: String) {
+        self.byte = byte
+        self.bit = bit
+        self.flag = flag
+        self.text = text
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension EmvExplainedItem: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeEmvExplainedItem: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> EmvExplainedItem {
+        return
+            try EmvExplainedItem(
+                byte: FfiConverterOptionUInt8.read(from: &buf), 
+                bit: FfiConverterOptionUInt8.read(from: &buf), 
+                flag: FfiConverterString.read(from: &buf), 
+                text: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: EmvExplainedItem, into buf: inout [UInt8]) {
+        FfiConverterOptionUInt8.write(value.byte, into: &buf)
+        FfiConverterOptionUInt8.write(value.bit, into: &buf)
+        FfiConverterString.write(value.flag, into: &buf)
+        FfiConverterString.write(value.text, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEmvExplainedItem_lift(_ buf: RustBuffer) throws -> EmvExplainedItem {
+    return try FfiConverterTypeEmvExplainedItem.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEmvExplainedItem_lower(_ value: EmvExplainedItem) -> RustBuffer {
+    return FfiConverterTypeEmvExplainedItem.lower(value)
+}
+
+
+/**
+ * The explanation of a data element's value. Sensitive values (PAN, track 2) are masked.
+ */
+public struct EmvExplanation: Equatable, Hashable {
+    /**
+     * The tag as upper-case hex.
+     */
+    public var tag: String
+    /**
+     * The element's name.
+     */
+    public var name: String
+    /**
+     * The value as hex (masked for sensitive tags).
+     */
+    public var value: String
+    /**
+     * One-line summary.
+     */
+    public var summary: String
+    /**
+     * Named flags or sub-fields.
+     */
+    public var items: [EmvExplainedItem]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The tag as upper-case hex.
+         */tag: String, 
+        /**
+         * The element's name.
+         */name: String, 
+        /**
+         * The value as hex (masked for sensitive tags).
+         */value: String, 
+        /**
+         * One-line summary.
+         */summary: String, 
+        /**
+         * Named flags or sub-fields.
+         */items: [EmvExplainedItem]) {
+        self.tag = tag
+        self.name = name
+        self.value = value
+        self.summary = summary
+        self.items = items
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension EmvExplanation: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeEmvExplanation: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> EmvExplanation {
+        return
+            try EmvExplanation(
+                tag: FfiConverterString.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                value: FfiConverterString.read(from: &buf), 
+                summary: FfiConverterString.read(from: &buf), 
+                items: FfiConverterSequenceTypeEmvExplainedItem.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: EmvExplanation, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.tag, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.value, into: &buf)
+        FfiConverterString.write(value.summary, into: &buf)
+        FfiConverterSequenceTypeEmvExplainedItem.write(value.items, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEmvExplanation_lift(_ buf: RustBuffer) throws -> EmvExplanation {
+    return try FfiConverterTypeEmvExplanation.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEmvExplanation_lower(_ value: EmvExplanation) -> RustBuffer {
+    return FfiConverterTypeEmvExplanation.lower(value)
+}
+
+
+/**
  * One row of the EMV tag dictionary.
  */
 public struct EmvTagInfo: Equatable, Hashable {
@@ -10346,6 +10534,30 @@ public func FfiConverterTypeWithdrawalState_lower(_ value: WithdrawalState) -> R
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionUInt8: FfiConverterRustBuffer {
+    typealias SwiftType = UInt8?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterUInt8.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterUInt8.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionUInt16: FfiConverterRustBuffer {
     typealias SwiftType = UInt16?
 
@@ -10873,6 +11085,31 @@ fileprivate struct FfiConverterSequenceTypeDolEntry: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeDolEntry.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeEmvExplainedItem: FfiConverterRustBuffer {
+    typealias SwiftType = [EmvExplainedItem]
+
+    public static func write(_ value: [EmvExplainedItem], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeEmvExplainedItem.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [EmvExplainedItem] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [EmvExplainedItem]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeEmvExplainedItem.read(from: &buf))
         }
         return seq
     }
@@ -11934,6 +12171,19 @@ public func emvEncodeFlags(tagHex: String, flags: [String])throws  -> Data  {
 })
 }
 /**
+ * Explains a value (bit fields such as TVR `95`, CVM List/Results, CID, IAD, or any
+ * dictionary tag by its format) as a typed record.
+ */
+public func emvExplain(tagHex: String, value: Data)throws  -> EmvExplanation  {
+    return try  FfiConverterTypeEmvExplanation_lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_emv_explain(
+        FfiConverterString.lower(tagHex),
+        FfiConverterData.lower(value),uniffiCallStatus
+    )
+})
+}
+/**
  * Explains a bit-field value (e.g. TVR `95`) as JSON (`name`, `summary`, `items`).
  */
 public func emvExplainJson(tagHex: String, value: Data)throws  -> String  {
@@ -12243,6 +12493,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paycore_uniffi_checksum_func_emv_encode_flags() != 34911) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_func_emv_explain() != 46525) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paycore_uniffi_checksum_func_emv_explain_json() != 32613) {

@@ -115,3 +115,13 @@ final class MpmTypedTests: XCTestCase {
         XCTAssertEqual(try parseMpm(text: text), sale)
     }
 }
+
+final class ExplainTypedTests: XCTestCase {
+    func testTvr() throws {
+        let e = try emvExplain(tagHex: "95", value: h("0000080000"))
+        XCTAssertEqual(e.items.map { $0.flag }, ["pin_not_entered"])
+        XCTAssertEqual(e.items.first?.byte, 3)
+        XCTAssertEqual(e.items.first?.bit, 4)
+        XCTAssertThrowsError(try emvExplain(tagHex: "95", value: h("00000800")))
+    }
+}

@@ -1065,6 +1065,11 @@ RustBuffer uniffi_paycore_uniffi_fn_func_build_mpm_json(RustBuffer payload_json,
 RustBuffer uniffi_paycore_uniffi_fn_func_emv_encode_flags(RustBuffer tag_hex, RustBuffer flags, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_EMV_EXPLAIN
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_EMV_EXPLAIN
+RustBuffer uniffi_paycore_uniffi_fn_func_emv_explain(RustBuffer tag_hex, RustBuffer value, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_EMV_EXPLAIN_JSON
 #define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_EMV_EXPLAIN_JSON
 RustBuffer uniffi_paycore_uniffi_fn_func_emv_explain_json(RustBuffer tag_hex, RustBuffer value, RustCallStatus *_Nonnull out_status
@@ -1681,6 +1686,12 @@ uint16_t uniffi_paycore_uniffi_checksum_func_build_mpm_json(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_EMV_ENCODE_FLAGS
 #define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_EMV_ENCODE_FLAGS
 uint16_t uniffi_paycore_uniffi_checksum_func_emv_encode_flags(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_EMV_EXPLAIN
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_EMV_EXPLAIN
+uint16_t uniffi_paycore_uniffi_checksum_func_emv_explain(void
     
 );
 #endif
