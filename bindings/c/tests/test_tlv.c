@@ -252,6 +252,11 @@ static void test_flags_and_dictionary(void) {
   CHECK(strstr(json, "\"min_len\":6,\"max_len\":6") != NULL);
   CHECK(paycore_emv_tag_info_json(S("5F2A"), S(""), json, sizeof json, &n) == PAYCORE_OK);
   CHECK(strstr(json, "\"format_text\":\"n 3\"") != NULL);
+  /* 81 means different things inside a biometric template (A1) and elsewhere. */
+  CHECK(paycore_emv_tag_info_json(S("81"), NULL, 0, json, sizeof json, &n) == PAYCORE_OK);
+  CHECK(strstr(json, "\"name\":\"Amount, Authorised (Binary)\"") != NULL);
+  CHECK(paycore_emv_tag_info_json(S("81"), S("A1"), json, sizeof json, &n) == PAYCORE_OK);
+  CHECK(strstr(json, "\"name\":\"Biometric Type\"") != NULL);
   CHECK(paycore_emv_tag_info_json(S("9F7F"), NULL, 0, json, sizeof json, &n) ==
         PAYCORE_ERR_EMV_UNKNOWN_TAG);
   CHECK(paycore_emv_tag_info_json(S("9G"), NULL, 0, json, sizeof json, &n) == PAYCORE_ERR_EMV);

@@ -119,6 +119,9 @@ object TlvTest {
         eq("9F02 lengths", Pair(amount.minLen, amount.maxLen), Pair(6.toUShort(), 6.toUShort()))
         eq("5A format", emvTagInfo("5A")?.format, EmvFormat.CN)
         eq("unknown tag", emvTagInfo("9F7F"), null)
+        eq("81 plain", emvTagInfo("81")?.name, "Amount, Authorised (Binary)")
+        eq("81 in A1", emvTagInfo("81", "A1")?.name, "Biometric Type")
+        eq("81 in A1 templates", emvTagInfo("81", "A1")?.templates, listOf("A1", "BF4E"))
         throws<PaycoreException.EmvException>("bad tag text") { emvTagInfo("9G") }
 
         // DOL parse (typed) and build from prioritised sources.

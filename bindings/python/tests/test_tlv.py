@@ -182,6 +182,12 @@ def test_tag_info_fields_and_parent() -> None:
     assert (info["min_len"], info["max_len"]) == (6, 6)
     assert paycore.tag_info("9F7F") is None
     assert paycore.tag_info("9F02", parent=None) == raw
+    # 81 means different things inside a biometric template (A1) and elsewhere.
+    plain = paycore.tag_info("81")
+    biometric = paycore.tag_info("81", parent="A1")
+    assert plain is not None and biometric is not None
+    assert json.loads(plain)["name"] == "Amount, Authorised (Binary)"
+    assert json.loads(biometric)["name"] == "Biometric Type"
 
 
 def test_dol_parse_and_prioritised_build() -> None:
