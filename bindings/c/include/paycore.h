@@ -128,6 +128,12 @@ enum paycore_result
   PAYCORE_ERR_QR_MALFORMED = 402,
   // An EMVCo QR CRC does not match (message gives expected and actual).
   PAYCORE_ERR_QR_CRC_MISMATCH = 403,
+  // The requested TLV tag path is not present in the data.
+  PAYCORE_ERR_TLV_NOT_FOUND = 404,
+  // A flag name that the EMV bit field does not define.
+  PAYCORE_ERR_EMV_UNKNOWN_FLAG = 405,
+  // A tag that is not in the EMV dictionary.
+  PAYCORE_ERR_EMV_UNKNOWN_TAG = 406,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -1120,6 +1126,17 @@ typedef struct paycore_money {
   // ISO 4217 numeric currency code (156 for CNY).
   uint16_t currency;
 } paycore_money;
+
+// One tag/value pair for [`paycore_tlv_encode`].
+typedef struct paycore_tlv_item {
+  // The tag's raw bytes as a number, e.g. `0x9F02` or `0xDF8129` (at most 4 bytes).
+  uint32_t tag;
+  // The value bytes (NULL allowed when `value_len` is 0). For a constructed tag (e.g. `70`)
+  // this is its already-encoded content.
+  const uint8_t *value;
+  // Number of bytes at `value`.
+  size_t value_len;
+} paycore_tlv_item;
 
 #ifdef __cplusplus
 extern "C" {
@@ -2311,6 +2328,117 @@ paycore_result paycore_qr_build_cpm_json(const char *json,
                                          char *buf,
                                          size_t buf_len,
                                          size_t *out_len);
+
+// Encodes a JSON array of nodes (the form `paycore_tlv_decode_json` produces: `tag`, `value`
+// hex, `children`; `offset` optional) as BER-TLV with minimal lengths. Bytes go to `buf`.
+//
+// # Safety
+// `json` valid for `json_len` bytes; `buf` for `buf_len`; `out_len` valid.
+paycore_result paycore_tlv_encode_json(const char *json,
+                                       size_t json_len,
+                                       uint8_t *buf,
+                                       size_t buf_len,
+                                       size_t *out_len);
+
+// Encodes `count` tag/value pairs, in order, as BER-TLV with minimal lengths. An invalid tag
+// number gives `PAYCORE_ERR_INVALID_ARGUMENT` naming the item index. Bytes go to `buf`.
+//
+// # Safety
+// `items` valid for `count` elements (NULL allowed when `count` is 0), each `value` valid for
+// its `value_len`; `buf` for `buf_len`; `out_len` valid.
+paycore_result paycore_tlv_encode(const struct paycore_tlv_item *items,
+                                  size_t count,
+                                  uint8_t *buf,
+                                  size_t buf_len,
+                                  size_t *out_len);
+
+// The value of the object at a tag path such as `6F/A5/BF0C/61/4F` (`.` also separates; at
+// each level the first match is taken), read with EMV rules. The value bytes go to `buf`; a
+// path that is not present gives `PAYCORE_ERR_TLV_NOT_FOUND`, malformed data
+// `PAYCORE_ERR_TLV_MALFORMED`, a path that is not hex tags `PAYCORE_ERR_INVALID_ARGUMENT`.
+//
+// # Safety
+// `data` valid for `len` bytes, `path` for `path_len`; `buf` for `buf_len`; `out_len` valid.
+paycore_result paycore_tlv_find(const uint8_t *data,
+                                size_t len,
+                                const char *path,
+                                size_t path_len,
+                                uint8_t *buf,
+                                size_t buf_len,
+                                size_t *out_len);
+
+// Parses a DOL (PDOL `9F38`, CDOL1 `8C`, …) into a JSON array of entries
+// `[{"tag":"9F02","length":6},…]`. A truncated DOL gives `PAYCORE_ERR_TLV_MALFORMED` with
+// the byte offset.
+//
+// # Safety
+// `dol` valid for `len` bytes; buffer convention as in the crate docs.
+paycore_result paycore_emv_parse_dol_json(const uint8_t *dol,
+                                          size_t len,
+                                          char *buf,
+                                          size_t buf_len,
+                                          size_t *out_len);
+
+// Builds DOL data: for each entry of `dol`, the value from the first source that has the tag,
+// formatted per EMV Book 3 §5.4 (`n` left-padded with `00`/truncated on the left, `cn`
+// right-padded with `FF`, others right-padded with `00`/truncated on the right; absent or
+// constructed tags become zeros). `sources_json` is a JSON array of tag→hex maps, highest
+// priority first, e.g. `[{"9F37":"DEADBEEF"},{"9F02":"000000000100"}]`. Bytes go to `buf`.
+//
+// # Safety
+// `dol` valid for `dol_len` bytes, `sources_json` for `json_len`; `buf` for `buf_len`;
+// `out_len` valid.
+paycore_result paycore_emv_build_dol(const uint8_t *dol,
+                                     size_t dol_len,
+                                     const char *sources_json,
+                                     size_t json_len,
+                                     uint8_t *buf,
+                                     size_t buf_len,
+                                     size_t *out_len);
+
+// Builds a bit-field value (e.g. TVR `95`, TSI `9B`, AIP `82`, `9F33`) from flag names as
+// `paycore_emv_explain_json` reports them, separated by commas (spaces around names are
+// ignored), e.g. `"pin_not_entered,merchant_forced_online"`. An unknown name gives
+// `PAYCORE_ERR_EMV_UNKNOWN_FLAG`. Bytes go to `buf`.
+//
+// # Safety
+// `tag` valid for `tag_len` bytes, `flags` for `flags_len`; `buf` for `buf_len`; `out_len` valid.
+paycore_result paycore_emv_encode_flags(const char *tag,
+                                        size_t tag_len,
+                                        const char *flags,
+                                        size_t flags_len,
+                                        uint8_t *buf,
+                                        size_t buf_len,
+                                        size_t *out_len);
+
+// The EMV dictionary entry of a tag as JSON (`tag`, `name`, `templates`, `length`, `min_len`,
+// `max_len`, `format`, `format_text`, `source`). `parent` (hex, may be empty/NULL) selects
+// the meaning of template-dependent tags (`81`, `82`, `90`, `9F2D`, `DF5x`). A tag not in the
+// dictionary gives `PAYCORE_ERR_EMV_UNKNOWN_TAG`.
+//
+// # Safety
+// `tag` valid for `tag_len` bytes, `parent` for `parent_len` (or NULL with 0); buffer
+// convention as in the crate docs.
+paycore_result paycore_emv_tag_info_json(const char *tag,
+                                         size_t tag_len,
+                                         const char *parent,
+                                         size_t parent_len,
+                                         char *buf,
+                                         size_t buf_len,
+                                         size_t *out_len);
+
+// Parses a response field 55 (host → terminal) into JSON: `issuer_authentication` (`91`
+// split into `raw`/`arpc`/`rest`, or null), `scripts` (`71`/`72` with `template`,
+// `script_id`, `commands` and the byte-exact `raw` template to forward to the card) and
+// `other` objects. Malformed TLV gives `PAYCORE_ERR_TLV_MALFORMED` with the byte offset.
+//
+// # Safety
+// `data` valid for `len` bytes; buffer convention as in the crate docs.
+paycore_result paycore_emv_parse_field55_response_json(const uint8_t *data,
+                                                       size_t len,
+                                                       char *buf,
+                                                       size_t buf_len,
+                                                       size_t *out_len);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -149,3 +149,111 @@ def test_tag_dictionary_and_dol_parse() -> None:
     assert len(entries) == 2
     with pytest.raises(paycore.EmvError):
         paycore.parse_dol(bytes.fromhex("9F02069F37"))
+
+
+def test_tlv_encode_pairs_minimal_lengths_and_find() -> None:
+    data = paycore.tlv_encode_pairs(
+        [("9F02", bytes.fromhex("000000000100")), ("5F2A", b"\x01\x56"), ("DF8129", b"")]
+    )
+    assert data.hex().upper() == "9F02060000000001005F2A020156DF812900"
+    big = paycore.tlv_encode_pairs([("C1", b"\xab" * 200)])
+    assert big[:3] == bytes.fromhex("C181C8") and len(big) == 203
+    nested = paycore.tlv_encode_pairs([("70", data)])
+    assert paycore.tlv_find(nested, "70/5F2A") == b"\x01\x56"
+    assert paycore.tlv_find(nested, "70/9F03") is None
+    with pytest.raises(paycore.EmvError):
+        paycore.tlv_encode_pairs([("00", b"\x01")])
+
+
+def test_truncated_tlv_names_byte_offset_and_path() -> None:
+    with pytest.raises(paycore.TlvError) as exc:
+        paycore.tlv_decode(bytes.fromhex("70055F24032512"))
+    assert str(exc.value) == "truncated at byte offset 5 (tag path 70/5F24)"
+    assert getattr(exc.value, "offset") == 5
+    assert getattr(exc.value, "path") == "70/5F24"
+
+
+def test_tag_info_fields_and_parent() -> None:
+    raw = paycore.tag_info("9F02")
+    assert raw is not None
+    info = json.loads(raw)
+    assert info["name"] == "Amount, Authorised (Numeric)"
+    assert (info["format"], info["format_text"], info["source"]) == ("N", "n 12", "Terminal")
+    assert (info["min_len"], info["max_len"]) == (6, 6)
+    assert paycore.tag_info("9F7F") is None
+    assert paycore.tag_info("9F02", parent=None) == raw
+    # 81 means different things inside a biometric template (A1) and elsewhere.
+    plain = paycore.tag_info("81")
+    biometric = paycore.tag_info("81", parent="A1")
+    assert plain is not None and biometric is not None
+    assert json.loads(plain)["name"] == "Amount, Authorised (Binary)"
+    assert json.loads(biometric)["name"] == "Biometric Type"
+
+
+def test_dol_parse_and_prioritised_build() -> None:
+    dol = bytes.fromhex("9F02069F03069F1A0295055F2A029A039C019F3704")
+    entries = json.loads(paycore.parse_dol(dol))
+    assert [(e["tag"], e["length"]) for e in entries] == [
+        ("9F02", 6), ("9F03", 6), ("9F1A", 2), ("95", 5),
+        ("5F2A", 2), ("9A", 3), ("9C", 1), ("9F37", 4),
+    ]
+    s1 = {k: bytes.fromhex(v) for k, v in {
+        "9C": "09", "9A": "240217", "5F2A": "0978", "9F02": "000123456789",
+        "9F03": "000987654321", "9F37": "DEADBEEF", "5A": "541333008902001F",
+    }.items()}
+    s2 = {k: bytes.fromhex(v) for k, v in {
+        "9F1A": "0528", "9F37": "DEADCAFE", "95": "1234554321",
+    }.items()}
+    assert paycore.build_dol(dol, [s1, s2]).hex().upper() == (
+        "00012345678900098765432105281234554321097824021709DEADBEEF"
+    )
+    assert paycore.build_dol(bytes.fromhex("9F3704"), [s2, s1]) == bytes.fromhex("DEADCAFE")
+    # n keeps the rightmost digits, cn pads FF, b pads 00.
+    assert paycore.build_dol(bytes.fromhex("9F02045A0A9506"), [s1, s2]).hex().upper() == (
+        "23456789541333008902001FFFFF123455432100"
+    )
+    with pytest.raises(paycore.EmvError) as exc:
+        paycore.build_dol(dol[:10], s1)
+    assert getattr(exc.value, "offset") == 10
+    with pytest.raises(TypeError):
+        paycore.build_dol(dol, "9F02")  # type: ignore[arg-type]
+
+
+def test_flags_and_tvr_explanation() -> None:
+    tvr = json.loads(paycore.explain("95", bytes.fromhex("0000080000")))
+    assert [(i["byte"], i["bit"], i["flag"]) for i in tvr["items"]] == [(3, 4, "pin_not_entered")]
+    assert tvr["items"][0]["text"] == "PIN entry required, PIN pad present, but PIN was not entered"
+    flags = ["oda_not_performed", "merchant_forced_online", "issuer_authentication_failed"]
+    assert paycore.encode_flags("95", flags) == bytes.fromhex("8000000840")
+    with pytest.raises(paycore.UnknownFlagError, match="nope"):
+        paycore.encode_flags("95", ["pin_not_entered", "nope"])
+    assert issubclass(paycore.UnknownFlagError, paycore.EmvError)
+
+
+def test_field55_customary_order_and_response() -> None:
+    tags = {k: bytes.fromhex(v) for k, v in {
+        "9F63": "00" * 16, "84": "A0000003330101", "9F35": "22", "9F34": "1E0300",
+        "9F33": "E0F8C8", "9F03": "000000000000", "9F1A": "0156", "82": "7C00",
+        "5F2A": "0156", "9F02": "000000000100", "9C": "00", "9A": "240217",
+        "95": "0000080000", "9F36": "0012", "9F37": "DEADBEEF",
+        "9F10": "07010103A0A80201", "9F26": "1122334455667788",
+    }.items()}
+    f55 = paycore.build_field55(tags, contactless=True)
+    assert f55.hex().upper() == (
+        "9F260811223344556677889F2701809F100807010103A0A802019F3704DEADBEEF9F36020012"
+        "950500000800009A032402179C01009F02060000000001005F2A02015682027C009F1A020156"
+        "9F03060000000000009F3303E0F8C89F34031E03009F3501228407A0000003330101"
+        "9F631000000000000000000000000000000000"
+    )
+    with pytest.raises(paycore.EmvError, match="9F27"):
+        paycore.build_field55(tags, contactless=False)
+    resp = json.loads(paycore.parse_field55_response(bytes.fromhex(
+        "910A1122334455667788303072169F180400000001860D84040000080102030405060708"
+    )))
+    assert resp["issuer_authentication"]["arpc"] == "1122334455667788"
+    assert resp["issuer_authentication"]["rest"] == "3030"
+    script = resp["scripts"][0]
+    assert (script["template"], script["script_id"]) == ("72", "00000001")
+    assert script["commands"] == ["84040000080102030405060708"]
+    with pytest.raises(paycore.TlvError):
+        paycore.parse_field55_response(bytes.fromhex("910A11223344"))

@@ -174,3 +174,47 @@ pub(crate) unsafe fn text_out(
         )),
     }
 }
+
+/// Borrows a `(ptr, len)` byte-string argument (NULL is allowed when `len` is 0).
+///
+/// # Safety
+/// `ptr` must be valid for reads of `len` bytes for the returned lifetime (or NULL).
+pub(crate) unsafe fn bytes_arg<'a>(
+    ptr: *const u8,
+    len: usize,
+    name: &str,
+) -> Result<&'a [u8], FfiError> {
+    if ptr.is_null() {
+        if len == 0 {
+            return Ok(&[]);
+        }
+        return Err(FfiError::null(name));
+    }
+    // SAFETY: the caller promises `ptr` is valid for `len` bytes.
+    Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
+}
+
+/// Copies `bytes` into a caller buffer: the text convention without a terminator. `out_len`
+/// always gets the length needed; a NULL or short buffer gives `PAYCORE_ERR_BUFFER_TOO_SMALL`
+/// and nothing is written to `buf`.
+///
+/// # Safety
+/// `buf` must be valid for `buf_len` bytes or NULL; `out_len` must be NULL or valid.
+pub(crate) unsafe fn bytes_out(
+    bytes: &[u8],
+    buf: *mut u8,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> Result<(), FfiError> {
+    // SAFETY: forwarded caller contract.
+    unsafe { write_out(out_len, bytes.len(), "out_len") }?;
+    if buf.is_null() || buf_len < bytes.len() {
+        return Err(FfiError::new(
+            paycore_result::PAYCORE_ERR_BUFFER_TOO_SMALL,
+            format!("output buffer needs {} bytes", bytes.len()),
+        ));
+    }
+    // SAFETY: `buf` holds at least `bytes.len()` bytes (checked above); regions are distinct.
+    unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), buf, bytes.len()) };
+    Ok(())
+}

@@ -5,7 +5,9 @@
 //! fields. The `_text` accessors show a `b` field (or `b` sub-field) as upper-case hex and
 //! take hex when setting one, as the JSON form does.
 
-use crate::boundary::{FfiError, guard, guard_value, str_arg, text_out, write_out};
+use crate::boundary::{
+    FfiError, bytes_arg, bytes_out, guard, guard_value, str_arg, text_out, write_out,
+};
 use crate::paycore_result;
 use paycore::iso8583::{
     self as core, CupHeader, DecodeCause, DecodeError, EncodeCause, EncodeError, Format,
@@ -117,48 +119,6 @@ unsafe fn borrow<'a, T>(ptr: *const T, name: &str) -> Result<&'a T, FfiError> {
 unsafe fn borrow_mut<'a, T>(ptr: *mut T, name: &str) -> Result<&'a mut T, FfiError> {
     // SAFETY: caller contract.
     unsafe { ptr.as_mut() }.ok_or_else(|| FfiError::null(name))
-}
-
-/// Borrows a `(ptr, len)` byte argument.
-///
-/// # Safety
-/// `ptr` must be valid for reads of `len` bytes (or NULL with `len` 0).
-unsafe fn bytes_arg<'a>(ptr: *const u8, len: usize, name: &str) -> Result<&'a [u8], FfiError> {
-    if ptr.is_null() {
-        if len == 0 {
-            return Ok(&[]);
-        }
-        return Err(FfiError::null(name));
-    }
-    // SAFETY: caller contract.
-    Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
-}
-
-/// Copies `bytes` into a caller buffer: `out_len` always gets the length; a NULL or short
-/// buffer gives `PAYCORE_ERR_BUFFER_TOO_SMALL` and nothing is written.
-///
-/// # Safety
-/// `buf` valid for `buf_len` bytes or NULL; `out_len` NULL or valid.
-unsafe fn bytes_out(
-    bytes: &[u8],
-    buf: *mut u8,
-    buf_len: usize,
-    out_len: *mut usize,
-) -> Result<(), FfiError> {
-    if out_len.is_null() {
-        return Err(FfiError::null("out_len"));
-    }
-    // SAFETY: checked non-NULL; valid per contract.
-    unsafe { out_len.write(bytes.len()) };
-    if buf.is_null() || buf_len < bytes.len() {
-        return Err(FfiError::new(
-            paycore_result::PAYCORE_ERR_BUFFER_TOO_SMALL,
-            format!("output buffer needs {} bytes", bytes.len()),
-        ));
-    }
-    // SAFETY: `buf` holds at least `bytes.len()` bytes; distinct regions.
-    unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), buf, bytes.len()) };
-    Ok(())
 }
 
 /// Moves a new object to the caller.

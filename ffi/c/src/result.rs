@@ -110,6 +110,12 @@ pub enum paycore_result {
     PAYCORE_ERR_QR_MALFORMED = 402,
     /// An EMVCo QR CRC does not match (message gives expected and actual).
     PAYCORE_ERR_QR_CRC_MISMATCH = 403,
+    /// The requested TLV tag path is not present in the data.
+    PAYCORE_ERR_TLV_NOT_FOUND = 404,
+    /// A flag name that the EMV bit field does not define.
+    PAYCORE_ERR_EMV_UNKNOWN_FLAG = 405,
+    /// A tag that is not in the EMV dictionary.
+    PAYCORE_ERR_EMV_UNKNOWN_TAG = 406,
 }
 
 impl paycore_result {
@@ -168,6 +174,9 @@ impl paycore_result {
             PAYCORE_ERR_EMV => "EMV data error",
             PAYCORE_ERR_QR_MALFORMED => "malformed EMVCo QR payload",
             PAYCORE_ERR_QR_CRC_MISMATCH => "EMVCo QR CRC mismatch",
+            PAYCORE_ERR_TLV_NOT_FOUND => "TLV tag path not present",
+            PAYCORE_ERR_EMV_UNKNOWN_FLAG => "unknown EMV flag name",
+            PAYCORE_ERR_EMV_UNKNOWN_TAG => "tag not in the EMV dictionary",
         }
     }
 
@@ -225,6 +234,9 @@ impl paycore_result {
             PAYCORE_ERR_EMV,
             PAYCORE_ERR_QR_MALFORMED,
             PAYCORE_ERR_QR_CRC_MISMATCH,
+            PAYCORE_ERR_TLV_NOT_FOUND,
+            PAYCORE_ERR_EMV_UNKNOWN_FLAG,
+            PAYCORE_ERR_EMV_UNKNOWN_TAG,
         ]
         .into_iter()
         .find(|c| *c as u32 == code)

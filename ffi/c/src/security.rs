@@ -7,7 +7,9 @@
 //! the length needed) without a terminator. Error messages never contain key, PIN or
 //! PIN-block bytes.
 
-use crate::boundary::{FfiError, guard, guard_value, str_arg, text_out, write_out};
+use crate::boundary::{
+    FfiError, bytes_arg, bytes_out, guard, guard_value, str_arg, text_out, write_out,
+};
 use crate::paycore_result;
 use paycore::security::dukpt::{aes as adukpt, tdes};
 use paycore::security::{
@@ -260,47 +262,6 @@ fn aes_usage(v: u32) -> Result<adukpt::AesKeyUsage, FfiError> {
         7 => DataBoth,
         _ => return Err(bad_enum("AES DUKPT usage", v, 7)),
     })
-}
-
-/// Borrows a `(ptr, len)` byte-string argument (NULL allowed when `len` is 0).
-///
-/// # Safety
-/// `ptr` must be valid for reads of `len` bytes (or NULL).
-unsafe fn bytes_arg<'a>(ptr: *const u8, len: usize, name: &str) -> Result<&'a [u8], FfiError> {
-    if ptr.is_null() {
-        if len == 0 {
-            return Ok(&[]);
-        }
-        return Err(FfiError::null(name));
-    }
-    // SAFETY: the caller promises `ptr` is valid for `len` bytes.
-    Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
-}
-
-/// Copies bytes into a caller buffer (the text convention without a terminator).
-///
-/// # Safety
-/// `buf` valid for `buf_len` bytes or NULL; `out_len` NULL or valid.
-unsafe fn bytes_out(
-    bytes: &[u8],
-    buf: *mut u8,
-    buf_len: usize,
-    out_len: *mut usize,
-) -> Result<(), FfiError> {
-    if out_len.is_null() {
-        return Err(FfiError::null("out_len"));
-    }
-    // SAFETY: checked non-NULL; valid per contract.
-    unsafe { out_len.write(bytes.len()) };
-    if buf.is_null() || buf_len < bytes.len() {
-        return Err(FfiError::new(
-            paycore_result::PAYCORE_ERR_BUFFER_TOO_SMALL,
-            format!("output buffer needs {} bytes", bytes.len()),
-        ));
-    }
-    // SAFETY: `buf` holds at least `bytes.len()` bytes; distinct regions.
-    unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), buf, bytes.len()) };
-    Ok(())
 }
 
 /// Borrows a live key.

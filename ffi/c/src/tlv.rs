@@ -5,7 +5,7 @@
 //! terminator. Error messages (`paycore_last_error_message`) name the byte/character offset
 //! and the tag/ID path; they never contain sensitive values.
 
-use crate::boundary::{FfiError, guard, str_arg, text_out, write_out};
+use crate::boundary::{FfiError, bytes_arg, bytes_out, guard, str_arg, text_out, write_out};
 use crate::paycore_result;
 use paycore::emv;
 use paycore::qr;
@@ -51,6 +51,16 @@ impl From<qr::QrError> for FfiError {
     }
 }
 
+impl From<emv::ExplainError> for FfiError {
+    fn from(e: emv::ExplainError) -> Self {
+        let code = match e {
+            emv::ExplainError::UnknownFlag { .. } => paycore_result::PAYCORE_ERR_EMV_UNKNOWN_FLAG,
+            _ => paycore_result::PAYCORE_ERR_EMV,
+        };
+        FfiError::new(code, e.to_string())
+    }
+}
+
 impl From<emv::Field55Error> for FfiError {
     fn from(e: emv::Field55Error) -> Self {
         match e {
@@ -69,44 +79,6 @@ fn json_err(e: serde_json::Error) -> FfiError {
         paycore_result::PAYCORE_ERR_INVALID_ARGUMENT,
         format!("invalid JSON: {e}"),
     )
-}
-
-/// Borrows a `(ptr, len)` byte argument (NULL allowed when `len` is 0).
-///
-/// # Safety
-/// `ptr` valid for `len` bytes or NULL.
-unsafe fn bytes_arg<'a>(ptr: *const u8, len: usize, name: &str) -> Result<&'a [u8], FfiError> {
-    if ptr.is_null() {
-        if len == 0 {
-            return Ok(&[]);
-        }
-        return Err(FfiError::null(name));
-    }
-    // SAFETY: caller contract.
-    Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
-}
-
-/// Copies bytes into a caller buffer (`out_len` gets the length needed in every case).
-///
-/// # Safety
-/// `buf` valid for `buf_len` bytes or NULL; `out_len` valid or NULL.
-unsafe fn bytes_out(
-    bytes: &[u8],
-    buf: *mut u8,
-    buf_len: usize,
-    out_len: *mut usize,
-) -> Result<(), FfiError> {
-    // SAFETY: caller contract.
-    unsafe { write_out(out_len, bytes.len(), "out_len") }?;
-    if buf.is_null() || buf_len < bytes.len() {
-        return Err(FfiError::new(
-            paycore_result::PAYCORE_ERR_BUFFER_TOO_SMALL,
-            format!("output buffer needs {} bytes", bytes.len()),
-        ));
-    }
-    // SAFETY: `buf` holds at least `bytes.len()` bytes; distinct regions.
-    unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), buf, bytes.len()) };
-    Ok(())
 }
 
 /// CRC-16/CCITT-FALSE (EMVCo QR) of `data`, written to `out`.
@@ -206,7 +178,7 @@ pub unsafe extern "C" fn paycore_emv_explain_json(
         // SAFETY: caller contract.
         let v = unsafe { bytes_arg(value, value_len, "value") }?;
         let t = Tag::parse_hex(t).map_err(emv_err)?;
-        let e = emv::explain(t, v).map_err(emv_err)?;
+        let e = emv::explain(t, v)?;
         let json = serde_json::to_string(&e).map_err(json_err)?;
         // SAFETY: caller contract.
         unsafe { text_out(&json, buf, buf_len, out_len) }
@@ -342,5 +314,293 @@ pub unsafe extern "C" fn paycore_qr_build_cpm_json(
         let text = qr::build_cpm(&p)?;
         // SAFETY: caller contract.
         unsafe { text_out(&text, buf, buf_len, out_len) }
+    })
+}
+
+/// One tag/value pair for [`paycore_tlv_encode`].
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct paycore_tlv_item {
+    /// The tag's raw bytes as a number, e.g. `0x9F02` or `0xDF8129` (at most 4 bytes).
+    pub tag: u32,
+    /// The value bytes (NULL allowed when `value_len` is 0). For a constructed tag (e.g. `70`)
+    /// this is its already-encoded content.
+    pub value: *const u8,
+    /// Number of bytes at `value`.
+    pub value_len: usize,
+}
+
+/// The JSON array of sources for [`paycore_emv_build_dol`]: tag→hex maps, highest priority first.
+fn dol_sources(json: &str) -> Result<Vec<emv::TagValues>, FfiError> {
+    serde_json::from_str(json).map_err(json_err)
+}
+
+/// Encodes a JSON array of nodes (the form `paycore_tlv_decode_json` produces: `tag`, `value`
+/// hex, `children`; `offset` optional) as BER-TLV with minimal lengths. Bytes go to `buf`.
+///
+/// # Safety
+/// `json` valid for `json_len` bytes; `buf` for `buf_len`; `out_len` valid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn paycore_tlv_encode_json(
+    json: *const c_char,
+    json_len: usize,
+    buf: *mut u8,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> paycore_result {
+    guard(|| {
+        // SAFETY: caller contract.
+        let j = unsafe { str_arg(json, json_len, "json") }?;
+        let objects: Vec<tlv::TlvObject> = serde_json::from_str(j).map_err(json_err)?;
+        let bytes = tlv::encode_objects(&objects);
+        // SAFETY: caller contract.
+        unsafe { bytes_out(&bytes, buf, buf_len, out_len) }
+    })
+}
+
+/// Encodes `count` tag/value pairs, in order, as BER-TLV with minimal lengths. An invalid tag
+/// number gives `PAYCORE_ERR_INVALID_ARGUMENT` naming the item index. Bytes go to `buf`.
+///
+/// # Safety
+/// `items` valid for `count` elements (NULL allowed when `count` is 0), each `value` valid for
+/// its `value_len`; `buf` for `buf_len`; `out_len` valid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn paycore_tlv_encode(
+    items: *const paycore_tlv_item,
+    count: usize,
+    buf: *mut u8,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> paycore_result {
+    guard(|| {
+        let items: &[paycore_tlv_item] = if items.is_null() {
+            if count != 0 {
+                return Err(FfiError::null("items"));
+            }
+            &[]
+        } else {
+            // SAFETY: caller contract.
+            unsafe { std::slice::from_raw_parts(items, count) }
+        };
+        let mut out = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let tag = Tag::new(item.tag).map_err(|e| {
+                FfiError::new(
+                    paycore_result::PAYCORE_ERR_INVALID_ARGUMENT,
+                    format!("items[{i}].tag 0x{:X}: {e}", item.tag),
+                )
+            })?;
+            // SAFETY: caller contract.
+            let value = unsafe { bytes_arg(item.value, item.value_len, "items[].value") }?;
+            tlv::encode_tlv(tag, value, &mut out);
+        }
+        // SAFETY: caller contract.
+        unsafe { bytes_out(&out, buf, buf_len, out_len) }
+    })
+}
+
+/// The value of the object at a tag path such as `6F/A5/BF0C/61/4F` (`.` also separates; at
+/// each level the first match is taken), read with EMV rules. The value bytes go to `buf`; a
+/// path that is not present gives `PAYCORE_ERR_TLV_NOT_FOUND`, malformed data
+/// `PAYCORE_ERR_TLV_MALFORMED`, a path that is not hex tags `PAYCORE_ERR_INVALID_ARGUMENT`.
+///
+/// # Safety
+/// `data` valid for `len` bytes, `path` for `path_len`; `buf` for `buf_len`; `out_len` valid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn paycore_tlv_find(
+    data: *const u8,
+    len: usize,
+    path: *const c_char,
+    path_len: usize,
+    buf: *mut u8,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> paycore_result {
+    guard(|| {
+        // SAFETY: caller contract.
+        let d = unsafe { bytes_arg(data, len, "data") }?;
+        // SAFETY: caller contract.
+        let p = unsafe { str_arg(path, path_len, "path") }?;
+        let parts: Vec<&str> = p.split(['/', '.']).filter(|s| !s.is_empty()).collect();
+        if parts.is_empty() {
+            return Err(FfiError::new(
+                paycore_result::PAYCORE_ERR_INVALID_ARGUMENT,
+                "path names no tag",
+            ));
+        }
+        for part in &parts {
+            Tag::parse_hex(part).map_err(|e| {
+                FfiError::new(
+                    paycore_result::PAYCORE_ERR_INVALID_ARGUMENT,
+                    format!("path: {e}"),
+                )
+            })?;
+        }
+        let tree = tlv::parse_tree(d, ParseOptions::emv())?;
+        let node = tree.find_path(p).ok_or_else(|| {
+            FfiError::new(
+                paycore_result::PAYCORE_ERR_TLV_NOT_FOUND,
+                format!("tag path {} not present", parts.join("/")),
+            )
+        })?;
+        // SAFETY: caller contract.
+        unsafe { bytes_out(node.value(), buf, buf_len, out_len) }
+    })
+}
+
+/// Parses a DOL (PDOL `9F38`, CDOL1 `8C`, …) into a JSON array of entries
+/// `[{"tag":"9F02","length":6},…]`. A truncated DOL gives `PAYCORE_ERR_TLV_MALFORMED` with
+/// the byte offset.
+///
+/// # Safety
+/// `dol` valid for `len` bytes; buffer convention as in the crate docs.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn paycore_emv_parse_dol_json(
+    dol: *const u8,
+    len: usize,
+    buf: *mut c_char,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> paycore_result {
+    guard(|| {
+        // SAFETY: caller contract.
+        let d = unsafe { bytes_arg(dol, len, "dol") }?;
+        let entries = emv::parse_dol(d)?;
+        let json = serde_json::to_string(&entries).map_err(json_err)?;
+        // SAFETY: caller contract.
+        unsafe { text_out(&json, buf, buf_len, out_len) }
+    })
+}
+
+/// Builds DOL data: for each entry of `dol`, the value from the first source that has the tag,
+/// formatted per EMV Book 3 §5.4 (`n` left-padded with `00`/truncated on the left, `cn`
+/// right-padded with `FF`, others right-padded with `00`/truncated on the right; absent or
+/// constructed tags become zeros). `sources_json` is a JSON array of tag→hex maps, highest
+/// priority first, e.g. `[{"9F37":"DEADBEEF"},{"9F02":"000000000100"}]`. Bytes go to `buf`.
+///
+/// # Safety
+/// `dol` valid for `dol_len` bytes, `sources_json` for `json_len`; `buf` for `buf_len`;
+/// `out_len` valid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn paycore_emv_build_dol(
+    dol: *const u8,
+    dol_len: usize,
+    sources_json: *const c_char,
+    json_len: usize,
+    buf: *mut u8,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> paycore_result {
+    guard(|| {
+        // SAFETY: caller contract.
+        let d = unsafe { bytes_arg(dol, dol_len, "dol") }?;
+        // SAFETY: caller contract.
+        let j = unsafe { str_arg(sources_json, json_len, "sources_json") }?;
+        let sources = dol_sources(j)?;
+        let refs: Vec<&dyn emv::TagSource> =
+            sources.iter().map(|s| s as &dyn emv::TagSource).collect();
+        let data = emv::build_dol(d, &refs)?;
+        // SAFETY: caller contract.
+        unsafe { bytes_out(&data, buf, buf_len, out_len) }
+    })
+}
+
+/// Builds a bit-field value (e.g. TVR `95`, TSI `9B`, AIP `82`, `9F33`) from flag names as
+/// `paycore_emv_explain_json` reports them, separated by commas (spaces around names are
+/// ignored), e.g. `"pin_not_entered,merchant_forced_online"`. An unknown name gives
+/// `PAYCORE_ERR_EMV_UNKNOWN_FLAG`. Bytes go to `buf`.
+///
+/// # Safety
+/// `tag` valid for `tag_len` bytes, `flags` for `flags_len`; `buf` for `buf_len`; `out_len` valid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn paycore_emv_encode_flags(
+    tag: *const c_char,
+    tag_len: usize,
+    flags: *const c_char,
+    flags_len: usize,
+    buf: *mut u8,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> paycore_result {
+    guard(|| {
+        // SAFETY: caller contract.
+        let t = unsafe { str_arg(tag, tag_len, "tag") }?;
+        // SAFETY: caller contract.
+        let f = unsafe { str_arg(flags, flags_len, "flags") }?;
+        let t = Tag::parse_hex(t).map_err(emv_err)?;
+        let names: Vec<&str> = f
+            .split(',')
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .collect();
+        let value = emv::encode_flags(t, &names)?;
+        // SAFETY: caller contract.
+        unsafe { bytes_out(&value, buf, buf_len, out_len) }
+    })
+}
+
+/// The EMV dictionary entry of a tag as JSON (`tag`, `name`, `templates`, `length`, `min_len`,
+/// `max_len`, `format`, `format_text`, `source`). `parent` (hex, may be empty/NULL) selects
+/// the meaning of template-dependent tags (`81`, `82`, `90`, `9F2D`, `DF5x`). A tag not in the
+/// dictionary gives `PAYCORE_ERR_EMV_UNKNOWN_TAG`.
+///
+/// # Safety
+/// `tag` valid for `tag_len` bytes, `parent` for `parent_len` (or NULL with 0); buffer
+/// convention as in the crate docs.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn paycore_emv_tag_info_json(
+    tag: *const c_char,
+    tag_len: usize,
+    parent: *const c_char,
+    parent_len: usize,
+    buf: *mut c_char,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> paycore_result {
+    guard(|| {
+        // SAFETY: caller contract.
+        let t = unsafe { str_arg(tag, tag_len, "tag") }?;
+        // SAFETY: caller contract.
+        let p = unsafe { str_arg(parent, parent_len, "parent") }?;
+        let t = Tag::parse_hex(t).map_err(emv_err)?;
+        let parent = if p.trim().is_empty() {
+            None
+        } else {
+            Some(Tag::parse_hex(p).map_err(emv_err)?)
+        };
+        let info = emv::lookup_in(t, parent).ok_or_else(|| {
+            FfiError::new(
+                paycore_result::PAYCORE_ERR_EMV_UNKNOWN_TAG,
+                format!("tag {t} is not in the EMV dictionary"),
+            )
+        })?;
+        let json = serde_json::to_string(info).map_err(json_err)?;
+        // SAFETY: caller contract.
+        unsafe { text_out(&json, buf, buf_len, out_len) }
+    })
+}
+
+/// Parses a response field 55 (host → terminal) into JSON: `issuer_authentication` (`91`
+/// split into `raw`/`arpc`/`rest`, or null), `scripts` (`71`/`72` with `template`,
+/// `script_id`, `commands` and the byte-exact `raw` template to forward to the card) and
+/// `other` objects. Malformed TLV gives `PAYCORE_ERR_TLV_MALFORMED` with the byte offset.
+///
+/// # Safety
+/// `data` valid for `len` bytes; buffer convention as in the crate docs.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn paycore_emv_parse_field55_response_json(
+    data: *const u8,
+    len: usize,
+    buf: *mut c_char,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> paycore_result {
+    guard(|| {
+        // SAFETY: caller contract.
+        let d = unsafe { bytes_arg(data, len, "data") }?;
+        let r = emv::parse_field55_response(d)?;
+        let json = serde_json::to_string(&r).map_err(json_err)?;
+        // SAFETY: caller contract.
+        unsafe { text_out(&json, buf, buf_len, out_len) }
     })
 }

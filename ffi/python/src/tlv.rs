@@ -29,6 +29,12 @@ create_exception!(
 );
 create_exception!(
     paycore,
+    UnknownFlagError,
+    EmvError,
+    "A flag name that the EMV bit field does not define."
+);
+create_exception!(
+    paycore,
     QrError,
     PaycoreError,
     "A malformed or inconsistent EMVCo QR payload (attributes: offset, path)."
@@ -51,8 +57,21 @@ fn qr_err(e: qr::QrError) -> PyErr {
     Python::attach(|py| located::<QrError>(py, e.to_string(), e.offset, &e.path))
 }
 
+/// DOL errors are TLV errors in the core; in Python they stay `EmvError` (as before), now with
+/// `offset` and `path`.
+fn dol_err(e: tlv::TlvError) -> PyErr {
+    Python::attach(|py| located::<EmvError>(py, e.to_string(), e.offset, &e.path))
+}
+
 fn emv_err(msg: impl std::fmt::Display) -> PyErr {
     PyErr::new::<EmvError, _>(msg.to_string())
+}
+
+fn explain_err(e: emv::ExplainError) -> PyErr {
+    match e {
+        emv::ExplainError::UnknownFlag { .. } => PyErr::new::<UnknownFlagError, _>(e.to_string()),
+        other => emv_err(other),
+    }
 }
 
 fn json_err(e: serde_json::Error) -> PyErr {
@@ -97,6 +116,17 @@ fn tlv_encode(nodes_json: &str) -> PyResult<Vec<u8>> {
     Ok(tlv::encode_objects(&objects))
 }
 
+/// Encodes `(tag, value)` pairs, in order, as BER-TLV with minimal lengths (a constructed
+/// tag's value is its already-encoded content).
+#[pyfunction]
+fn tlv_encode_pairs(pairs: Vec<(String, Vec<u8>)>) -> PyResult<Vec<u8>> {
+    let mut out = Vec::new();
+    for (tag, value) in &pairs {
+        tlv::encode_tlv(parse_tag(tag)?, value, &mut out);
+    }
+    Ok(out)
+}
+
 /// The value of the object at a tag path such as `"6F/A5/BF0C"` (EMV rules), or `None`.
 #[pyfunction]
 fn tlv_find(data: &[u8], path: &str) -> PyResult<Option<Vec<u8>>> {
@@ -113,7 +143,7 @@ fn redact_tlv(data: &[u8]) -> PyResult<String> {
 /// Explains a bit-field value (e.g. TVR `95`) as JSON (`tag`, `name`, `items` with flags and text).
 #[pyfunction]
 fn explain(tag: &str, value: &[u8]) -> PyResult<String> {
-    let e = emv::explain(parse_tag(tag)?, value).map_err(emv_err)?;
+    let e = emv::explain(parse_tag(tag)?, value).map_err(explain_err)?;
     serde_json::to_string(&e).map_err(json_err)
 }
 
@@ -121,13 +151,16 @@ fn explain(tag: &str, value: &[u8]) -> PyResult<String> {
 #[pyfunction]
 fn encode_flags(tag: &str, flags: Vec<String>) -> PyResult<Vec<u8>> {
     let refs: Vec<&str> = flags.iter().map(String::as_str).collect();
-    emv::encode_flags(parse_tag(tag)?, &refs).map_err(emv_err)
+    emv::encode_flags(parse_tag(tag)?, &refs).map_err(explain_err)
 }
 
 /// The dictionary row of a tag as JSON (`name`, `format`, `source`, ...), or `None` if unknown.
+/// `parent` (hex) selects the meaning of template-dependent tags (`81`, `82`, `90`, `9F2D`).
 #[pyfunction]
-fn tag_info(tag: &str) -> PyResult<Option<String>> {
-    emv::lookup(parse_tag(tag)?)
+#[pyo3(signature = (tag, parent = None))]
+fn tag_info(tag: &str, parent: Option<&str>) -> PyResult<Option<String>> {
+    let parent = parent.map(parse_tag).transpose()?;
+    emv::lookup_in(parse_tag(tag)?, parent)
         .map(|i| serde_json::to_string(i).map_err(json_err))
         .transpose()
 }
@@ -135,15 +168,29 @@ fn tag_info(tag: &str) -> PyResult<Option<String>> {
 /// Parses a DOL into JSON entries (tag and length).
 #[pyfunction]
 fn parse_dol(dol: &[u8]) -> PyResult<String> {
-    let entries = emv::parse_dol(dol).map_err(emv_err)?;
+    let entries = emv::parse_dol(dol).map_err(dol_err)?;
     serde_json::to_string(&entries).map_err(json_err)
 }
 
-/// Builds DOL data (e.g. PDOL/CDOL1) from a tag→value dict; absent tags are zero-filled.
+/// Builds DOL data (e.g. PDOL/CDOL1) from a tag→value dict, or from a list of dicts in
+/// priority order (the first dict that has a tag wins); absent tags are zero-filled.
 #[pyfunction]
-fn build_dol(dol: &[u8], values: HashMap<String, Vec<u8>>) -> PyResult<Vec<u8>> {
-    let map = tag_map(values)?;
-    emv::build_dol(dol, &[&map]).map_err(emv_err)
+fn build_dol(dol: &[u8], values: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
+    let sources: Vec<HashMap<String, Vec<u8>>> = if let Ok(one) = values.extract() {
+        vec![one]
+    } else {
+        values.extract().map_err(|_| {
+            pyo3::exceptions::PyTypeError::new_err(
+                "values must be a dict[str, bytes] or a list of such dicts",
+            )
+        })?
+    };
+    let maps = sources
+        .into_iter()
+        .map(tag_map)
+        .collect::<PyResult<Vec<_>>>()?;
+    let refs: Vec<&dyn emv::TagSource> = maps.iter().map(|m| m as &dyn emv::TagSource).collect();
+    emv::build_dol(dol, &refs).map_err(dol_err)
 }
 
 /// Builds request field 55 in CUP order from a tag→value dict.
@@ -239,9 +286,11 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     m.add("TlvError", py.get_type::<TlvError>())?;
     m.add("EmvError", py.get_type::<EmvError>())?;
+    m.add("UnknownFlagError", py.get_type::<UnknownFlagError>())?;
     m.add("QrError", py.get_type::<QrError>())?;
     m.add_function(wrap_pyfunction!(tlv_decode, m)?)?;
     m.add_function(wrap_pyfunction!(tlv_encode, m)?)?;
+    m.add_function(wrap_pyfunction!(tlv_encode_pairs, m)?)?;
     m.add_function(wrap_pyfunction!(tlv_find, m)?)?;
     m.add_function(wrap_pyfunction!(redact_tlv, m)?)?;
     m.add_function(wrap_pyfunction!(explain, m)?)?;

@@ -126,6 +126,9 @@ pub enum PaycoreError {
     /// A malformed EMVCo QR payload (message names the offset and ID path).
     #[error("{0}")]
     QrError(String),
+    /// A flag name that the EMV bit field does not define.
+    #[error("{0}")]
+    EmvUnknownFlag(String),
 }
 
 impl From<MoneyError> for PaycoreError {

@@ -4330,6 +4330,483 @@ public func FfiConverterTypeCurrency_lower(_ value: Currency) -> RustBuffer {
 
 
 /**
+ * One entry of a Data Object List: the tag the card asks for and the length it wants.
+ */
+public struct DolEntry: Equatable, Hashable {
+    /**
+     * The tag as upper-case hex.
+     */
+    public var tag: String
+    /**
+     * The requested length in bytes.
+     */
+    public var length: UInt32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The tag as upper-case hex.
+         */tag: String, 
+        /**
+         * The requested length in bytes.
+         */length: UInt32) {
+        self.tag = tag
+        self.length = length
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DolEntry: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDolEntry: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DolEntry {
+        return
+            try DolEntry(
+                tag: FfiConverterString.read(from: &buf), 
+                length: FfiConverterUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DolEntry, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.tag, into: &buf)
+        FfiConverterUInt32.write(value.length, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDolEntry_lift(_ buf: RustBuffer) throws -> DolEntry {
+    return try FfiConverterTypeDolEntry.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDolEntry_lower(_ value: DolEntry) -> RustBuffer {
+    return FfiConverterTypeDolEntry.lower(value)
+}
+
+
+/**
+ * One named item of an explanation: a set bit, or a decoded sub-field.
+ */
+public struct EmvExplainedItem: Equatable, Hashable {
+    /**
+     * Byte number (1-based) for bit flags; null for sub-fields.
+     */
+    public var byte: UInt8?
+    /**
+     * Bit number (8..1) for bit flags; null for sub-fields.
+     */
+    public var bit: UInt8?
+    /**
+     * Machine name, e.g. `pin_not_entered` (the name `emvEncodeFlags` accepts).
+     */
+    public var flag: String
+    /**
+     * Human-readable text.
+     */
+    public var text: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Byte number (1-based) for bit flags; null for sub-fields.
+         */byte: UInt8?, 
+        /**
+         * Bit number (8..1) for bit flags; null for sub-fields.
+         */bit: UInt8?, 
+        /**
+         * Machine name, e.g. `pin_not_entered` (the name `emvEncodeFlags` accepts).
+         */flag: String, 
+        /**
+         * Human-readable text.
+         */text: String) {
+        self.byte = byte
+        self.bit = bit
+        self.flag = flag
+        self.text = text
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension EmvExplainedItem: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeEmvExplainedItem: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> EmvExplainedItem {
+        return
+            try EmvExplainedItem(
+                byte: FfiConverterOptionUInt8.read(from: &buf), 
+                bit: FfiConverterOptionUInt8.read(from: &buf), 
+                flag: FfiConverterString.read(from: &buf), 
+                text: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: EmvExplainedItem, into buf: inout [UInt8]) {
+        FfiConverterOptionUInt8.write(value.byte, into: &buf)
+        FfiConverterOptionUInt8.write(value.bit, into: &buf)
+        FfiConverterString.write(value.flag, into: &buf)
+        FfiConverterString.write(value.text, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEmvExplainedItem_lift(_ buf: RustBuffer) throws -> EmvExplainedItem {
+    return try FfiConverterTypeEmvExplainedItem.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEmvExplainedItem_lower(_ value: EmvExplainedItem) -> RustBuffer {
+    return FfiConverterTypeEmvExplainedItem.lower(value)
+}
+
+
+/**
+ * The explanation of a data element's value. Sensitive values (PAN, track 2) are masked.
+ */
+public struct EmvExplanation: Equatable, Hashable {
+    /**
+     * The tag as upper-case hex.
+     */
+    public var tag: String
+    /**
+     * The element's name.
+     */
+    public var name: String
+    /**
+     * The value as hex (masked for sensitive tags).
+     */
+    public var value: String
+    /**
+     * One-line summary.
+     */
+    public var summary: String
+    /**
+     * Named flags or sub-fields.
+     */
+    public var items: [EmvExplainedItem]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The tag as upper-case hex.
+         */tag: String, 
+        /**
+         * The element's name.
+         */name: String, 
+        /**
+         * The value as hex (masked for sensitive tags).
+         */value: String, 
+        /**
+         * One-line summary.
+         */summary: String, 
+        /**
+         * Named flags or sub-fields.
+         */items: [EmvExplainedItem]) {
+        self.tag = tag
+        self.name = name
+        self.value = value
+        self.summary = summary
+        self.items = items
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension EmvExplanation: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeEmvExplanation: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> EmvExplanation {
+        return
+            try EmvExplanation(
+                tag: FfiConverterString.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                value: FfiConverterString.read(from: &buf), 
+                summary: FfiConverterString.read(from: &buf), 
+                items: FfiConverterSequenceTypeEmvExplainedItem.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: EmvExplanation, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.tag, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.value, into: &buf)
+        FfiConverterString.write(value.summary, into: &buf)
+        FfiConverterSequenceTypeEmvExplainedItem.write(value.items, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEmvExplanation_lift(_ buf: RustBuffer) throws -> EmvExplanation {
+    return try FfiConverterTypeEmvExplanation.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEmvExplanation_lower(_ value: EmvExplanation) -> RustBuffer {
+    return FfiConverterTypeEmvExplanation.lower(value)
+}
+
+
+/**
+ * One row of the EMV tag dictionary.
+ */
+public struct EmvTagInfo: Equatable, Hashable {
+    /**
+     * The tag as upper-case hex.
+     */
+    public var tag: String
+    /**
+     * Name from EMV Book 3 (or the UnionPay/PBOC specification).
+     */
+    public var name: String
+    /**
+     * Templates the element appears in, as hex (empty: template-free or not specified).
+     */
+    public var templates: [String]
+    /**
+     * Length as printed in the specification, e.g. `"5-16"`, `"var."`.
+     */
+    public var length: String
+    /**
+     * Minimum length in bytes.
+     */
+    public var minLen: UInt16
+    /**
+     * Maximum length in bytes, when the specification fixes one.
+     */
+    public var maxLen: UInt16?
+    /**
+     * Value format.
+     */
+    public var format: EmvFormat
+    /**
+     * Format as printed in the specification, e.g. `"n 12"`.
+     */
+    public var formatText: String
+    /**
+     * Who provides it.
+     */
+    public var source: EmvSource
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The tag as upper-case hex.
+         */tag: String, 
+        /**
+         * Name from EMV Book 3 (or the UnionPay/PBOC specification).
+         */name: String, 
+        /**
+         * Templates the element appears in, as hex (empty: template-free or not specified).
+         */templates: [String], 
+        /**
+         * Length as printed in the specification, e.g. `"5-16"`, `"var."`.
+         */length: String, 
+        /**
+         * Minimum length in bytes.
+         */minLen: UInt16, 
+        /**
+         * Maximum length in bytes, when the specification fixes one.
+         */maxLen: UInt16?, 
+        /**
+         * Value format.
+         */format: EmvFormat, 
+        /**
+         * Format as printed in the specification, e.g. `"n 12"`.
+         */formatText: String, 
+        /**
+         * Who provides it.
+         */source: EmvSource) {
+        self.tag = tag
+        self.name = name
+        self.templates = templates
+        self.length = length
+        self.minLen = minLen
+        self.maxLen = maxLen
+        self.format = format
+        self.formatText = formatText
+        self.source = source
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension EmvTagInfo: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeEmvTagInfo: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> EmvTagInfo {
+        return
+            try EmvTagInfo(
+                tag: FfiConverterString.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                templates: FfiConverterSequenceString.read(from: &buf), 
+                length: FfiConverterString.read(from: &buf), 
+                minLen: FfiConverterUInt16.read(from: &buf), 
+                maxLen: FfiConverterOptionUInt16.read(from: &buf), 
+                format: FfiConverterTypeEmvFormat.read(from: &buf), 
+                formatText: FfiConverterString.read(from: &buf), 
+                source: FfiConverterTypeEmvSource.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: EmvTagInfo, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.tag, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterSequenceString.write(value.templates, into: &buf)
+        FfiConverterString.write(value.length, into: &buf)
+        FfiConverterUInt16.write(value.minLen, into: &buf)
+        FfiConverterOptionUInt16.write(value.maxLen, into: &buf)
+        FfiConverterTypeEmvFormat.write(value.format, into: &buf)
+        FfiConverterString.write(value.formatText, into: &buf)
+        FfiConverterTypeEmvSource.write(value.source, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEmvTagInfo_lift(_ buf: RustBuffer) throws -> EmvTagInfo {
+    return try FfiConverterTypeEmvTagInfo.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEmvTagInfo_lower(_ value: EmvTagInfo) -> RustBuffer {
+    return FfiConverterTypeEmvTagInfo.lower(value)
+}
+
+
+/**
+ * A parsed response field 55 (host → terminal).
+ */
+public struct Field55Response: Equatable, Hashable {
+    /**
+     * `91` Issuer Authentication Data, if present.
+     */
+    public var issuerAuthentication: IssuerAuthentication?
+    /**
+     * `71`/`72` scripts in order of appearance.
+     */
+    public var scripts: [IssuerScript]
+    /**
+     * Any other top-level objects (e.g. `8A`), value bytes as received (minimal re-encoding
+     * for constructed ones).
+     */
+    public var other: [TlvItem]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `91` Issuer Authentication Data, if present.
+         */issuerAuthentication: IssuerAuthentication?, 
+        /**
+         * `71`/`72` scripts in order of appearance.
+         */scripts: [IssuerScript], 
+        /**
+         * Any other top-level objects (e.g. `8A`), value bytes as received (minimal re-encoding
+         * for constructed ones).
+         */other: [TlvItem]) {
+        self.issuerAuthentication = issuerAuthentication
+        self.scripts = scripts
+        self.other = other
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Field55Response: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeField55Response: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Field55Response {
+        return
+            try Field55Response(
+                issuerAuthentication: FfiConverterOptionTypeIssuerAuthentication.read(from: &buf), 
+                scripts: FfiConverterSequenceTypeIssuerScript.read(from: &buf), 
+                other: FfiConverterSequenceTypeTlvItem.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Field55Response, into buf: inout [UInt8]) {
+        FfiConverterOptionTypeIssuerAuthentication.write(value.issuerAuthentication, into: &buf)
+        FfiConverterSequenceTypeIssuerScript.write(value.scripts, into: &buf)
+        FfiConverterSequenceTypeTlvItem.write(value.other, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeField55Response_lift(_ buf: RustBuffer) throws -> Field55Response {
+    return try FfiConverterTypeField55Response.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeField55Response_lower(_ value: Field55Response) -> RustBuffer {
+    return FfiConverterTypeField55Response.lower(value)
+}
+
+
+/**
  * A decoded frame: the TPDU and CUP header (hex; null when the framing has none) and the
  * message.
  */
@@ -4410,6 +4887,174 @@ public func FfiConverterTypeIso8583Frame_lower(_ value: Iso8583Frame) -> RustBuf
 
 
 /**
+ * Issuer Authentication Data (`91`) split per the common layouts.
+ */
+public struct IssuerAuthentication: Equatable, Hashable {
+    /**
+     * The whole `91` value.
+     */
+    public var raw: Data
+    /**
+     * The ARPC: 8 bytes (method 1, 10-byte value) or 4 bytes (method 2).
+     */
+    public var arpc: Data
+    /**
+     * The rest: Authorisation Response Code (method 1) or CSU + proprietary data (method 2).
+     */
+    public var rest: Data
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The whole `91` value.
+         */raw: Data, 
+        /**
+         * The ARPC: 8 bytes (method 1, 10-byte value) or 4 bytes (method 2).
+         */arpc: Data, 
+        /**
+         * The rest: Authorisation Response Code (method 1) or CSU + proprietary data (method 2).
+         */rest: Data) {
+        self.raw = raw
+        self.arpc = arpc
+        self.rest = rest
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension IssuerAuthentication: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeIssuerAuthentication: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> IssuerAuthentication {
+        return
+            try IssuerAuthentication(
+                raw: FfiConverterData.read(from: &buf), 
+                arpc: FfiConverterData.read(from: &buf), 
+                rest: FfiConverterData.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: IssuerAuthentication, into buf: inout [UInt8]) {
+        FfiConverterData.write(value.raw, into: &buf)
+        FfiConverterData.write(value.arpc, into: &buf)
+        FfiConverterData.write(value.rest, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIssuerAuthentication_lift(_ buf: RustBuffer) throws -> IssuerAuthentication {
+    return try FfiConverterTypeIssuerAuthentication.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIssuerAuthentication_lower(_ value: IssuerAuthentication) -> RustBuffer {
+    return FfiConverterTypeIssuerAuthentication.lower(value)
+}
+
+
+/**
+ * One issuer script template from a response field 55.
+ */
+public struct IssuerScript: Equatable, Hashable {
+    /**
+     * `71` (before the final GENERATE AC) or `72` (after).
+     */
+    public var template: String
+    /**
+     * Script Identifier (`9F18`), empty if absent.
+     */
+    public var scriptId: Data
+    /**
+     * The commands (`86` values, each a C-APDU), in order.
+     */
+    public var commands: [Data]
+    /**
+     * The whole template as received, to forward to the card byte-exact.
+     */
+    public var raw: Data
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `71` (before the final GENERATE AC) or `72` (after).
+         */template: String, 
+        /**
+         * Script Identifier (`9F18`), empty if absent.
+         */scriptId: Data, 
+        /**
+         * The commands (`86` values, each a C-APDU), in order.
+         */commands: [Data], 
+        /**
+         * The whole template as received, to forward to the card byte-exact.
+         */raw: Data) {
+        self.template = template
+        self.scriptId = scriptId
+        self.commands = commands
+        self.raw = raw
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension IssuerScript: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeIssuerScript: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> IssuerScript {
+        return
+            try IssuerScript(
+                template: FfiConverterString.read(from: &buf), 
+                scriptId: FfiConverterData.read(from: &buf), 
+                commands: FfiConverterSequenceData.read(from: &buf), 
+                raw: FfiConverterData.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: IssuerScript, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.template, into: &buf)
+        FfiConverterData.write(value.scriptId, into: &buf)
+        FfiConverterSequenceData.write(value.commands, into: &buf)
+        FfiConverterData.write(value.raw, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIssuerScript_lift(_ buf: RustBuffer) throws -> IssuerScript {
+    return try FfiConverterTypeIssuerScript.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIssuerScript_lower(_ value: IssuerScript) -> RustBuffer {
+    return FfiConverterTypeIssuerScript.lower(value)
+}
+
+
+/**
  * An amount: integer minor units and the alphabetic currency code.
  */
 public struct Money: Equatable, Hashable {
@@ -4475,6 +5120,662 @@ public func FfiConverterTypeMoney_lift(_ buf: RustBuffer) throws -> Money {
 #endif
 public func FfiConverterTypeMoney_lower(_ value: Money) -> RustBuffer {
     return FfiConverterTypeMoney.lower(value)
+}
+
+
+/**
+ * Additional Data Field Template (ID 62).
+ */
+public struct MpmAdditionalData: Equatable, Hashable {
+    /**
+     * 01 Bill Number.
+     */
+    public var billNumber: String?
+    /**
+     * 02 Mobile Number.
+     */
+    public var mobileNumber: String?
+    /**
+     * 03 Store Label.
+     */
+    public var storeLabel: String?
+    /**
+     * 04 Loyalty Number.
+     */
+    public var loyaltyNumber: String?
+    /**
+     * 05 Reference Label.
+     */
+    public var referenceLabel: String?
+    /**
+     * 06 Customer Label.
+     */
+    public var customerLabel: String?
+    /**
+     * 07 Terminal Label.
+     */
+    public var terminalLabel: String?
+    /**
+     * 08 Purpose of Transaction.
+     */
+    public var purposeOfTransaction: String?
+    /**
+     * 09 Additional Consumer Data Request: any of `A`, `M`, `E`.
+     */
+    public var consumerDataRequest: String?
+    /**
+     * 10 Merchant Tax ID (v1.1).
+     */
+    public var merchantTaxId: String?
+    /**
+     * 11 Merchant Channel (v1.1).
+     */
+    public var merchantChannel: String?
+    /**
+     * Other sub-objects (RFU 12–49, payment-system-specific 50–99).
+     */
+    public var other: [MpmField]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * 01 Bill Number.
+         */billNumber: String? = nil, 
+        /**
+         * 02 Mobile Number.
+         */mobileNumber: String? = nil, 
+        /**
+         * 03 Store Label.
+         */storeLabel: String? = nil, 
+        /**
+         * 04 Loyalty Number.
+         */loyaltyNumber: String? = nil, 
+        /**
+         * 05 Reference Label.
+         */referenceLabel: String? = nil, 
+        /**
+         * 06 Customer Label.
+         */customerLabel: String? = nil, 
+        /**
+         * 07 Terminal Label.
+         */terminalLabel: String? = nil, 
+        /**
+         * 08 Purpose of Transaction.
+         */purposeOfTransaction: String? = nil, 
+        /**
+         * 09 Additional Consumer Data Request: any of `A`, `M`, `E`.
+         */consumerDataRequest: String? = nil, 
+        /**
+         * 10 Merchant Tax ID (v1.1).
+         */merchantTaxId: String? = nil, 
+        /**
+         * 11 Merchant Channel (v1.1).
+         */merchantChannel: String? = nil, 
+        /**
+         * Other sub-objects (RFU 12–49, payment-system-specific 50–99).
+         */other: [MpmField] = []) {
+        self.billNumber = billNumber
+        self.mobileNumber = mobileNumber
+        self.storeLabel = storeLabel
+        self.loyaltyNumber = loyaltyNumber
+        self.referenceLabel = referenceLabel
+        self.customerLabel = customerLabel
+        self.terminalLabel = terminalLabel
+        self.purposeOfTransaction = purposeOfTransaction
+        self.consumerDataRequest = consumerDataRequest
+        self.merchantTaxId = merchantTaxId
+        self.merchantChannel = merchantChannel
+        self.other = other
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension MpmAdditionalData: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMpmAdditionalData: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MpmAdditionalData {
+        return
+            try MpmAdditionalData(
+                billNumber: FfiConverterOptionString.read(from: &buf), 
+                mobileNumber: FfiConverterOptionString.read(from: &buf), 
+                storeLabel: FfiConverterOptionString.read(from: &buf), 
+                loyaltyNumber: FfiConverterOptionString.read(from: &buf), 
+                referenceLabel: FfiConverterOptionString.read(from: &buf), 
+                customerLabel: FfiConverterOptionString.read(from: &buf), 
+                terminalLabel: FfiConverterOptionString.read(from: &buf), 
+                purposeOfTransaction: FfiConverterOptionString.read(from: &buf), 
+                consumerDataRequest: FfiConverterOptionString.read(from: &buf), 
+                merchantTaxId: FfiConverterOptionString.read(from: &buf), 
+                merchantChannel: FfiConverterOptionString.read(from: &buf), 
+                other: FfiConverterSequenceTypeMpmField.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: MpmAdditionalData, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.billNumber, into: &buf)
+        FfiConverterOptionString.write(value.mobileNumber, into: &buf)
+        FfiConverterOptionString.write(value.storeLabel, into: &buf)
+        FfiConverterOptionString.write(value.loyaltyNumber, into: &buf)
+        FfiConverterOptionString.write(value.referenceLabel, into: &buf)
+        FfiConverterOptionString.write(value.customerLabel, into: &buf)
+        FfiConverterOptionString.write(value.terminalLabel, into: &buf)
+        FfiConverterOptionString.write(value.purposeOfTransaction, into: &buf)
+        FfiConverterOptionString.write(value.consumerDataRequest, into: &buf)
+        FfiConverterOptionString.write(value.merchantTaxId, into: &buf)
+        FfiConverterOptionString.write(value.merchantChannel, into: &buf)
+        FfiConverterSequenceTypeMpmField.write(value.other, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMpmAdditionalData_lift(_ buf: RustBuffer) throws -> MpmAdditionalData {
+    return try FfiConverterTypeMpmAdditionalData.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMpmAdditionalData_lower(_ value: MpmAdditionalData) -> RustBuffer {
+    return FfiConverterTypeMpmAdditionalData.lower(value)
+}
+
+
+/**
+ * One EMVCo QR `ID ‖ LEN ‖ VALUE` object as text.
+ */
+public struct MpmField: Equatable, Hashable {
+    /**
+     * The ID, 0–99.
+     */
+    public var id: UInt8
+    /**
+     * The value (1–99 characters).
+     */
+    public var value: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The ID, 0–99.
+         */id: UInt8, 
+        /**
+         * The value (1–99 characters).
+         */value: String) {
+        self.id = id
+        self.value = value
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension MpmField: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMpmField: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MpmField {
+        return
+            try MpmField(
+                id: FfiConverterUInt8.read(from: &buf), 
+                value: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: MpmField, into buf: inout [UInt8]) {
+        FfiConverterUInt8.write(value.id, into: &buf)
+        FfiConverterString.write(value.value, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMpmField_lift(_ buf: RustBuffer) throws -> MpmField {
+    return try FfiConverterTypeMpmField.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMpmField_lower(_ value: MpmField) -> RustBuffer {
+    return FfiConverterTypeMpmField.lower(value)
+}
+
+
+/**
+ * Merchant Information—Language Template (ID 64).
+ */
+public struct MpmLanguage: Equatable, Hashable {
+    /**
+     * 00 Language Preference (ISO 639 alpha-2, e.g. `ZH`).
+     */
+    public var languagePreference: String
+    /**
+     * 01 Merchant Name in the alternate language.
+     */
+    public var merchantName: String
+    /**
+     * 02 Merchant City in the alternate language.
+     */
+    public var merchantCity: String?
+    /**
+     * Other sub-objects (RFU).
+     */
+    public var other: [MpmField]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * 00 Language Preference (ISO 639 alpha-2, e.g. `ZH`).
+         */languagePreference: String, 
+        /**
+         * 01 Merchant Name in the alternate language.
+         */merchantName: String, 
+        /**
+         * 02 Merchant City in the alternate language.
+         */merchantCity: String? = nil, 
+        /**
+         * Other sub-objects (RFU).
+         */other: [MpmField] = []) {
+        self.languagePreference = languagePreference
+        self.merchantName = merchantName
+        self.merchantCity = merchantCity
+        self.other = other
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension MpmLanguage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMpmLanguage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MpmLanguage {
+        return
+            try MpmLanguage(
+                languagePreference: FfiConverterString.read(from: &buf), 
+                merchantName: FfiConverterString.read(from: &buf), 
+                merchantCity: FfiConverterOptionString.read(from: &buf), 
+                other: FfiConverterSequenceTypeMpmField.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: MpmLanguage, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.languagePreference, into: &buf)
+        FfiConverterString.write(value.merchantName, into: &buf)
+        FfiConverterOptionString.write(value.merchantCity, into: &buf)
+        FfiConverterSequenceTypeMpmField.write(value.other, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMpmLanguage_lift(_ buf: RustBuffer) throws -> MpmLanguage {
+    return try FfiConverterTypeMpmLanguage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMpmLanguage_lower(_ value: MpmLanguage) -> RustBuffer {
+    return FfiConverterTypeMpmLanguage.lower(value)
+}
+
+
+/**
+ * An EMVCo merchant-presented QR payload, typed. Amounts and fees are exact decimal text
+ * (`"23.72"`), never floating point; the CRC (ID 63) is computed when building.
+ */
+public struct MpmPayload: Equatable, Hashable {
+    /**
+     * 01; null when absent.
+     */
+    public var pointOfInitiation: MpmPointOfInitiation?
+    /**
+     * 02–51 in payload order; at least one is required.
+     */
+    public var merchantAccounts: [MpmMerchantAccount]
+    /**
+     * 52 Merchant Category Code (4 digits).
+     */
+    public var merchantCategoryCode: String
+    /**
+     * 53 Transaction Currency (ISO 4217 numeric, e.g. `156`).
+     */
+    public var transactionCurrency: String
+    /**
+     * 54 Transaction Amount as exact text (`"23.72"`).
+     */
+    public var transactionAmount: String?
+    /**
+     * 55 with 56/57.
+     */
+    public var tipOrConvenience: MpmTipOrConvenience?
+    /**
+     * 58 Country Code (ISO 3166-1 alpha-2).
+     */
+    public var countryCode: String
+    /**
+     * 59 Merchant Name (≤ 25 characters).
+     */
+    public var merchantName: String
+    /**
+     * 60 Merchant City (≤ 15 characters).
+     */
+    public var merchantCity: String
+    /**
+     * 61 Postal Code.
+     */
+    public var postalCode: String?
+    /**
+     * 62 Additional Data Field Template.
+     */
+    public var additionalData: MpmAdditionalData?
+    /**
+     * 64 Merchant Information—Language Template.
+     */
+    public var language: MpmLanguage?
+    /**
+     * 65–79 RFU objects, kept as text.
+     */
+    public var rfu: [MpmField]
+    /**
+     * 80–99 unreserved templates.
+     */
+    public var unreservedTemplates: [MpmTemplate]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * 01; null when absent.
+         */pointOfInitiation: MpmPointOfInitiation? = nil, 
+        /**
+         * 02–51 in payload order; at least one is required.
+         */merchantAccounts: [MpmMerchantAccount], 
+        /**
+         * 52 Merchant Category Code (4 digits).
+         */merchantCategoryCode: String, 
+        /**
+         * 53 Transaction Currency (ISO 4217 numeric, e.g. `156`).
+         */transactionCurrency: String, 
+        /**
+         * 54 Transaction Amount as exact text (`"23.72"`).
+         */transactionAmount: String? = nil, 
+        /**
+         * 55 with 56/57.
+         */tipOrConvenience: MpmTipOrConvenience? = nil, 
+        /**
+         * 58 Country Code (ISO 3166-1 alpha-2).
+         */countryCode: String, 
+        /**
+         * 59 Merchant Name (≤ 25 characters).
+         */merchantName: String, 
+        /**
+         * 60 Merchant City (≤ 15 characters).
+         */merchantCity: String, 
+        /**
+         * 61 Postal Code.
+         */postalCode: String? = nil, 
+        /**
+         * 62 Additional Data Field Template.
+         */additionalData: MpmAdditionalData? = nil, 
+        /**
+         * 64 Merchant Information—Language Template.
+         */language: MpmLanguage? = nil, 
+        /**
+         * 65–79 RFU objects, kept as text.
+         */rfu: [MpmField] = [], 
+        /**
+         * 80–99 unreserved templates.
+         */unreservedTemplates: [MpmTemplate] = []) {
+        self.pointOfInitiation = pointOfInitiation
+        self.merchantAccounts = merchantAccounts
+        self.merchantCategoryCode = merchantCategoryCode
+        self.transactionCurrency = transactionCurrency
+        self.transactionAmount = transactionAmount
+        self.tipOrConvenience = tipOrConvenience
+        self.countryCode = countryCode
+        self.merchantName = merchantName
+        self.merchantCity = merchantCity
+        self.postalCode = postalCode
+        self.additionalData = additionalData
+        self.language = language
+        self.rfu = rfu
+        self.unreservedTemplates = unreservedTemplates
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension MpmPayload: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMpmPayload: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MpmPayload {
+        return
+            try MpmPayload(
+                pointOfInitiation: FfiConverterOptionTypeMpmPointOfInitiation.read(from: &buf), 
+                merchantAccounts: FfiConverterSequenceTypeMpmMerchantAccount.read(from: &buf), 
+                merchantCategoryCode: FfiConverterString.read(from: &buf), 
+                transactionCurrency: FfiConverterString.read(from: &buf), 
+                transactionAmount: FfiConverterOptionString.read(from: &buf), 
+                tipOrConvenience: FfiConverterOptionTypeMpmTipOrConvenience.read(from: &buf), 
+                countryCode: FfiConverterString.read(from: &buf), 
+                merchantName: FfiConverterString.read(from: &buf), 
+                merchantCity: FfiConverterString.read(from: &buf), 
+                postalCode: FfiConverterOptionString.read(from: &buf), 
+                additionalData: FfiConverterOptionTypeMpmAdditionalData.read(from: &buf), 
+                language: FfiConverterOptionTypeMpmLanguage.read(from: &buf), 
+                rfu: FfiConverterSequenceTypeMpmField.read(from: &buf), 
+                unreservedTemplates: FfiConverterSequenceTypeMpmTemplate.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: MpmPayload, into buf: inout [UInt8]) {
+        FfiConverterOptionTypeMpmPointOfInitiation.write(value.pointOfInitiation, into: &buf)
+        FfiConverterSequenceTypeMpmMerchantAccount.write(value.merchantAccounts, into: &buf)
+        FfiConverterString.write(value.merchantCategoryCode, into: &buf)
+        FfiConverterString.write(value.transactionCurrency, into: &buf)
+        FfiConverterOptionString.write(value.transactionAmount, into: &buf)
+        FfiConverterOptionTypeMpmTipOrConvenience.write(value.tipOrConvenience, into: &buf)
+        FfiConverterString.write(value.countryCode, into: &buf)
+        FfiConverterString.write(value.merchantName, into: &buf)
+        FfiConverterString.write(value.merchantCity, into: &buf)
+        FfiConverterOptionString.write(value.postalCode, into: &buf)
+        FfiConverterOptionTypeMpmAdditionalData.write(value.additionalData, into: &buf)
+        FfiConverterOptionTypeMpmLanguage.write(value.language, into: &buf)
+        FfiConverterSequenceTypeMpmField.write(value.rfu, into: &buf)
+        FfiConverterSequenceTypeMpmTemplate.write(value.unreservedTemplates, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMpmPayload_lift(_ buf: RustBuffer) throws -> MpmPayload {
+    return try FfiConverterTypeMpmPayload.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMpmPayload_lower(_ value: MpmPayload) -> RustBuffer {
+    return FfiConverterTypeMpmPayload.lower(value)
+}
+
+
+/**
+ * A template of sub-objects (merchant account IDs 26–51, unreserved templates 80–99); sub-ID
+ * `00` is the Globally Unique Identifier.
+ */
+public struct MpmTemplate: Equatable, Hashable {
+    /**
+     * The template's ID.
+     */
+    public var id: UInt8
+    /**
+     * The sub-objects in order.
+     */
+    public var fields: [MpmField]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The template's ID.
+         */id: UInt8, 
+        /**
+         * The sub-objects in order.
+         */fields: [MpmField]) {
+        self.id = id
+        self.fields = fields
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension MpmTemplate: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMpmTemplate: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MpmTemplate {
+        return
+            try MpmTemplate(
+                id: FfiConverterUInt8.read(from: &buf), 
+                fields: FfiConverterSequenceTypeMpmField.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: MpmTemplate, into buf: inout [UInt8]) {
+        FfiConverterUInt8.write(value.id, into: &buf)
+        FfiConverterSequenceTypeMpmField.write(value.fields, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMpmTemplate_lift(_ buf: RustBuffer) throws -> MpmTemplate {
+    return try FfiConverterTypeMpmTemplate.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMpmTemplate_lower(_ value: MpmTemplate) -> RustBuffer {
+    return FfiConverterTypeMpmTemplate.lower(value)
+}
+
+
+/**
+ * One TLV object as a tag and its value bytes (for a constructed tag, its encoded content).
+ */
+public struct TlvItem: Equatable, Hashable {
+    /**
+     * The tag as upper-case hex, e.g. `9F02`.
+     */
+    public var tag: String
+    /**
+     * The value bytes.
+     */
+    public var value: Data
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The tag as upper-case hex, e.g. `9F02`.
+         */tag: String, 
+        /**
+         * The value bytes.
+         */value: Data) {
+        self.tag = tag
+        self.value = value
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TlvItem: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTlvItem: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TlvItem {
+        return
+            try TlvItem(
+                tag: FfiConverterString.read(from: &buf), 
+                value: FfiConverterData.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TlvItem, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.tag, into: &buf)
+        FfiConverterData.write(value.value, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTlvItem_lift(_ buf: RustBuffer) throws -> TlvItem {
+    return try FfiConverterTypeTlvItem.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTlvItem_lower(_ value: TlvItem) -> RustBuffer {
+    return FfiConverterTypeTlvItem.lower(value)
 }
 
 
@@ -6481,6 +7782,256 @@ public func FfiConverterTypeCreateTransferResult_lower(_ value: CreateTransferRe
 
 
 /**
+ * EMV data element formats (EMV Book 3 §4.3).
+ */
+
+public enum EmvFormat: Equatable, Hashable {
+    
+    /**
+     * `a`: alphabetic.
+     */
+    case a
+    /**
+     * `an`: alphanumeric.
+     */
+    case an
+    /**
+     * `ans`: alphanumeric and special.
+     */
+    case ans
+    /**
+     * `b`: binary.
+     */
+    case b
+    /**
+     * `cn`: compressed numeric (BCD, trailing `F` padding).
+     */
+    case cn
+    /**
+     * `n`: numeric (BCD, leading zeros).
+     */
+    case n
+    /**
+     * `n 6` as YYMMDD.
+     */
+    case date
+    /**
+     * `n 6` as HHMMSS.
+     */
+    case time
+    /**
+     * Variable or template content.
+     */
+    case `var`
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension EmvFormat: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeEmvFormat: FfiConverterRustBuffer {
+    typealias SwiftType = EmvFormat
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> EmvFormat {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .a
+        
+        case 2: return .an
+        
+        case 3: return .ans
+        
+        case 4: return .b
+        
+        case 5: return .cn
+        
+        case 6: return .n
+        
+        case 7: return .date
+        
+        case 8: return .time
+        
+        case 9: return .`var`
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: EmvFormat, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .a:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .an:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .ans:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .b:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .cn:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .n:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .date:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .time:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .`var`:
+            writeInt(&buf, Int32(9))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEmvFormat_lift(_ buf: RustBuffer) throws -> EmvFormat {
+    return try FfiConverterTypeEmvFormat.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEmvFormat_lower(_ value: EmvFormat) -> RustBuffer {
+    return FfiConverterTypeEmvFormat.lower(value)
+}
+
+
+
+/**
+ * Who provides an EMV data element.
+ */
+
+public enum EmvSource: Equatable, Hashable {
+    
+    /**
+     * The card.
+     */
+    case icc
+    /**
+     * The terminal.
+     */
+    case terminal
+    /**
+     * The issuer (host response).
+     */
+    case issuer
+    /**
+     * Card or terminal depending on the template.
+     */
+    case iccOrTerminal
+    /**
+     * Issuer or terminal (e.g. `8A`).
+     */
+    case issuerOrTerminal
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension EmvSource: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeEmvSource: FfiConverterRustBuffer {
+    typealias SwiftType = EmvSource
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> EmvSource {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .icc
+        
+        case 2: return .terminal
+        
+        case 3: return .issuer
+        
+        case 4: return .iccOrTerminal
+        
+        case 5: return .issuerOrTerminal
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: EmvSource, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .icc:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .terminal:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .issuer:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .iccOrTerminal:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .issuerOrTerminal:
+            writeInt(&buf, Int32(5))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEmvSource_lift(_ buf: RustBuffer) throws -> EmvSource {
+    return try FfiConverterTypeEmvSource.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEmvSource_lower(_ value: EmvSource) -> RustBuffer {
+    return FfiConverterTypeEmvSource.lower(value)
+}
+
+
+
+/**
  * Business events of the posting rules (the transfer `code`).
  */
 
@@ -7201,6 +8752,297 @@ public func FfiConverterTypeMaskStyle_lower(_ value: MaskStyle) -> RustBuffer {
 
 
 /**
+ * Merchant account information (IDs 02–51).
+ */
+
+public enum MpmMerchantAccount: Equatable, Hashable {
+    
+    /**
+     * IDs 02–25 (Visa, Mastercard, Discover, Amex, JCB, UnionPay…) as a plain string.
+     */
+    case primitive(
+        /**
+         * The ID.
+         */id: UInt8, 
+        /**
+         * The value.
+         */value: String
+    )
+    /**
+     * UnionPay (ID 15 or 16): acquirer IIN (8) ‖ forwarding IIN (8) ‖ merchant ID (15).
+     */
+    case unionPay(
+        /**
+         * 15 or 16.
+         */id: UInt8, 
+        /**
+         * Acquirer IIN, 8 characters.
+         */acquirerIin: String, 
+        /**
+         * Forwarding IIN, 8 characters.
+         */forwardingIin: String, 
+        /**
+         * Merchant ID, 15 characters.
+         */merchantId: String
+    )
+    /**
+     * IDs 26–51: a template with a Globally Unique Identifier (sub-ID `00`).
+     */
+    case template(
+        /**
+         * The template.
+         */template: MpmTemplate
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension MpmMerchantAccount: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMpmMerchantAccount: FfiConverterRustBuffer {
+    typealias SwiftType = MpmMerchantAccount
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MpmMerchantAccount {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .primitive(id: try FfiConverterUInt8.read(from: &buf), value: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 2: return .unionPay(id: try FfiConverterUInt8.read(from: &buf), acquirerIin: try FfiConverterString.read(from: &buf), forwardingIin: try FfiConverterString.read(from: &buf), merchantId: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 3: return .template(template: try FfiConverterTypeMpmTemplate.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: MpmMerchantAccount, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .primitive(id,value):
+            writeInt(&buf, Int32(1))
+            FfiConverterUInt8.write(id, into: &buf)
+            FfiConverterString.write(value, into: &buf)
+            
+        
+        case let .unionPay(id,acquirerIin,forwardingIin,merchantId):
+            writeInt(&buf, Int32(2))
+            FfiConverterUInt8.write(id, into: &buf)
+            FfiConverterString.write(acquirerIin, into: &buf)
+            FfiConverterString.write(forwardingIin, into: &buf)
+            FfiConverterString.write(merchantId, into: &buf)
+            
+        
+        case let .template(template):
+            writeInt(&buf, Int32(3))
+            FfiConverterTypeMpmTemplate.write(template, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMpmMerchantAccount_lift(_ buf: RustBuffer) throws -> MpmMerchantAccount {
+    return try FfiConverterTypeMpmMerchantAccount.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMpmMerchantAccount_lower(_ value: MpmMerchantAccount) -> RustBuffer {
+    return FfiConverterTypeMpmMerchantAccount.lower(value)
+}
+
+
+
+/**
+ * Point of Initiation Method (ID 01).
+ */
+
+public enum MpmPointOfInitiation: Equatable, Hashable {
+    
+    /**
+     * `11`: static code, reusable; the consumer enters the amount.
+     */
+    case `static`
+    /**
+     * `12`: dynamic code for one transaction.
+     */
+    case dynamic
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension MpmPointOfInitiation: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMpmPointOfInitiation: FfiConverterRustBuffer {
+    typealias SwiftType = MpmPointOfInitiation
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MpmPointOfInitiation {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .`static`
+        
+        case 2: return .dynamic
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: MpmPointOfInitiation, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .`static`:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .dynamic:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMpmPointOfInitiation_lift(_ buf: RustBuffer) throws -> MpmPointOfInitiation {
+    return try FfiConverterTypeMpmPointOfInitiation.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMpmPointOfInitiation_lower(_ value: MpmPointOfInitiation) -> RustBuffer {
+    return FfiConverterTypeMpmPointOfInitiation.lower(value)
+}
+
+
+
+/**
+ * Tip or Convenience Indicator (ID 55) with its fee (IDs 56/57).
+ */
+
+public enum MpmTipOrConvenience: Equatable, Hashable {
+    
+    /**
+     * `01`: the app prompts the consumer for a tip.
+     */
+    case promptForTip
+    /**
+     * `02`: fixed convenience fee (ID 56) as exact decimal text, e.g. `"1.00"`.
+     */
+    case fixedFee(
+        /**
+         * The fee text.
+         */value: String
+    )
+    /**
+     * `03`: percentage convenience fee (ID 57), `"00.01"`–`"99.99"`.
+     */
+    case percentageFee(
+        /**
+         * The percentage text.
+         */value: String
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension MpmTipOrConvenience: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMpmTipOrConvenience: FfiConverterRustBuffer {
+    typealias SwiftType = MpmTipOrConvenience
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MpmTipOrConvenience {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .promptForTip
+        
+        case 2: return .fixedFee(value: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 3: return .percentageFee(value: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: MpmTipOrConvenience, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .promptForTip:
+            writeInt(&buf, Int32(1))
+        
+        
+        case let .fixedFee(value):
+            writeInt(&buf, Int32(2))
+            FfiConverterString.write(value, into: &buf)
+            
+        
+        case let .percentageFee(value):
+            writeInt(&buf, Int32(3))
+            FfiConverterString.write(value, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMpmTipOrConvenience_lift(_ buf: RustBuffer) throws -> MpmTipOrConvenience {
+    return try FfiConverterTypeMpmTipOrConvenience.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMpmTipOrConvenience_lower(_ value: MpmTipOrConvenience) -> RustBuffer {
+    return FfiConverterTypeMpmTipOrConvenience.lower(value)
+}
+
+
+
+/**
  * Which side increases a balance.
  */
 
@@ -7559,6 +9401,11 @@ enum PaycoreError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
      */
     case QrError(message: String)
     
+    /**
+     * A flag name that the EMV bit field does not define.
+     */
+    case EmvUnknownFlag(message: String)
+    
 
     
 
@@ -7740,6 +9587,10 @@ public struct FfiConverterTypePaycoreError: FfiConverterRustBuffer {
             message: try FfiConverterString.read(from: &buf)
         )
         
+        case 39: return .EmvUnknownFlag(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
 
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -7827,6 +9678,8 @@ public struct FfiConverterTypePaycoreError: FfiConverterRustBuffer {
             writeInt(&buf, Int32(37))
         case .QrError(_ /* message is ignored*/):
             writeInt(&buf, Int32(38))
+        case .EmvUnknownFlag(_ /* message is ignored*/):
+            writeInt(&buf, Int32(39))
 
         
         }
@@ -8681,6 +10534,54 @@ public func FfiConverterTypeWithdrawalState_lower(_ value: WithdrawalState) -> R
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionUInt8: FfiConverterRustBuffer {
+    typealias SwiftType = UInt8?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterUInt8.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterUInt8.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionUInt16: FfiConverterRustBuffer {
+    typealias SwiftType = UInt16?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterUInt16.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterUInt16.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionUInt64: FfiConverterRustBuffer {
     typealias SwiftType = UInt64?
 
@@ -8801,6 +10702,102 @@ fileprivate struct FfiConverterOptionTypeAccount: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeEmvTagInfo: FfiConverterRustBuffer {
+    typealias SwiftType = EmvTagInfo?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeEmvTagInfo.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeEmvTagInfo.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeIssuerAuthentication: FfiConverterRustBuffer {
+    typealias SwiftType = IssuerAuthentication?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeIssuerAuthentication.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeIssuerAuthentication.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeMpmAdditionalData: FfiConverterRustBuffer {
+    typealias SwiftType = MpmAdditionalData?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeMpmAdditionalData.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeMpmAdditionalData.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeMpmLanguage: FfiConverterRustBuffer {
+    typealias SwiftType = MpmLanguage?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeMpmLanguage.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeMpmLanguage.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeTransfer: FfiConverterRustBuffer {
     typealias SwiftType = Transfer?
 
@@ -8841,6 +10838,54 @@ fileprivate struct FfiConverterOptionTypeBrand: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeBrand.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeMpmPointOfInitiation: FfiConverterRustBuffer {
+    typealias SwiftType = MpmPointOfInitiation?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeMpmPointOfInitiation.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeMpmPointOfInitiation.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeMpmTipOrConvenience: FfiConverterRustBuffer {
+    typealias SwiftType = MpmTipOrConvenience?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeMpmTipOrConvenience.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeMpmTipOrConvenience.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -8948,6 +10993,31 @@ fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceData: FfiConverterRustBuffer {
+    typealias SwiftType = [Data]
+
+    public static func write(_ value: [Data], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterData.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Data] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Data]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterData.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeAccount: FfiConverterRustBuffer {
     typealias SwiftType = [Account]
 
@@ -8998,6 +11068,81 @@ fileprivate struct FfiConverterSequenceTypeAccountBalance: FfiConverterRustBuffe
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeDolEntry: FfiConverterRustBuffer {
+    typealias SwiftType = [DolEntry]
+
+    public static func write(_ value: [DolEntry], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeDolEntry.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [DolEntry] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [DolEntry]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeDolEntry.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeEmvExplainedItem: FfiConverterRustBuffer {
+    typealias SwiftType = [EmvExplainedItem]
+
+    public static func write(_ value: [EmvExplainedItem], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeEmvExplainedItem.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [EmvExplainedItem] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [EmvExplainedItem]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeEmvExplainedItem.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeIssuerScript: FfiConverterRustBuffer {
+    typealias SwiftType = [IssuerScript]
+
+    public static func write(_ value: [IssuerScript], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeIssuerScript.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [IssuerScript] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [IssuerScript]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeIssuerScript.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeMoney: FfiConverterRustBuffer {
     typealias SwiftType = [Money]
 
@@ -9015,6 +11160,81 @@ fileprivate struct FfiConverterSequenceTypeMoney: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeMoney.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeMpmField: FfiConverterRustBuffer {
+    typealias SwiftType = [MpmField]
+
+    public static func write(_ value: [MpmField], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeMpmField.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [MpmField] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [MpmField]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeMpmField.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeMpmTemplate: FfiConverterRustBuffer {
+    typealias SwiftType = [MpmTemplate]
+
+    public static func write(_ value: [MpmTemplate], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeMpmTemplate.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [MpmTemplate] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [MpmTemplate]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeMpmTemplate.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeTlvItem: FfiConverterRustBuffer {
+    typealias SwiftType = [TlvItem]
+
+    public static func write(_ value: [TlvItem], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeTlvItem.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [TlvItem] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [TlvItem]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeTlvItem.read(from: &buf))
         }
         return seq
     }
@@ -9115,6 +11335,56 @@ fileprivate struct FfiConverterSequenceTypeCreateTransferResult: FfiConverterRus
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeCreateTransferResult.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeMpmMerchantAccount: FfiConverterRustBuffer {
+    typealias SwiftType = [MpmMerchantAccount]
+
+    public static func write(_ value: [MpmMerchantAccount], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeMpmMerchantAccount.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [MpmMerchantAccount] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [MpmMerchantAccount]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeMpmMerchantAccount.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceDictionaryStringData: FfiConverterRustBuffer {
+    typealias SwiftType = [[String: Data]]
+
+    public static func write(_ value: [[String: Data]], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterDictionaryStringData.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [[String: Data]] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [[String: Data]]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterDictionaryStringData.read(from: &buf))
         }
         return seq
     }
@@ -9840,6 +12110,19 @@ public func buildDol(dol: Data, values: [String: Data])throws  -> Data  {
 })
 }
 /**
+ * Builds DOL data from several tag→value maps in priority order (the first map that has a
+ * tag wins), with the EMV padding and truncation rules; absent tags are zero-filled.
+ */
+public func buildDolFromSources(dol: Data, sources: [[String: Data]])throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_build_dol_from_sources(
+        FfiConverterData.lower(dol),
+        FfiConverterSequenceDictionaryStringData.lower(sources),uniffiCallStatus
+    )
+})
+}
+/**
  * Builds request field 55 in CUP order from a tag→value map.
  */
 public func buildField55(tags: [String: Data], kind: Field55Kind, contactless: Bool)throws  -> Data  {
@@ -9849,6 +12132,18 @@ public func buildField55(tags: [String: Data], kind: Field55Kind, contactless: B
         FfiConverterDictionaryStringData.lower(tags),
         FfiConverterTypeField55Kind_lower(kind),
         FfiConverterBool.lower(contactless),uniffiCallStatus
+    )
+})
+}
+/**
+ * Builds an EMVCo merchant-presented QR payload, CRC included, from a typed record; the
+ * payload is validated (mandatory objects, lengths, formats) before it is written.
+ */
+public func buildMpm(payload: MpmPayload)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_build_mpm(
+        FfiConverterTypeMpmPayload_lower(payload),uniffiCallStatus
     )
 })
 }
@@ -9876,6 +12171,19 @@ public func emvEncodeFlags(tagHex: String, flags: [String])throws  -> Data  {
 })
 }
 /**
+ * Explains a value (bit fields such as TVR `95`, CVM List/Results, CID, IAD, or any
+ * dictionary tag by its format) as a typed record.
+ */
+public func emvExplain(tagHex: String, value: Data)throws  -> EmvExplanation  {
+    return try  FfiConverterTypeEmvExplanation_lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_emv_explain(
+        FfiConverterString.lower(tagHex),
+        FfiConverterData.lower(value),uniffiCallStatus
+    )
+})
+}
+/**
  * Explains a bit-field value (e.g. TVR `95`) as JSON (`name`, `summary`, `items`).
  */
 public func emvExplainJson(tagHex: String, value: Data)throws  -> String  {
@@ -9888,6 +12196,41 @@ public func emvExplainJson(tagHex: String, value: Data)throws  -> String  {
 })
 }
 /**
+ * The dictionary row of a tag, or null if the tag is unknown. `parent` (hex) selects the
+ * meaning of template-dependent tags (`81`, `82`, `90`, `9F2D`, `DF5x`).
+ */
+public func emvTagInfo(tagHex: String, parent: String? = nil)throws  -> EmvTagInfo?  {
+    return try  FfiConverterOptionTypeEmvTagInfo.lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_emv_tag_info(
+        FfiConverterString.lower(tagHex),
+        FfiConverterOptionString.lower(parent),uniffiCallStatus
+    )
+})
+}
+/**
+ * Parses a DOL (PDOL `9F38`, CDOL1 `8C`, …) into its entries.
+ */
+public func parseDol(dol: Data)throws  -> [DolEntry]  {
+    return try  FfiConverterSequenceTypeDolEntry.lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_parse_dol(
+        FfiConverterData.lower(dol),uniffiCallStatus
+    )
+})
+}
+/**
+ * Parses a response field 55: `91` (ARPC), `71`/`72` issuer scripts and other objects.
+ */
+public func parseField55Response(data: Data)throws  -> Field55Response  {
+    return try  FfiConverterTypeField55Response_lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_parse_field55_response(
+        FfiConverterData.lower(data),uniffiCallStatus
+    )
+})
+}
+/**
  * Parses a response field 55 (`91`, `71`/`72`, others) to JSON.
  */
 public func parseField55ResponseJson(data: Data)throws  -> String  {
@@ -9895,6 +12238,17 @@ public func parseField55ResponseJson(data: Data)throws  -> String  {
         uniffiCallStatus in
     uniffi_paycore_uniffi_fn_func_parse_field55_response_json(
         FfiConverterData.lower(data),uniffiCallStatus
+    )
+})
+}
+/**
+ * Parses an EMVCo merchant-presented QR payload into a typed record (the CRC is checked).
+ */
+public func parseMpm(text: String)throws  -> MpmPayload  {
+    return try  FfiConverterTypeMpmPayload_lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_parse_mpm(
+        FfiConverterString.lower(text),uniffiCallStatus
     )
 })
 }
@@ -9941,6 +12295,17 @@ public func tlvDecodeJson(data: Data, mode: TlvMode, maxDepth: UInt8)throws  -> 
         FfiConverterData.lower(data),
         FfiConverterTypeTlvMode_lower(mode),
         FfiConverterUInt8.lower(maxDepth),uniffiCallStatus
+    )
+})
+}
+/**
+ * Encodes tag/value pairs, in order, as BER-TLV with minimal lengths.
+ */
+public func tlvEncodeItems(items: [TlvItem])throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_tlv_encode_items(
+        FfiConverterSequenceTypeTlvItem.lower(items),uniffiCallStatus
     )
 })
 }
@@ -10115,7 +12480,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_paycore_uniffi_checksum_func_build_dol() != 28932) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_paycore_uniffi_checksum_func_build_dol_from_sources() != 41846) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_paycore_uniffi_checksum_func_build_field55() != 59225) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_func_build_mpm() != 3620) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paycore_uniffi_checksum_func_build_mpm_json() != 24176) {
@@ -10124,10 +12495,25 @@ private let initializationResult: InitializationResult = {
     if (uniffi_paycore_uniffi_checksum_func_emv_encode_flags() != 34911) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_paycore_uniffi_checksum_func_emv_explain() != 46525) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_paycore_uniffi_checksum_func_emv_explain_json() != 32613) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_paycore_uniffi_checksum_func_emv_tag_info() != 40917) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_func_parse_dol() != 45188) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_func_parse_field55_response() != 8358) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_paycore_uniffi_checksum_func_parse_field55_response_json() != 64909) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_func_parse_mpm() != 18699) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paycore_uniffi_checksum_func_parse_mpm_json() != 56261) {
@@ -10140,6 +12526,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paycore_uniffi_checksum_func_tlv_decode_json() != 48293) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_func_tlv_encode_items() != 31044) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paycore_uniffi_checksum_func_tlv_encode_json() != 35266) {

@@ -1040,9 +1040,19 @@ uint64_t uniffi_paycore_uniffi_fn_func_unwrap_sign_on_keys(uint64_t tmk, RustBuf
 RustBuffer uniffi_paycore_uniffi_fn_func_build_dol(RustBuffer dol, RustBuffer values, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_BUILD_DOL_FROM_SOURCES
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_BUILD_DOL_FROM_SOURCES
+RustBuffer uniffi_paycore_uniffi_fn_func_build_dol_from_sources(RustBuffer dol, RustBuffer sources, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_BUILD_FIELD55
 #define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_BUILD_FIELD55
 RustBuffer uniffi_paycore_uniffi_fn_func_build_field55(RustBuffer tags, RustBuffer kind, int8_t contactless, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_BUILD_MPM
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_BUILD_MPM
+RustBuffer uniffi_paycore_uniffi_fn_func_build_mpm(RustBuffer payload, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_BUILD_MPM_JSON
@@ -1055,14 +1065,39 @@ RustBuffer uniffi_paycore_uniffi_fn_func_build_mpm_json(RustBuffer payload_json,
 RustBuffer uniffi_paycore_uniffi_fn_func_emv_encode_flags(RustBuffer tag_hex, RustBuffer flags, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_EMV_EXPLAIN
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_EMV_EXPLAIN
+RustBuffer uniffi_paycore_uniffi_fn_func_emv_explain(RustBuffer tag_hex, RustBuffer value, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_EMV_EXPLAIN_JSON
 #define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_EMV_EXPLAIN_JSON
 RustBuffer uniffi_paycore_uniffi_fn_func_emv_explain_json(RustBuffer tag_hex, RustBuffer value, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_EMV_TAG_INFO
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_EMV_TAG_INFO
+RustBuffer uniffi_paycore_uniffi_fn_func_emv_tag_info(RustBuffer tag_hex, RustBuffer parent, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_PARSE_DOL
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_PARSE_DOL
+RustBuffer uniffi_paycore_uniffi_fn_func_parse_dol(RustBuffer dol, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_PARSE_FIELD55_RESPONSE
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_PARSE_FIELD55_RESPONSE
+RustBuffer uniffi_paycore_uniffi_fn_func_parse_field55_response(RustBuffer data, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_PARSE_FIELD55_RESPONSE_JSON
 #define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_PARSE_FIELD55_RESPONSE_JSON
 RustBuffer uniffi_paycore_uniffi_fn_func_parse_field55_response_json(RustBuffer data, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_PARSE_MPM
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_PARSE_MPM
+RustBuffer uniffi_paycore_uniffi_fn_func_parse_mpm(RustBuffer text, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_PARSE_MPM_JSON
@@ -1083,6 +1118,11 @@ RustBuffer uniffi_paycore_uniffi_fn_func_redact_tlv(RustBuffer data, RustCallSta
 #ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_TLV_DECODE_JSON
 #define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_TLV_DECODE_JSON
 RustBuffer uniffi_paycore_uniffi_fn_func_tlv_decode_json(RustBuffer data, RustBuffer mode, uint8_t max_depth, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_TLV_ENCODE_ITEMS
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_TLV_ENCODE_ITEMS
+RustBuffer uniffi_paycore_uniffi_fn_func_tlv_encode_items(RustBuffer items, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_FUNC_TLV_ENCODE_JSON
@@ -1619,9 +1659,21 @@ uint16_t uniffi_paycore_uniffi_checksum_func_build_dol(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_BUILD_DOL_FROM_SOURCES
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_BUILD_DOL_FROM_SOURCES
+uint16_t uniffi_paycore_uniffi_checksum_func_build_dol_from_sources(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_BUILD_FIELD55
 #define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_BUILD_FIELD55
 uint16_t uniffi_paycore_uniffi_checksum_func_build_field55(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_BUILD_MPM
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_BUILD_MPM
+uint16_t uniffi_paycore_uniffi_checksum_func_build_mpm(void
     
 );
 #endif
@@ -1637,15 +1689,45 @@ uint16_t uniffi_paycore_uniffi_checksum_func_emv_encode_flags(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_EMV_EXPLAIN
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_EMV_EXPLAIN
+uint16_t uniffi_paycore_uniffi_checksum_func_emv_explain(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_EMV_EXPLAIN_JSON
 #define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_EMV_EXPLAIN_JSON
 uint16_t uniffi_paycore_uniffi_checksum_func_emv_explain_json(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_EMV_TAG_INFO
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_EMV_TAG_INFO
+uint16_t uniffi_paycore_uniffi_checksum_func_emv_tag_info(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_PARSE_DOL
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_PARSE_DOL
+uint16_t uniffi_paycore_uniffi_checksum_func_parse_dol(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_PARSE_FIELD55_RESPONSE
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_PARSE_FIELD55_RESPONSE
+uint16_t uniffi_paycore_uniffi_checksum_func_parse_field55_response(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_PARSE_FIELD55_RESPONSE_JSON
 #define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_PARSE_FIELD55_RESPONSE_JSON
 uint16_t uniffi_paycore_uniffi_checksum_func_parse_field55_response_json(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_PARSE_MPM
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_PARSE_MPM
+uint16_t uniffi_paycore_uniffi_checksum_func_parse_mpm(void
     
 );
 #endif
@@ -1670,6 +1752,12 @@ uint16_t uniffi_paycore_uniffi_checksum_func_redact_tlv(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_TLV_DECODE_JSON
 #define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_TLV_DECODE_JSON
 uint16_t uniffi_paycore_uniffi_checksum_func_tlv_decode_json(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_TLV_ENCODE_ITEMS
+#define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_CHECKSUM_FUNC_TLV_ENCODE_ITEMS
+uint16_t uniffi_paycore_uniffi_checksum_func_tlv_encode_items(void
     
 );
 #endif
