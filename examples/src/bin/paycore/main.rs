@@ -5,9 +5,9 @@
 //! `paycore COMMAND --help` explains one.
 
 mod card_cmd;
+mod fees_cmd;
 mod iso8583_cmd;
 mod ledger_cmd;
-mod fees_cmd;
 mod money_cmd;
 mod security_cmd;
 mod tlv_cmd;
