@@ -20,6 +20,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+// Most records read from one CSV text by `paycore_settlement_run_json`.
+#define PAYCORE_SETTLEMENT_MAX_RECORDS 10000000
+
 // Result of every fallible `paycore_` function. Values are stable; new codes are only added.
 enum paycore_result
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -134,6 +137,42 @@ enum paycore_result
   PAYCORE_ERR_EMV_UNKNOWN_FLAG = 405,
   // A tag that is not in the EMV dictionary.
   PAYCORE_ERR_EMV_UNKNOWN_TAG = 406,
+  // Invalid fee schedule, pricing or settlement document (line/column or rule and field named).
+  PAYCORE_ERR_FEE_SCHEDULE = 700,
+  // No rule of the schedule matches the transaction.
+  PAYCORE_ERR_FEE_NO_RULE = 701,
+  // The agent id is not in the schedule's agent tree.
+  PAYCORE_ERR_FEE_UNKNOWN_AGENT = 702,
+  // The agents' total profit exceeds the acquirer margin.
+  PAYCORE_ERR_FEE_AGENT_PROFIT = 703,
+  // A refund larger than what remains of the original sale.
+  PAYCORE_ERR_FEE_REFUND_EXCEEDS = 704,
+  // A fee or D0 amount is negative.
+  PAYCORE_ERR_FEE_NEGATIVE_AMOUNT = 705,
+  // D0 payout outside the window or the limits.
+  PAYCORE_ERR_D0_REFUSED = 706,
+  // The schedule has no `d0` section.
+  PAYCORE_ERR_D0_NOT_CONFIGURED = 707,
+  // The date's year has no official holiday table (fail closed).
+  PAYCORE_ERR_CALENDAR_YEAR_NOT_COVERED = 710,
+  // A December date whose next-year notice is missing, refused by policy.
+  PAYCORE_ERR_CALENDAR_PROVISIONAL = 711,
+  // Other calendar failure (conflicting overrides, scan limit).
+  PAYCORE_ERR_CALENDAR = 712,
+  // A year/month/day that is not a calendar date, or date arithmetic out of range.
+  PAYCORE_ERR_INVALID_DATE = 713,
+  // An event time that is malformed or has no UTC offset.
+  PAYCORE_ERR_SETTLEMENT_TIME = 720,
+  // A settlement cycle that is not T<n>, D<n>, S0, W<n> or M<n>, or N out of range.
+  PAYCORE_ERR_SETTLEMENT_CYCLE = 721,
+  // An invalid network cut-off (offset beyond ±18 h, time out of range).
+  PAYCORE_ERR_SETTLEMENT_CUTOFF = 722,
+  // Malformed settlement records CSV (line, column and field named).
+  PAYCORE_ERR_SETTLEMENT_CSV = 723,
+  // An invalid or duplicate settlement record, or too many records.
+  PAYCORE_ERR_SETTLEMENT_RECORD = 724,
+  // Malformed carried state JSON from a previous run.
+  PAYCORE_ERR_SETTLEMENT_STATE = 725,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -881,11 +920,143 @@ typedef uint32_t paycore_field55_kind;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// Card products (passed as `uint32_t`).
+enum paycore_card_type
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Debit card (借记卡).
+  PAYCORE_CARD_DEBIT = 0,
+  // Credit card (贷记卡).
+  PAYCORE_CARD_CREDIT = 1,
+  // Quasi-credit card (准贷记卡).
+  PAYCORE_CARD_QUASI_CREDIT = 2,
+  // Prepaid card (预付卡).
+  PAYCORE_CARD_PREPAID = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum paycore_card_type paycore_card_type;
+#else
+typedef uint32_t paycore_card_type;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// How the card was presented (passed as `uint32_t`).
+enum paycore_channel
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Magnetic stripe.
+  PAYCORE_CHANNEL_SWIPE = 0,
+  // EMV contact chip.
+  PAYCORE_CHANNEL_CHIP = 1,
+  // Contactless / QuickPass (闪付).
+  PAYCORE_CHANNEL_CONTACTLESS = 2,
+  // QR code.
+  PAYCORE_CHANNEL_QR = 3,
+  // Small-amount no-PIN-no-signature (小额双免).
+  PAYCORE_CHANNEL_SMALL_AMOUNT_NO_PIN = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum paycore_channel paycore_channel;
+#else
+typedef uint32_t paycore_channel;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// Merchant pricing categories (passed as `uint32_t`).
+enum paycore_merchant_type
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Standard (标准).
+  PAYCORE_MERCHANT_STANDARD = 0,
+  // Preferential (优惠).
+  PAYCORE_MERCHANT_PREFERENTIAL = 1,
+  // Waived / reduced (减免).
+  PAYCORE_MERCHANT_WAIVED = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum paycore_merchant_type paycore_merchant_type;
+#else
+typedef uint32_t paycore_merchant_type;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// What a calendar does with dates in years without a table (passed as `uint32_t`).
+enum paycore_uncovered_years
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // `PAYCORE_ERR_CALENDAR_YEAR_NOT_COVERED` (fail closed; the default).
+  PAYCORE_UNCOVERED_REFUSE = 0,
+  // Monday–Friday working, weekends off (explicit opt-in).
+  PAYCORE_UNCOVERED_WEEKDAY_FALLBACK = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum paycore_uncovered_years paycore_uncovered_years;
+#else
+typedef uint32_t paycore_uncovered_years;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// What a calendar does with December dates whose next-year notice is missing.
+enum paycore_december_policy
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Answer; `paycore_calendar_is_provisional` flags the date.
+  PAYCORE_DECEMBER_PROVISIONAL = 0,
+  // `PAYCORE_ERR_CALENDAR_PROVISIONAL`.
+  PAYCORE_DECEMBER_REFUSE = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum paycore_december_policy paycore_december_policy;
+#else
+typedef uint32_t paycore_december_policy;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// What an acquirer override does to a date (passed as `uint32_t`).
+enum paycore_day_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Funds move on this date.
+  PAYCORE_DAY_WORKING = 0,
+  // No payouts on this date.
+  PAYCORE_DAY_CLOSED = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum paycore_day_kind paycore_day_kind;
+#else
+typedef uint32_t paycore_day_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// A working-day calendar (opaque).
+typedef struct paycore_calendar paycore_calendar;
+
 // TDES DUKPT terminal (originating device) with its future-key registers (opaque).
 // Create with `paycore_dukpt_tdes_terminal_load`; release with
 // `paycore_dukpt_tdes_terminal_free` (wipes the registers). Not thread-safe: one thread
 // at a time.
 typedef struct paycore_dukpt_tdes_terminal paycore_dukpt_tdes_terminal;
+
+// A compiled fee schedule (opaque): pricing plus settlement terms.
+typedef struct paycore_fee_schedule paycore_fee_schedule;
 
 // An ISO 8583 message bound to its spec (opaque). Create with `paycore_iso8583_decode`,
 // `paycore_iso8583_decode_framed`, `paycore_iso8583_message_new` or
@@ -919,6 +1090,138 @@ typedef struct paycore_track2 paycore_track2;
 // A withdrawal in progress (opaque). Create with `paycore_withdrawal_create`; release with
 // `paycore_withdrawal_free`.
 typedef struct paycore_withdrawal paycore_withdrawal;
+
+// What selects a fee rule and prices a transaction.
+typedef struct paycore_fee_input {
+  // Transaction amount, minor units of `currency` (≥ 0).
+  int64_t amount_minor;
+  // ISO 4217 numeric code of the amount (156 = CNY); must be the schedule's currency.
+  uint16_t currency;
+  // A `paycore_card_type` value.
+  uint32_t card_type;
+  // A `paycore_channel` value.
+  uint32_t channel;
+  // A `paycore_merchant_type` value.
+  uint32_t merchant_type;
+  // Merchant's month-to-date volume before this transaction (volume tiers; else 0).
+  int64_t monthly_volume_minor;
+} paycore_fee_input;
+
+// The breakdown of one transaction's fee (minor units).
+// Invariant: `merchant_fee = cost_total + agent_profit + acquirer_share`.
+typedef struct paycore_fee_breakdown {
+  // Transaction amount.
+  int64_t amount_minor;
+  // Merchant fee (MDR).
+  int64_t merchant_fee_minor;
+  // Index of the merchant rule used (its id is in `paycore_fee_quote_json`).
+  uint32_t merchant_rule;
+  // Issuer service fee.
+  int64_t issuer_fee_minor;
+  // Network service fee (acquirer's share).
+  int64_t network_fee_minor;
+  // Brand service fee.
+  int64_t brand_fee_minor;
+  // issuer + network + brand.
+  int64_t cost_total_minor;
+  // Merchant fee − costs.
+  int64_t margin_minor;
+  // Σ agent profits over every level.
+  int64_t agent_profit_minor;
+  // Number of agent levels that shared (0 without an agent).
+  uint32_t agent_levels;
+  // What the acquirer keeps: margin − Σ agent profits.
+  int64_t acquirer_share_minor;
+} paycore_fee_breakdown;
+
+// One agent level's share of a fee.
+typedef struct paycore_fee_agent_share {
+  // Index of the agent in the schedule's agent list (its id is in the quote JSON).
+  uint32_t agent;
+  // Level: 1 = the merchant's direct agent.
+  uint32_t level;
+  // The agent's cost for this transaction (cap applied).
+  int64_t cost_minor;
+  // The agent's profit (negative if its cost exceeds the merchant fee).
+  int64_t profit_minor;
+} paycore_fee_agent_share;
+
+// The fee effect of one refund.
+typedef struct paycore_refund_fees {
+  // Fee returned to the merchant with this refund.
+  int64_t returned_minor;
+  // Fee the acquirer keeps of the original fee after this refund.
+  int64_t kept_minor;
+} paycore_refund_fees;
+
+// A request for a D0 (same-day, acquirer-advanced) payout.
+typedef struct paycore_d0_request {
+  // The merchant's available (captured, unsettled) balance.
+  int64_t available_minor;
+  // The amount asked for, if `has_requested` (else: as much as allowed).
+  int64_t requested_minor;
+  // Whether `requested_minor` is set.
+  bool has_requested;
+  // Already advanced to this merchant today.
+  int64_t used_today_minor;
+} paycore_d0_request;
+
+// A priced D0 payout.
+typedef struct paycore_d0_quote {
+  // Amount advanced (debited from the balance).
+  int64_t advanced_minor;
+  // Advance-rate part of the fee.
+  int64_t rate_fee_minor;
+  // Fixed part of the fee.
+  int64_t fixed_fee_minor;
+  // Total D0 fee.
+  int64_t fee_minor;
+  // Paid to the merchant: advanced − fee.
+  int64_t net_paid_minor;
+  // Balance left for the regular cycle.
+  int64_t remaining_balance_minor;
+} paycore_d0_quote;
+
+// A calendar date.
+typedef struct paycore_date {
+  // Year (e.g. 2026).
+  int32_t year;
+  // Month 1–12.
+  uint32_t month;
+  // Day 1–31.
+  uint32_t day;
+} paycore_date;
+
+// One acquirer override of a calendar date.
+typedef struct paycore_day_override {
+  // The date.
+  struct paycore_date date;
+  // A `paycore_day_kind` value.
+  uint32_t kind;
+} paycore_day_override;
+
+// A network day boundary: events at or after `hour:minute` local time (in a zone
+// `utc_offset_seconds` east of UTC) belong to the next day.
+typedef struct paycore_cutoff {
+  // Zone, seconds east of UTC (Beijing: 28800).
+  int32_t utc_offset_seconds;
+  // Hour 0–23.
+  uint32_t hour;
+  // Minute 0–59.
+  uint32_t minute;
+} paycore_cutoff;
+
+// The dates of one event under one settlement cycle.
+typedef struct paycore_payout_dates {
+  // The event's local date in the network zone.
+  struct paycore_date local_date;
+  // The network settlement day (shifted by the cut-off).
+  struct paycore_date network_day;
+  // The day the merchant is paid.
+  struct paycore_date payout_day;
+  // True if the payout day may still change (December of a year whose next notice is out).
+  bool provisional;
+} paycore_payout_dates;
 
 // The framing layers in front of the MTI (CUP: TPDU and 6-byte application header).
 // `has_tpdu`/`has_header` say whether the spec's framing has each layer.
@@ -1258,6 +1561,248 @@ paycore_result paycore_track2_is_expired(const struct paycore_track2 *t,
                                          uint32_t month,
                                          uint32_t day,
                                          bool *out);
+
+// Loads a fee schedule from JSON (settlement config, pricing config or bare merchant
+// schedule; see the module notes). Release it with `paycore_fee_schedule_free`.
+// Errors: `PAYCORE_ERR_FEE_SCHEDULE` (the message names the line/column or the rule and field).
+//
+// # Safety
+// `text` valid for `len` bytes; `out` valid for a write.
+paycore_result paycore_fee_schedule_from_json(const char *text,
+                                              size_t len,
+                                              struct paycore_fee_schedule **out);
+
+// Like `paycore_fee_schedule_from_json` for a TOML document.
+//
+// # Safety
+// `text` valid for `len` bytes; `out` valid for a write.
+paycore_result paycore_fee_schedule_from_toml(const char *text,
+                                              size_t len,
+                                              struct paycore_fee_schedule **out);
+
+// Releases a fee schedule. NULL is ignored.
+//
+// # Safety
+// `schedule` from this library, freed once, not used afterwards.
+void paycore_fee_schedule_free(struct paycore_fee_schedule *schedule);
+
+// The schedule's ISO 4217 numeric currency code (156 for CNY).
+//
+// # Safety
+// `schedule` live; `out` valid for a write.
+paycore_result paycore_fee_schedule_currency(const struct paycore_fee_schedule *schedule,
+                                             uint16_t *out);
+
+// Prices one transaction: merchant fee, IC++ costs, margin, agent shares along the chain of
+// `agent` (NULL/empty: the schedule's `direct_agent`, if any) and the acquirer's share.
+// Errors: `PAYCORE_ERR_INVALID_ARGUMENT` (enum out of range), `PAYCORE_ERR_CURRENCY_MISMATCH`,
+// `PAYCORE_ERR_FEE_NO_RULE`, `PAYCORE_ERR_FEE_UNKNOWN_AGENT`, `PAYCORE_ERR_FEE_AGENT_PROFIT`
+// (agents would earn more than the margin), `PAYCORE_ERR_FEE_NEGATIVE_AMOUNT`.
+//
+// # Safety
+// `schedule` live; `input` valid; `agent` valid for `agent_len` bytes or NULL; `out` valid.
+paycore_result paycore_fee_quote(const struct paycore_fee_schedule *schedule,
+                                 const struct paycore_fee_input *input,
+                                 const char *agent,
+                                 size_t agent_len,
+                                 struct paycore_fee_breakdown *out);
+
+// The quote as the core's JSON report: currency, decimal amounts ("20.00"), the merchant
+// rule id, costs (issuer, network, brand, total), margin, agents (id, level, cost, profit)
+// and acquirer share. Same arguments and errors as `paycore_fee_quote`.
+//
+// # Safety
+// As `paycore_fee_quote`; `buf` valid for `buf_len` bytes; `out_len` valid.
+paycore_result paycore_fee_quote_json(const struct paycore_fee_schedule *schedule,
+                                      const struct paycore_fee_input *input,
+                                      const char *agent,
+                                      size_t agent_len,
+                                      char *buf,
+                                      size_t buf_len,
+                                      size_t *out_len);
+
+// The per-level agent shares of a quote, direct agent first, into `out` (room for `cap`);
+// `out_n` receives the number of levels. When `cap` is too small nothing is written to `out`,
+// `out_n` holds the number needed and the call returns `PAYCORE_ERR_BUFFER_TOO_SMALL`.
+//
+// # Safety
+// As `paycore_fee_quote`; `out` valid for `cap` writes (or NULL with 0); `out_n` valid.
+paycore_result paycore_fee_agent_shares(const struct paycore_fee_schedule *schedule,
+                                        const struct paycore_fee_input *input,
+                                        const char *agent,
+                                        size_t agent_len,
+                                        struct paycore_fee_agent_share *out,
+                                        size_t cap,
+                                        size_t *out_n);
+
+// The fee returned by a refund of `refund_minor` after earlier refunds of
+// `refunded_before_minor`, on a sale of `original_amount_minor` that paid
+// `original_fee_minor`, under the schedule's refund policy and rounding (pro rata: the
+// remaining-fee method, so the returns of successive partial refunds add up exactly).
+// Errors: `PAYCORE_ERR_FEE_REFUND_EXCEEDS`, `PAYCORE_ERR_FEE_NEGATIVE_AMOUNT`.
+//
+// # Safety
+// `schedule` live; `out` valid for a write.
+paycore_result paycore_fee_refund(const struct paycore_fee_schedule *schedule,
+                                  int64_t original_amount_minor,
+                                  int64_t original_fee_minor,
+                                  int64_t refunded_before_minor,
+                                  int64_t refund_minor,
+                                  struct paycore_refund_fees *out);
+
+// Checks a D0 payout against the schedule's D0 limits and window at time `at` (RFC 3339 with
+// offset) and prices it. Errors: `PAYCORE_ERR_D0_NOT_CONFIGURED` (no `d0` section),
+// `PAYCORE_ERR_D0_REFUSED` (window, minimum, maximum, advanceable share, daily limit),
+// `PAYCORE_ERR_SETTLEMENT_TIME`, `PAYCORE_ERR_FEE_NEGATIVE_AMOUNT`.
+//
+// # Safety
+// `schedule` live; `request` valid; `at` valid for `at_len` bytes; `out` valid.
+paycore_result paycore_fee_d0_quote(const struct paycore_fee_schedule *schedule,
+                                    const struct paycore_d0_request *request,
+                                    const char *at,
+                                    size_t at_len,
+                                    struct paycore_d0_quote *out);
+
+// The built-in China calendar (State Council notices; see `paycore_calendar_version`) with
+// the given `paycore_uncovered_years` and `paycore_december_policy`. Release with
+// `paycore_calendar_free`.
+//
+// # Safety
+// `out` valid for a write.
+paycore_result paycore_calendar_china(uint32_t uncovered,
+                                      uint32_t december,
+                                      struct paycore_calendar **out);
+
+// A calendar without tables: Monday–Friday working (weekday fallback for every year).
+//
+// # Safety
+// `name` valid for `name_len` bytes; `out` valid for a write.
+paycore_result paycore_calendar_weekdays_only(const char *name,
+                                              size_t name_len,
+                                              struct paycore_calendar **out);
+
+// A copy of `calendar` with acquirer overrides layered on top (they win over the tables);
+// `label` is appended to the version ("…+label"). Two overrides of one date with different
+// kinds fail with `PAYCORE_ERR_CALENDAR`. Release the new calendar with
+// `paycore_calendar_free`.
+//
+// # Safety
+// `calendar` live; `label` valid for `label_len` bytes; `overrides` valid for `n` reads (or
+// NULL with 0); `out` valid for a write.
+paycore_result paycore_calendar_with_overrides(const struct paycore_calendar *calendar,
+                                               const char *label,
+                                               size_t label_len,
+                                               const struct paycore_day_override *overrides,
+                                               size_t n,
+                                               struct paycore_calendar **out);
+
+// Releases a calendar. NULL is ignored.
+//
+// # Safety
+// `calendar` from this library, freed once, not used afterwards.
+void paycore_calendar_free(struct paycore_calendar *calendar);
+
+// The calendar's data version (record it with every result), e.g. "cn-…".
+//
+// # Safety
+// `calendar` live; `buf` valid for `buf_len` bytes; `out_len` valid.
+paycore_result paycore_calendar_version(const struct paycore_calendar *calendar,
+                                        char *buf,
+                                        size_t buf_len,
+                                        size_t *out_len);
+
+// The years with an official table, ascending, into `out` (room for `cap`); `out_n` gets the
+// count. `PAYCORE_ERR_BUFFER_TOO_SMALL` (nothing written to `out`) when `cap` is too small.
+//
+// # Safety
+// `calendar` live; `out` valid for `cap` writes (or NULL with 0); `out_n` valid.
+paycore_result paycore_calendar_covered_years(const struct paycore_calendar *calendar,
+                                              int32_t *out,
+                                              size_t cap,
+                                              size_t *out_n);
+
+// Whether funds move on `date`. Errors: `PAYCORE_ERR_CALENDAR_YEAR_NOT_COVERED` (fail
+// closed), `PAYCORE_ERR_CALENDAR_PROVISIONAL` (December policy refuse),
+// `PAYCORE_ERR_INVALID_DATE`.
+//
+// # Safety
+// `calendar` live; `out` valid for a write.
+paycore_result paycore_calendar_is_working_day(const struct paycore_calendar *calendar,
+                                               struct paycore_date date,
+                                               bool *out);
+
+// True for a December date of a covered year whose next year has no table yet.
+//
+// # Safety
+// `calendar` live; `out` valid for a write.
+paycore_result paycore_calendar_is_provisional(const struct paycore_calendar *calendar,
+                                               struct paycore_date date,
+                                               bool *out);
+
+// The first working day on or after `date`.
+//
+// # Safety
+// `calendar` live; `out` valid for a write.
+paycore_result paycore_calendar_working_day_on_or_after(const struct paycore_calendar *calendar,
+                                                        struct paycore_date date,
+                                                        struct paycore_date *out);
+
+// The `n`-th working day strictly after `date` (`n = 0`: on or after): T+N from a day.
+//
+// # Safety
+// `calendar` live; `out` valid for a write.
+paycore_result paycore_calendar_add_working_days(const struct paycore_calendar *calendar,
+                                                 struct paycore_date date,
+                                                 uint32_t n,
+                                                 struct paycore_date *out);
+
+// Working days in the half-open range `[from, to)` (0 if `to <= from`).
+//
+// # Safety
+// `calendar` live; `out` valid for a write.
+paycore_result paycore_calendar_working_days_between(const struct paycore_calendar *calendar,
+                                                     struct paycore_date from,
+                                                     struct paycore_date to,
+                                                     uint32_t *out);
+
+// The network settlement day and merchant payout day of an event at `at` (RFC 3339 with a UTC
+// offset) under `cycle` ("T1", "T+1", "D0", "S0", "W1", "M1"), with the network cut-off
+// `cutoff` (NULL: UnionPay, 23:00 Beijing time). Errors: `PAYCORE_ERR_SETTLEMENT_TIME`,
+// `PAYCORE_ERR_SETTLEMENT_CYCLE`, `PAYCORE_ERR_SETTLEMENT_CUTOFF`, the calendar's errors.
+//
+// # Safety
+// `calendar` live; `at`/`cycle` valid for their lengths; `cutoff` valid or NULL; `out` valid.
+paycore_result paycore_settlement_dates(const struct paycore_calendar *calendar,
+                                        const char *at,
+                                        size_t at_len,
+                                        const char *cycle,
+                                        size_t cycle_len,
+                                        const struct paycore_cutoff *cutoff,
+                                        struct paycore_payout_dates *out);
+
+// Runs a settlement over CSV records (format of `paycore::settlement::csv`: header `id,
+// merchant_id,kind,amount,currency,time,card,channel,…`) with the schedule's pricing and
+// settlement terms, and writes the run as JSON: `{"batches": [{batch_id, merchant_id,
+// currency, payout_day, cycle, calendar_version, totals, net_minor, payout_minor,
+// carried_forward_minor, lines: [{kind, reference, amount_minor}]}], "state": {…}}`.
+// `state` is the `"state"` object of the previous run's JSON (NULL/empty: first run).
+// Errors: `PAYCORE_ERR_SETTLEMENT_CSV` (line, column and field named),
+// `PAYCORE_ERR_SETTLEMENT_STATE`, `PAYCORE_ERR_SETTLEMENT_RECORD` and, for a record that
+// cannot be priced or dated, that failure's code (e.g. `PAYCORE_ERR_CALENDAR_YEAR_NOT_COVERED`)
+// with the record's index and id in the message.
+//
+// # Safety
+// `schedule`, `calendar` live; `csv`/`state` valid for their lengths (state may be NULL with
+// 0); `buf` valid for `buf_len` bytes; `out_len` valid.
+paycore_result paycore_settlement_run_json(const struct paycore_fee_schedule *schedule,
+                                           const struct paycore_calendar *calendar,
+                                           const char *csv,
+                                           size_t csv_len,
+                                           const char *state,
+                                           size_t state_len,
+                                           char *buf,
+                                           size_t buf_len,
+                                           size_t *out_len);
 
 // Creates a built-in spec: `cup-pos`, `iso87ascii`, `iso87binary` or `iso93ascii`.
 // An unknown name gives `PAYCORE_ERR_ISO8583_SPEC`.

@@ -20,6 +20,7 @@
 
 mod boundary;
 mod card;
+mod fees;
 mod iso8583;
 mod ledger;
 mod money;
@@ -28,6 +29,7 @@ mod security;
 mod tlv;
 
 pub use card::*;
+pub use fees::*;
 pub use iso8583::*;
 pub use ledger::*;
 pub use money::*;

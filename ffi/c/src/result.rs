@@ -116,6 +116,43 @@ pub enum paycore_result {
     PAYCORE_ERR_EMV_UNKNOWN_FLAG = 405,
     /// A tag that is not in the EMV dictionary.
     PAYCORE_ERR_EMV_UNKNOWN_TAG = 406,
+    // fees / calendar / settlement
+    /// Invalid fee schedule, pricing or settlement document (line/column or rule and field named).
+    PAYCORE_ERR_FEE_SCHEDULE = 700,
+    /// No rule of the schedule matches the transaction.
+    PAYCORE_ERR_FEE_NO_RULE = 701,
+    /// The agent id is not in the schedule's agent tree.
+    PAYCORE_ERR_FEE_UNKNOWN_AGENT = 702,
+    /// The agents' total profit exceeds the acquirer margin.
+    PAYCORE_ERR_FEE_AGENT_PROFIT = 703,
+    /// A refund larger than what remains of the original sale.
+    PAYCORE_ERR_FEE_REFUND_EXCEEDS = 704,
+    /// A fee or D0 amount is negative.
+    PAYCORE_ERR_FEE_NEGATIVE_AMOUNT = 705,
+    /// D0 payout outside the window or the limits.
+    PAYCORE_ERR_D0_REFUSED = 706,
+    /// The schedule has no `d0` section.
+    PAYCORE_ERR_D0_NOT_CONFIGURED = 707,
+    /// The date's year has no official holiday table (fail closed).
+    PAYCORE_ERR_CALENDAR_YEAR_NOT_COVERED = 710,
+    /// A December date whose next-year notice is missing, refused by policy.
+    PAYCORE_ERR_CALENDAR_PROVISIONAL = 711,
+    /// Other calendar failure (conflicting overrides, scan limit).
+    PAYCORE_ERR_CALENDAR = 712,
+    /// A year/month/day that is not a calendar date, or date arithmetic out of range.
+    PAYCORE_ERR_INVALID_DATE = 713,
+    /// An event time that is malformed or has no UTC offset.
+    PAYCORE_ERR_SETTLEMENT_TIME = 720,
+    /// A settlement cycle that is not T<n>, D<n>, S0, W<n> or M<n>, or N out of range.
+    PAYCORE_ERR_SETTLEMENT_CYCLE = 721,
+    /// An invalid network cut-off (offset beyond ±18 h, time out of range).
+    PAYCORE_ERR_SETTLEMENT_CUTOFF = 722,
+    /// Malformed settlement records CSV (line, column and field named).
+    PAYCORE_ERR_SETTLEMENT_CSV = 723,
+    /// An invalid or duplicate settlement record, or too many records.
+    PAYCORE_ERR_SETTLEMENT_RECORD = 724,
+    /// Malformed carried state JSON from a previous run.
+    PAYCORE_ERR_SETTLEMENT_STATE = 725,
 }
 
 impl paycore_result {
@@ -177,6 +214,24 @@ impl paycore_result {
             PAYCORE_ERR_TLV_NOT_FOUND => "TLV tag path not present",
             PAYCORE_ERR_EMV_UNKNOWN_FLAG => "unknown EMV flag name",
             PAYCORE_ERR_EMV_UNKNOWN_TAG => "tag not in the EMV dictionary",
+            PAYCORE_ERR_FEE_SCHEDULE => "invalid fee schedule document",
+            PAYCORE_ERR_FEE_NO_RULE => "no fee rule matches the transaction",
+            PAYCORE_ERR_FEE_UNKNOWN_AGENT => "unknown agent",
+            PAYCORE_ERR_FEE_AGENT_PROFIT => "agent profit exceeds the acquirer margin",
+            PAYCORE_ERR_FEE_REFUND_EXCEEDS => "refund exceeds the remaining original amount",
+            PAYCORE_ERR_FEE_NEGATIVE_AMOUNT => "negative amount",
+            PAYCORE_ERR_D0_REFUSED => "D0 payout refused by the limits or window",
+            PAYCORE_ERR_D0_NOT_CONFIGURED => "schedule has no D0 terms",
+            PAYCORE_ERR_CALENDAR_YEAR_NOT_COVERED => "year not covered by the calendar",
+            PAYCORE_ERR_CALENDAR_PROVISIONAL => "provisional December date refused",
+            PAYCORE_ERR_CALENDAR => "calendar error",
+            PAYCORE_ERR_INVALID_DATE => "invalid calendar date",
+            PAYCORE_ERR_SETTLEMENT_TIME => "event time is not RFC 3339 with a UTC offset",
+            PAYCORE_ERR_SETTLEMENT_CYCLE => "unknown or out-of-range settlement cycle",
+            PAYCORE_ERR_SETTLEMENT_CUTOFF => "invalid network cut-off",
+            PAYCORE_ERR_SETTLEMENT_CSV => "malformed settlement CSV",
+            PAYCORE_ERR_SETTLEMENT_RECORD => "invalid settlement record",
+            PAYCORE_ERR_SETTLEMENT_STATE => "malformed settlement carry state JSON",
         }
     }
 
@@ -237,6 +292,24 @@ impl paycore_result {
             PAYCORE_ERR_TLV_NOT_FOUND,
             PAYCORE_ERR_EMV_UNKNOWN_FLAG,
             PAYCORE_ERR_EMV_UNKNOWN_TAG,
+            PAYCORE_ERR_FEE_SCHEDULE,
+            PAYCORE_ERR_FEE_NO_RULE,
+            PAYCORE_ERR_FEE_UNKNOWN_AGENT,
+            PAYCORE_ERR_FEE_AGENT_PROFIT,
+            PAYCORE_ERR_FEE_REFUND_EXCEEDS,
+            PAYCORE_ERR_FEE_NEGATIVE_AMOUNT,
+            PAYCORE_ERR_D0_REFUSED,
+            PAYCORE_ERR_D0_NOT_CONFIGURED,
+            PAYCORE_ERR_CALENDAR_YEAR_NOT_COVERED,
+            PAYCORE_ERR_CALENDAR_PROVISIONAL,
+            PAYCORE_ERR_CALENDAR,
+            PAYCORE_ERR_INVALID_DATE,
+            PAYCORE_ERR_SETTLEMENT_TIME,
+            PAYCORE_ERR_SETTLEMENT_CYCLE,
+            PAYCORE_ERR_SETTLEMENT_CUTOFF,
+            PAYCORE_ERR_SETTLEMENT_CSV,
+            PAYCORE_ERR_SETTLEMENT_RECORD,
+            PAYCORE_ERR_SETTLEMENT_STATE,
         ]
         .into_iter()
         .find(|c| *c as u32 == code)

@@ -12,6 +12,7 @@ use pyo3::prelude::*;
 
 mod card;
 mod errors;
+mod fees;
 mod iso8583;
 mod ledger;
 mod money;
@@ -27,6 +28,7 @@ fn _paycore(m: &Bound<'_, PyModule>) -> PyResult<()> {
     ledger::register(m)?;
     security::register(m)?;
     tlv::register(m)?;
+    fees::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -129,6 +129,52 @@ pub enum PaycoreError {
     /// A flag name that the EMV bit field does not define.
     #[error("{0}")]
     EmvUnknownFlag(String),
+    // fees
+    /// Invalid fee schedule, pricing or settlement document (line/column or rule and field named).
+    #[error("{0}")]
+    FeeSchedule(String),
+    /// No rule of the schedule matches the transaction.
+    #[error("{0}")]
+    FeeNoRule(String),
+    /// The agent id is not in the schedule's agent tree.
+    #[error("{0}")]
+    FeeUnknownAgent(String),
+    /// The agents' total profit would exceed the acquirer margin.
+    #[error("{0}")]
+    FeeAgentProfit(String),
+    /// A refund larger than what remains of the original sale.
+    #[error("{0}")]
+    FeeRefundExceeds(String),
+    /// D0 payout outside the window or the limits.
+    #[error("{0}")]
+    D0Refused(String),
+    /// The schedule has no D0 terms.
+    #[error("{0}")]
+    D0NotConfigured(String),
+    /// The date's year has no official holiday table (the calendar fails closed).
+    #[error("{0}")]
+    CalendarYearNotCovered(String),
+    /// A December date whose next-year notice is missing, refused by policy.
+    #[error("{0}")]
+    CalendarProvisional(String),
+    /// Another calendar failure (conflicting overrides, scan limit).
+    #[error("{0}")]
+    CalendarInvalid(String),
+    /// An event time that is not RFC 3339 or has no UTC offset.
+    #[error("{0}")]
+    SettlementTime(String),
+    /// A settlement cycle that is not T<n>, D<n>, S0, W<n> or M<n>, or N out of range.
+    #[error("{0}")]
+    SettlementCycle(String),
+    /// Malformed settlement CSV (line, column and field named).
+    #[error("{0}")]
+    SettlementCsv(String),
+    /// An invalid or duplicate settlement record (index and id named).
+    #[error("{0}")]
+    SettlementRecord(String),
+    /// Malformed carried state JSON from a previous run.
+    #[error("{0}")]
+    SettlementState(String),
 }
 
 impl From<MoneyError> for PaycoreError {

@@ -650,6 +650,305 @@ fileprivate struct FfiConverterData: FfiConverterRustBuffer {
 
 
 /**
+ * A working-day calendar. Immutable: `withOverrides` returns a new one.
+ */
+public protocol BusinessCalendarProtocol: AnyObject, Sendable {
+    
+    /**
+     * The `n`-th working day strictly after `date` (`n = 0`: on or after).
+     */
+    func addWorkingDays(date: String, n: UInt32) throws  -> String
+    
+    /**
+     * The years with an official table.
+     */
+    func coveredYears()  -> [Int32]
+    
+    /**
+     * True for a December date of a covered year whose next year has no table yet.
+     */
+    func isProvisional(date: String) throws  -> Bool
+    
+    /**
+     * Whether funds move on `date`.
+     */
+    func isWorkingDay(date: String) throws  -> Bool
+    
+    /**
+     * The calendar's name ("CN").
+     */
+    func name()  -> String
+    
+    /**
+     * The data version (with the override label, if any).
+     */
+    func version()  -> String
+    
+    /**
+     * A copy with acquirer overrides on top; `label` is appended to the version.
+     */
+    func withOverrides(label: String, overrides: [DayOverride]) throws  -> BusinessCalendar
+    
+    /**
+     * The first working day on or after `date`.
+     */
+    func workingDayOnOrAfter(date: String) throws  -> String
+    
+    /**
+     * Working days in `[from, to)`.
+     */
+    func workingDaysBetween(from: String, to: String) throws  -> UInt32
+    
+}
+/**
+ * A working-day calendar. Immutable: `withOverrides` returns a new one.
+ */
+open class BusinessCalendar: BusinessCalendarProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_paycore_uniffi_fn_clone_businesscalendar(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_paycore_uniffi_fn_free_businesscalendar(handle, $0) }
+    }
+
+    
+    /**
+     * The built-in China calendar (State Council notices).
+     */
+public static func china(uncovered: UncoveredYears, december: DecemberPolicy) -> BusinessCalendar  {
+    return try!  FfiConverterTypeBusinessCalendar_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_constructor_businesscalendar_china(
+        FfiConverterTypeUncoveredYears_lower(uncovered),
+        FfiConverterTypeDecemberPolicy_lower(december),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A calendar without tables: Monday–Friday working, every year.
+     */
+public static func weekdaysOnly(name: String) -> BusinessCalendar  {
+    return try!  FfiConverterTypeBusinessCalendar_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_constructor_businesscalendar_weekdays_only(
+        FfiConverterString.lower(name),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+    /**
+     * The `n`-th working day strictly after `date` (`n = 0`: on or after).
+     */
+open func addWorkingDays(date: String, n: UInt32)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_businesscalendar_add_working_days(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(date),
+        FfiConverterUInt32.lower(n),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The years with an official table.
+     */
+open func coveredYears() -> [Int32]  {
+    return try!  FfiConverterSequenceInt32.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_businesscalendar_covered_years(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * True for a December date of a covered year whose next year has no table yet.
+     */
+open func isProvisional(date: String)throws  -> Bool  {
+    return try  FfiConverterBool.lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_businesscalendar_is_provisional(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(date),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Whether funds move on `date`.
+     */
+open func isWorkingDay(date: String)throws  -> Bool  {
+    return try  FfiConverterBool.lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_businesscalendar_is_working_day(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(date),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The calendar's name ("CN").
+     */
+open func name() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_businesscalendar_name(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The data version (with the override label, if any).
+     */
+open func version() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_businesscalendar_version(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A copy with acquirer overrides on top; `label` is appended to the version.
+     */
+open func withOverrides(label: String, overrides: [DayOverride])throws  -> BusinessCalendar  {
+    return try  FfiConverterTypeBusinessCalendar_lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_businesscalendar_with_overrides(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(label),
+        FfiConverterSequenceTypeDayOverride.lower(overrides),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The first working day on or after `date`.
+     */
+open func workingDayOnOrAfter(date: String)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_businesscalendar_working_day_on_or_after(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(date),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Working days in `[from, to)`.
+     */
+open func workingDaysBetween(from: String, to: String)throws  -> UInt32  {
+    return try  FfiConverterUInt32.lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_businesscalendar_working_days_between(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(from),
+        FfiConverterString.lower(to),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBusinessCalendar: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = BusinessCalendar
+
+    public static func lift(_ handle: UInt64) throws -> BusinessCalendar {
+        return BusinessCalendar(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: BusinessCalendar) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BusinessCalendar {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: BusinessCalendar, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBusinessCalendar_lift(_ handle: UInt64) throws -> BusinessCalendar {
+    return try FfiConverterTypeBusinessCalendar.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBusinessCalendar_lower(_ value: BusinessCalendar) -> UInt64 {
+    return FfiConverterTypeBusinessCalendar.lower(value)
+}
+
+
+
+
+
+
+/**
  * A consumer-presented (CPM) QR payload. Holds card data (the PAN in `5A`), so it is an
  * object: `toString()` shows only the application count; data is reachable via `toJson()`.
  */
@@ -971,6 +1270,272 @@ public func FfiConverterTypeDukptTransaction_lift(_ handle: UInt64) throws -> Du
 #endif
 public func FfiConverterTypeDukptTransaction_lower(_ value: DukptTransaction) -> UInt64 {
     return FfiConverterTypeDukptTransaction.lower(value)
+}
+
+
+
+
+
+
+/**
+ * A compiled fee schedule: merchant pricing, IC++ costs, agent tree, D0 terms and settlement
+ * terms. Immutable and thread-safe.
+ */
+public protocol FeeScheduleProtocol: AnyObject, Sendable {
+    
+    /**
+     * The pricing currency code ("CNY").
+     */
+    func currency()  -> String
+    
+    /**
+     * Checks a D0 payout against the schedule's limits and window at `at` (RFC 3339 with an
+     * offset) and prices it; `requested` null = as much as allowed. Throws `D0Refused`
+     * (window, limits) or `D0NotConfigured`.
+     */
+    func d0Quote(available: Money, requested: Money?, usedToday: Money, at: String) throws  -> D0Quote
+    
+    /**
+     * The merchant schedule's name.
+     */
+    func name()  -> String
+    
+    /**
+     * Prices one transaction: merchant fee, IC++ costs, margin, agent shares along the chain
+     * of `agent` (null: the schedule's direct agent, if any) and the acquirer's share.
+     */
+    func quote(input: FeeInput, agent: String?) throws  -> FeeQuote
+    
+    /**
+     * The fee returned by a refund of `refund` after earlier refunds of `refundedBefore`, on a
+     * sale of `originalAmount` that paid `originalFee`, under the schedule's refund policy
+     * (pro rata: remaining-fee method, so partial returns add up to the whole fee).
+     */
+    func refundFee(originalAmount: Money, originalFee: Money, refundedBefore: Money, refund: Money) throws  -> RefundFees
+    
+    /**
+     * Settles CSV records (format of `paycore::settlement::csv`) with this schedule's pricing
+     * and terms; `stateJson` is the previous run's `stateJson` (null: first run).
+     */
+    func settle(calendar: BusinessCalendar, csv: String, stateJson: String?) throws  -> SettlementRun
+    
+}
+/**
+ * A compiled fee schedule: merchant pricing, IC++ costs, agent tree, D0 terms and settlement
+ * terms. Immutable and thread-safe.
+ */
+open class FeeSchedule: FeeScheduleProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_paycore_uniffi_fn_clone_feeschedule(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_paycore_uniffi_fn_free_feeschedule(handle, $0) }
+    }
+
+    
+    /**
+     * Loads a JSON document (settlement config, pricing config or bare merchant schedule).
+     * Throws `FeeSchedule` naming the line/column or the rule and field.
+     */
+public static func fromJson(json: String)throws  -> FeeSchedule  {
+    return try  FfiConverterTypeFeeSchedule_lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_constructor_feeschedule_from_json(
+        FfiConverterString.lower(json),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Loads a TOML document (same shapes as `fromJson`).
+     */
+public static func fromToml(toml: String)throws  -> FeeSchedule  {
+    return try  FfiConverterTypeFeeSchedule_lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_constructor_feeschedule_from_toml(
+        FfiConverterString.lower(toml),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+    /**
+     * The pricing currency code ("CNY").
+     */
+open func currency() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_feeschedule_currency(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Checks a D0 payout against the schedule's limits and window at `at` (RFC 3339 with an
+     * offset) and prices it; `requested` null = as much as allowed. Throws `D0Refused`
+     * (window, limits) or `D0NotConfigured`.
+     */
+open func d0Quote(available: Money, requested: Money?, usedToday: Money, at: String)throws  -> D0Quote  {
+    return try  FfiConverterTypeD0Quote_lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_feeschedule_d0_quote(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeMoney_lower(available),
+        FfiConverterOptionTypeMoney.lower(requested),
+        FfiConverterTypeMoney_lower(usedToday),
+        FfiConverterString.lower(at),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The merchant schedule's name.
+     */
+open func name() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_feeschedule_name(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Prices one transaction: merchant fee, IC++ costs, margin, agent shares along the chain
+     * of `agent` (null: the schedule's direct agent, if any) and the acquirer's share.
+     */
+open func quote(input: FeeInput, agent: String?)throws  -> FeeQuote  {
+    return try  FfiConverterTypeFeeQuote_lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_feeschedule_quote(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeFeeInput_lower(input),
+        FfiConverterOptionString.lower(agent),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The fee returned by a refund of `refund` after earlier refunds of `refundedBefore`, on a
+     * sale of `originalAmount` that paid `originalFee`, under the schedule's refund policy
+     * (pro rata: remaining-fee method, so partial returns add up to the whole fee).
+     */
+open func refundFee(originalAmount: Money, originalFee: Money, refundedBefore: Money, refund: Money)throws  -> RefundFees  {
+    return try  FfiConverterTypeRefundFees_lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_feeschedule_refund_fee(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeMoney_lower(originalAmount),
+        FfiConverterTypeMoney_lower(originalFee),
+        FfiConverterTypeMoney_lower(refundedBefore),
+        FfiConverterTypeMoney_lower(refund),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Settles CSV records (format of `paycore::settlement::csv`) with this schedule's pricing
+     * and terms; `stateJson` is the previous run's `stateJson` (null: first run).
+     */
+open func settle(calendar: BusinessCalendar, csv: String, stateJson: String?)throws  -> SettlementRun  {
+    return try  FfiConverterTypeSettlementRun_lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_feeschedule_settle(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeBusinessCalendar_lower(calendar),
+        FfiConverterString.lower(csv),
+        FfiConverterOptionString.lower(stateJson),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFeeSchedule: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = FeeSchedule
+
+    public static func lift(_ handle: UInt64) throws -> FeeSchedule {
+        return FeeSchedule(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: FeeSchedule) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FeeSchedule {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: FeeSchedule, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFeeSchedule_lift(_ handle: UInt64) throws -> FeeSchedule {
+    return try FfiConverterTypeFeeSchedule.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFeeSchedule_lower(_ value: FeeSchedule) -> UInt64 {
+    return FfiConverterTypeFeeSchedule.lower(value)
 }
 
 
@@ -3855,6 +4420,95 @@ public func FfiConverterTypeAccountFilter_lower(_ value: AccountFilter) -> RustB
 
 
 /**
+ * One agent level's share of a fee.
+ */
+public struct AgentShare: Equatable, Hashable {
+    /**
+     * Agent id.
+     */
+    public var agent: String
+    /**
+     * Level: 1 = the merchant's direct agent.
+     */
+    public var level: UInt8
+    /**
+     * The agent's cost (cap applied).
+     */
+    public var cost: Money
+    /**
+     * The agent's profit (negative if its cost exceeds the merchant fee).
+     */
+    public var profit: Money
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Agent id.
+         */agent: String, 
+        /**
+         * Level: 1 = the merchant's direct agent.
+         */level: UInt8, 
+        /**
+         * The agent's cost (cap applied).
+         */cost: Money, 
+        /**
+         * The agent's profit (negative if its cost exceeds the merchant fee).
+         */profit: Money) {
+        self.agent = agent
+        self.level = level
+        self.cost = cost
+        self.profit = profit
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension AgentShare: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAgentShare: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AgentShare {
+        return
+            try AgentShare(
+                agent: FfiConverterString.read(from: &buf), 
+                level: FfiConverterUInt8.read(from: &buf), 
+                cost: FfiConverterTypeMoney.read(from: &buf), 
+                profit: FfiConverterTypeMoney.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: AgentShare, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.agent, into: &buf)
+        FfiConverterUInt8.write(value.level, into: &buf)
+        FfiConverterTypeMoney.write(value.cost, into: &buf)
+        FfiConverterTypeMoney.write(value.profit, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAgentShare_lift(_ buf: RustBuffer) throws -> AgentShare {
+    return try FfiConverterTypeAgentShare.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAgentShare_lower(_ value: AgentShare) -> RustBuffer {
+    return FfiConverterTypeAgentShare.lower(value)
+}
+
+
+/**
  * Amounts of a business event, minor units (zero fields are skipped).
  */
 public struct Amounts: Equatable, Hashable {
@@ -4039,6 +4693,155 @@ public func FfiConverterTypeBalances_lift(_ buf: RustBuffer) throws -> Balances 
 #endif
 public func FfiConverterTypeBalances_lower(_ value: Balances) -> RustBuffer {
     return FfiConverterTypeBalances.lower(value)
+}
+
+
+/**
+ * Totals of a settlement batch.
+ */
+public struct BatchTotals: Equatable, Hashable {
+    /**
+     * Sales.
+     */
+    public var captured: Money
+    /**
+     * Refunds.
+     */
+    public var refunds: Money
+    /**
+     * Fees charged.
+     */
+    public var fees: Money
+    /**
+     * Fees returned with refunds.
+     */
+    public var refundedFees: Money
+    /**
+     * Adjustments debited (negative: credited).
+     */
+    public var adjustments: Money
+    /**
+     * Reserve withheld.
+     */
+    public var reserveWithheld: Money
+    /**
+     * Reserve released.
+     */
+    public var reserveReleased: Money
+    /**
+     * D0 advances already paid.
+     */
+    public var d0Advances: Money
+    /**
+     * Periodic fees.
+     */
+    public var periodicFees: Money
+    /**
+     * Net carried in from the previous batch.
+     */
+    public var carriedIn: Money
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Sales.
+         */captured: Money, 
+        /**
+         * Refunds.
+         */refunds: Money, 
+        /**
+         * Fees charged.
+         */fees: Money, 
+        /**
+         * Fees returned with refunds.
+         */refundedFees: Money, 
+        /**
+         * Adjustments debited (negative: credited).
+         */adjustments: Money, 
+        /**
+         * Reserve withheld.
+         */reserveWithheld: Money, 
+        /**
+         * Reserve released.
+         */reserveReleased: Money, 
+        /**
+         * D0 advances already paid.
+         */d0Advances: Money, 
+        /**
+         * Periodic fees.
+         */periodicFees: Money, 
+        /**
+         * Net carried in from the previous batch.
+         */carriedIn: Money) {
+        self.captured = captured
+        self.refunds = refunds
+        self.fees = fees
+        self.refundedFees = refundedFees
+        self.adjustments = adjustments
+        self.reserveWithheld = reserveWithheld
+        self.reserveReleased = reserveReleased
+        self.d0Advances = d0Advances
+        self.periodicFees = periodicFees
+        self.carriedIn = carriedIn
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension BatchTotals: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBatchTotals: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BatchTotals {
+        return
+            try BatchTotals(
+                captured: FfiConverterTypeMoney.read(from: &buf), 
+                refunds: FfiConverterTypeMoney.read(from: &buf), 
+                fees: FfiConverterTypeMoney.read(from: &buf), 
+                refundedFees: FfiConverterTypeMoney.read(from: &buf), 
+                adjustments: FfiConverterTypeMoney.read(from: &buf), 
+                reserveWithheld: FfiConverterTypeMoney.read(from: &buf), 
+                reserveReleased: FfiConverterTypeMoney.read(from: &buf), 
+                d0Advances: FfiConverterTypeMoney.read(from: &buf), 
+                periodicFees: FfiConverterTypeMoney.read(from: &buf), 
+                carriedIn: FfiConverterTypeMoney.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: BatchTotals, into buf: inout [UInt8]) {
+        FfiConverterTypeMoney.write(value.captured, into: &buf)
+        FfiConverterTypeMoney.write(value.refunds, into: &buf)
+        FfiConverterTypeMoney.write(value.fees, into: &buf)
+        FfiConverterTypeMoney.write(value.refundedFees, into: &buf)
+        FfiConverterTypeMoney.write(value.adjustments, into: &buf)
+        FfiConverterTypeMoney.write(value.reserveWithheld, into: &buf)
+        FfiConverterTypeMoney.write(value.reserveReleased, into: &buf)
+        FfiConverterTypeMoney.write(value.d0Advances, into: &buf)
+        FfiConverterTypeMoney.write(value.periodicFees, into: &buf)
+        FfiConverterTypeMoney.write(value.carriedIn, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBatchTotals_lift(_ buf: RustBuffer) throws -> BatchTotals {
+    return try FfiConverterTypeBatchTotals.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBatchTotals_lower(_ value: BatchTotals) -> RustBuffer {
+    return FfiConverterTypeBatchTotals.lower(value)
 }
 
 
@@ -4326,6 +5129,274 @@ public func FfiConverterTypeCurrency_lift(_ buf: RustBuffer) throws -> Currency 
 #endif
 public func FfiConverterTypeCurrency_lower(_ value: Currency) -> RustBuffer {
     return FfiConverterTypeCurrency.lower(value)
+}
+
+
+/**
+ * A network day boundary: events at or after `hour:minute` local time (in a zone
+ * `utcOffsetSeconds` east of UTC) belong to the next day.
+ */
+public struct Cutoff: Equatable, Hashable {
+    /**
+     * Zone, seconds east of UTC (Beijing: 28800).
+     */
+    public var utcOffsetSeconds: Int32
+    /**
+     * Hour 0–23.
+     */
+    public var hour: UInt32
+    /**
+     * Minute 0–59.
+     */
+    public var minute: UInt32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Zone, seconds east of UTC (Beijing: 28800).
+         */utcOffsetSeconds: Int32, 
+        /**
+         * Hour 0–23.
+         */hour: UInt32, 
+        /**
+         * Minute 0–59.
+         */minute: UInt32) {
+        self.utcOffsetSeconds = utcOffsetSeconds
+        self.hour = hour
+        self.minute = minute
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Cutoff: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCutoff: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Cutoff {
+        return
+            try Cutoff(
+                utcOffsetSeconds: FfiConverterInt32.read(from: &buf), 
+                hour: FfiConverterUInt32.read(from: &buf), 
+                minute: FfiConverterUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Cutoff, into buf: inout [UInt8]) {
+        FfiConverterInt32.write(value.utcOffsetSeconds, into: &buf)
+        FfiConverterUInt32.write(value.hour, into: &buf)
+        FfiConverterUInt32.write(value.minute, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCutoff_lift(_ buf: RustBuffer) throws -> Cutoff {
+    return try FfiConverterTypeCutoff.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCutoff_lower(_ value: Cutoff) -> RustBuffer {
+    return FfiConverterTypeCutoff.lower(value)
+}
+
+
+/**
+ * A priced D0 payout.
+ */
+public struct D0Quote: Equatable, Hashable {
+    /**
+     * Amount advanced.
+     */
+    public var advanced: Money
+    /**
+     * Advance-rate part of the fee.
+     */
+    public var rateFee: Money
+    /**
+     * Fixed part of the fee.
+     */
+    public var fixedFee: Money
+    /**
+     * Total D0 fee.
+     */
+    public var fee: Money
+    /**
+     * Paid to the merchant: advanced − fee.
+     */
+    public var netPaid: Money
+    /**
+     * Balance left for the regular cycle.
+     */
+    public var remainingBalance: Money
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Amount advanced.
+         */advanced: Money, 
+        /**
+         * Advance-rate part of the fee.
+         */rateFee: Money, 
+        /**
+         * Fixed part of the fee.
+         */fixedFee: Money, 
+        /**
+         * Total D0 fee.
+         */fee: Money, 
+        /**
+         * Paid to the merchant: advanced − fee.
+         */netPaid: Money, 
+        /**
+         * Balance left for the regular cycle.
+         */remainingBalance: Money) {
+        self.advanced = advanced
+        self.rateFee = rateFee
+        self.fixedFee = fixedFee
+        self.fee = fee
+        self.netPaid = netPaid
+        self.remainingBalance = remainingBalance
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension D0Quote: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeD0Quote: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> D0Quote {
+        return
+            try D0Quote(
+                advanced: FfiConverterTypeMoney.read(from: &buf), 
+                rateFee: FfiConverterTypeMoney.read(from: &buf), 
+                fixedFee: FfiConverterTypeMoney.read(from: &buf), 
+                fee: FfiConverterTypeMoney.read(from: &buf), 
+                netPaid: FfiConverterTypeMoney.read(from: &buf), 
+                remainingBalance: FfiConverterTypeMoney.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: D0Quote, into buf: inout [UInt8]) {
+        FfiConverterTypeMoney.write(value.advanced, into: &buf)
+        FfiConverterTypeMoney.write(value.rateFee, into: &buf)
+        FfiConverterTypeMoney.write(value.fixedFee, into: &buf)
+        FfiConverterTypeMoney.write(value.fee, into: &buf)
+        FfiConverterTypeMoney.write(value.netPaid, into: &buf)
+        FfiConverterTypeMoney.write(value.remainingBalance, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeD0Quote_lift(_ buf: RustBuffer) throws -> D0Quote {
+    return try FfiConverterTypeD0Quote.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeD0Quote_lower(_ value: D0Quote) -> RustBuffer {
+    return FfiConverterTypeD0Quote.lower(value)
+}
+
+
+/**
+ * An acquirer opening or closure that wins over the official table.
+ */
+public struct DayOverride: Equatable, Hashable {
+    /**
+     * ISO date.
+     */
+    public var date: String
+    /**
+     * Working or closed.
+     */
+    public var kind: DayKind
+    /**
+     * Why (kept for audits).
+     */
+    public var reason: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * ISO date.
+         */date: String, 
+        /**
+         * Working or closed.
+         */kind: DayKind, 
+        /**
+         * Why (kept for audits).
+         */reason: String) {
+        self.date = date
+        self.kind = kind
+        self.reason = reason
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DayOverride: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDayOverride: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DayOverride {
+        return
+            try DayOverride(
+                date: FfiConverterString.read(from: &buf), 
+                kind: FfiConverterTypeDayKind.read(from: &buf), 
+                reason: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DayOverride, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.date, into: &buf)
+        FfiConverterTypeDayKind.write(value.kind, into: &buf)
+        FfiConverterString.write(value.reason, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDayOverride_lift(_ buf: RustBuffer) throws -> DayOverride {
+    return try FfiConverterTypeDayOverride.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDayOverride_lower(_ value: DayOverride) -> RustBuffer {
+    return FfiConverterTypeDayOverride.lower(value)
 }
 
 
@@ -4722,6 +5793,265 @@ public func FfiConverterTypeEmvTagInfo_lift(_ buf: RustBuffer) throws -> EmvTagI
 #endif
 public func FfiConverterTypeEmvTagInfo_lower(_ value: EmvTagInfo) -> RustBuffer {
     return FfiConverterTypeEmvTagInfo.lower(value)
+}
+
+
+/**
+ * What selects a fee rule and prices a transaction.
+ */
+public struct FeeInput: Equatable, Hashable {
+    /**
+     * Transaction amount (in the schedule's currency).
+     */
+    public var amount: Money
+    /**
+     * Card type.
+     */
+    public var card: CardType
+    /**
+     * Channel.
+     */
+    public var channel: Channel
+    /**
+     * Merchant type.
+     */
+    public var merchantType: MerchantType
+    /**
+     * Merchant's month-to-date volume before this transaction, minor units (volume tiers).
+     */
+    public var monthlyVolumeMinor: Int64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Transaction amount (in the schedule's currency).
+         */amount: Money, 
+        /**
+         * Card type.
+         */card: CardType, 
+        /**
+         * Channel.
+         */channel: Channel, 
+        /**
+         * Merchant type.
+         */merchantType: MerchantType, 
+        /**
+         * Merchant's month-to-date volume before this transaction, minor units (volume tiers).
+         */monthlyVolumeMinor: Int64) {
+        self.amount = amount
+        self.card = card
+        self.channel = channel
+        self.merchantType = merchantType
+        self.monthlyVolumeMinor = monthlyVolumeMinor
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension FeeInput: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFeeInput: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FeeInput {
+        return
+            try FeeInput(
+                amount: FfiConverterTypeMoney.read(from: &buf), 
+                card: FfiConverterTypeCardType.read(from: &buf), 
+                channel: FfiConverterTypeChannel.read(from: &buf), 
+                merchantType: FfiConverterTypeMerchantType.read(from: &buf), 
+                monthlyVolumeMinor: FfiConverterInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: FeeInput, into buf: inout [UInt8]) {
+        FfiConverterTypeMoney.write(value.amount, into: &buf)
+        FfiConverterTypeCardType.write(value.card, into: &buf)
+        FfiConverterTypeChannel.write(value.channel, into: &buf)
+        FfiConverterTypeMerchantType.write(value.merchantType, into: &buf)
+        FfiConverterInt64.write(value.monthlyVolumeMinor, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFeeInput_lift(_ buf: RustBuffer) throws -> FeeInput {
+    return try FfiConverterTypeFeeInput.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFeeInput_lower(_ value: FeeInput) -> RustBuffer {
+    return FfiConverterTypeFeeInput.lower(value)
+}
+
+
+/**
+ * The breakdown of one transaction's fee.
+ * Invariant: `merchantFee = costTotal + Σ agents.profit + acquirerShare`.
+ */
+public struct FeeQuote: Equatable, Hashable {
+    /**
+     * Transaction amount.
+     */
+    public var amount: Money
+    /**
+     * Merchant fee (MDR).
+     */
+    public var merchantFee: Money
+    /**
+     * Id of the merchant rule used.
+     */
+    public var merchantRule: String
+    /**
+     * Issuer service fee.
+     */
+    public var issuerFee: Money
+    /**
+     * Network service fee (acquirer's share).
+     */
+    public var networkFee: Money
+    /**
+     * Brand service fee.
+     */
+    public var brandFee: Money
+    /**
+     * issuer + network + brand.
+     */
+    public var costTotal: Money
+    /**
+     * Merchant fee − costs.
+     */
+    public var margin: Money
+    /**
+     * One entry per agent level, direct agent first.
+     */
+    public var agents: [AgentShare]
+    /**
+     * What the acquirer keeps: margin − Σ agent profits.
+     */
+    public var acquirerShare: Money
+    /**
+     * The core's JSON report of the quote (decimal amounts and ids), for logs and statements.
+     */
+    public var reportJson: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Transaction amount.
+         */amount: Money, 
+        /**
+         * Merchant fee (MDR).
+         */merchantFee: Money, 
+        /**
+         * Id of the merchant rule used.
+         */merchantRule: String, 
+        /**
+         * Issuer service fee.
+         */issuerFee: Money, 
+        /**
+         * Network service fee (acquirer's share).
+         */networkFee: Money, 
+        /**
+         * Brand service fee.
+         */brandFee: Money, 
+        /**
+         * issuer + network + brand.
+         */costTotal: Money, 
+        /**
+         * Merchant fee − costs.
+         */margin: Money, 
+        /**
+         * One entry per agent level, direct agent first.
+         */agents: [AgentShare], 
+        /**
+         * What the acquirer keeps: margin − Σ agent profits.
+         */acquirerShare: Money, 
+        /**
+         * The core's JSON report of the quote (decimal amounts and ids), for logs and statements.
+         */reportJson: String) {
+        self.amount = amount
+        self.merchantFee = merchantFee
+        self.merchantRule = merchantRule
+        self.issuerFee = issuerFee
+        self.networkFee = networkFee
+        self.brandFee = brandFee
+        self.costTotal = costTotal
+        self.margin = margin
+        self.agents = agents
+        self.acquirerShare = acquirerShare
+        self.reportJson = reportJson
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension FeeQuote: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFeeQuote: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FeeQuote {
+        return
+            try FeeQuote(
+                amount: FfiConverterTypeMoney.read(from: &buf), 
+                merchantFee: FfiConverterTypeMoney.read(from: &buf), 
+                merchantRule: FfiConverterString.read(from: &buf), 
+                issuerFee: FfiConverterTypeMoney.read(from: &buf), 
+                networkFee: FfiConverterTypeMoney.read(from: &buf), 
+                brandFee: FfiConverterTypeMoney.read(from: &buf), 
+                costTotal: FfiConverterTypeMoney.read(from: &buf), 
+                margin: FfiConverterTypeMoney.read(from: &buf), 
+                agents: FfiConverterSequenceTypeAgentShare.read(from: &buf), 
+                acquirerShare: FfiConverterTypeMoney.read(from: &buf), 
+                reportJson: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: FeeQuote, into buf: inout [UInt8]) {
+        FfiConverterTypeMoney.write(value.amount, into: &buf)
+        FfiConverterTypeMoney.write(value.merchantFee, into: &buf)
+        FfiConverterString.write(value.merchantRule, into: &buf)
+        FfiConverterTypeMoney.write(value.issuerFee, into: &buf)
+        FfiConverterTypeMoney.write(value.networkFee, into: &buf)
+        FfiConverterTypeMoney.write(value.brandFee, into: &buf)
+        FfiConverterTypeMoney.write(value.costTotal, into: &buf)
+        FfiConverterTypeMoney.write(value.margin, into: &buf)
+        FfiConverterSequenceTypeAgentShare.write(value.agents, into: &buf)
+        FfiConverterTypeMoney.write(value.acquirerShare, into: &buf)
+        FfiConverterString.write(value.reportJson, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFeeQuote_lift(_ buf: RustBuffer) throws -> FeeQuote {
+    return try FfiConverterTypeFeeQuote.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFeeQuote_lower(_ value: FeeQuote) -> RustBuffer {
+    return FfiConverterTypeFeeQuote.lower(value)
 }
 
 
@@ -5707,6 +7037,513 @@ public func FfiConverterTypeMpmTemplate_lift(_ buf: RustBuffer) throws -> MpmTem
 #endif
 public func FfiConverterTypeMpmTemplate_lower(_ value: MpmTemplate) -> RustBuffer {
     return FfiConverterTypeMpmTemplate.lower(value)
+}
+
+
+/**
+ * The fee effect of one refund.
+ */
+public struct RefundFees: Equatable, Hashable {
+    /**
+     * Fee returned to the merchant with this refund.
+     */
+    public var returned: Money
+    /**
+     * Fee kept of the original fee after this refund.
+     */
+    public var kept: Money
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Fee returned to the merchant with this refund.
+         */returned: Money, 
+        /**
+         * Fee kept of the original fee after this refund.
+         */kept: Money) {
+        self.returned = returned
+        self.kept = kept
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RefundFees: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRefundFees: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RefundFees {
+        return
+            try RefundFees(
+                returned: FfiConverterTypeMoney.read(from: &buf), 
+                kept: FfiConverterTypeMoney.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RefundFees, into buf: inout [UInt8]) {
+        FfiConverterTypeMoney.write(value.returned, into: &buf)
+        FfiConverterTypeMoney.write(value.kept, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRefundFees_lift(_ buf: RustBuffer) throws -> RefundFees {
+    return try FfiConverterTypeRefundFees.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRefundFees_lower(_ value: RefundFees) -> RustBuffer {
+    return FfiConverterTypeRefundFees.lower(value)
+}
+
+
+/**
+ * One merchant × currency × payout day batch with its statement.
+ */
+public struct SettlementBatch: Equatable, Hashable {
+    /**
+     * `merchant.currency.yyyymmdd`.
+     */
+    public var batchId: String
+    /**
+     * Digest of the batch content (replay check).
+     */
+    public var digest: String
+    /**
+     * Merchant id.
+     */
+    public var merchantId: String
+    /**
+     * Currency code.
+     */
+    public var currency: String
+    /**
+     * Payout day, ISO date.
+     */
+    public var payoutDay: String
+    /**
+     * Settlement cycle ("T1").
+     */
+    public var cycle: String
+    /**
+     * Calendar version used.
+     */
+    public var calendarVersion: String
+    /**
+     * Totals.
+     */
+    public var totals: BatchTotals
+    /**
+     * Net = Σ lines.
+     */
+    public var net: Money
+    /**
+     * Paid out (0 when below the minimum or negative).
+     */
+    public var payout: Money
+    /**
+     * Carried into the next batch.
+     */
+    public var carriedForward: Money
+    /**
+     * Statement lines.
+     */
+    public var lines: [StatementLine]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `merchant.currency.yyyymmdd`.
+         */batchId: String, 
+        /**
+         * Digest of the batch content (replay check).
+         */digest: String, 
+        /**
+         * Merchant id.
+         */merchantId: String, 
+        /**
+         * Currency code.
+         */currency: String, 
+        /**
+         * Payout day, ISO date.
+         */payoutDay: String, 
+        /**
+         * Settlement cycle ("T1").
+         */cycle: String, 
+        /**
+         * Calendar version used.
+         */calendarVersion: String, 
+        /**
+         * Totals.
+         */totals: BatchTotals, 
+        /**
+         * Net = Σ lines.
+         */net: Money, 
+        /**
+         * Paid out (0 when below the minimum or negative).
+         */payout: Money, 
+        /**
+         * Carried into the next batch.
+         */carriedForward: Money, 
+        /**
+         * Statement lines.
+         */lines: [StatementLine]) {
+        self.batchId = batchId
+        self.digest = digest
+        self.merchantId = merchantId
+        self.currency = currency
+        self.payoutDay = payoutDay
+        self.cycle = cycle
+        self.calendarVersion = calendarVersion
+        self.totals = totals
+        self.net = net
+        self.payout = payout
+        self.carriedForward = carriedForward
+        self.lines = lines
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SettlementBatch: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSettlementBatch: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SettlementBatch {
+        return
+            try SettlementBatch(
+                batchId: FfiConverterString.read(from: &buf), 
+                digest: FfiConverterString.read(from: &buf), 
+                merchantId: FfiConverterString.read(from: &buf), 
+                currency: FfiConverterString.read(from: &buf), 
+                payoutDay: FfiConverterString.read(from: &buf), 
+                cycle: FfiConverterString.read(from: &buf), 
+                calendarVersion: FfiConverterString.read(from: &buf), 
+                totals: FfiConverterTypeBatchTotals.read(from: &buf), 
+                net: FfiConverterTypeMoney.read(from: &buf), 
+                payout: FfiConverterTypeMoney.read(from: &buf), 
+                carriedForward: FfiConverterTypeMoney.read(from: &buf), 
+                lines: FfiConverterSequenceTypeStatementLine.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SettlementBatch, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.batchId, into: &buf)
+        FfiConverterString.write(value.digest, into: &buf)
+        FfiConverterString.write(value.merchantId, into: &buf)
+        FfiConverterString.write(value.currency, into: &buf)
+        FfiConverterString.write(value.payoutDay, into: &buf)
+        FfiConverterString.write(value.cycle, into: &buf)
+        FfiConverterString.write(value.calendarVersion, into: &buf)
+        FfiConverterTypeBatchTotals.write(value.totals, into: &buf)
+        FfiConverterTypeMoney.write(value.net, into: &buf)
+        FfiConverterTypeMoney.write(value.payout, into: &buf)
+        FfiConverterTypeMoney.write(value.carriedForward, into: &buf)
+        FfiConverterSequenceTypeStatementLine.write(value.lines, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSettlementBatch_lift(_ buf: RustBuffer) throws -> SettlementBatch {
+    return try FfiConverterTypeSettlementBatch.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSettlementBatch_lower(_ value: SettlementBatch) -> RustBuffer {
+    return FfiConverterTypeSettlementBatch.lower(value)
+}
+
+
+/**
+ * The dates of one event under one cycle.
+ */
+public struct SettlementDates: Equatable, Hashable {
+    /**
+     * The event's local date in the network zone (ISO).
+     */
+    public var localDate: String
+    /**
+     * The network settlement day (shifted by the cut-off).
+     */
+    public var networkDay: String
+    /**
+     * The day the merchant is paid.
+     */
+    public var payoutDay: String
+    /**
+     * The cycle ("T1").
+     */
+    public var cycle: String
+    /**
+     * True if the payout day may still change (next year's notice not out).
+     */
+    public var provisional: Bool
+    /**
+     * Calendar version used.
+     */
+    public var calendarVersion: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The event's local date in the network zone (ISO).
+         */localDate: String, 
+        /**
+         * The network settlement day (shifted by the cut-off).
+         */networkDay: String, 
+        /**
+         * The day the merchant is paid.
+         */payoutDay: String, 
+        /**
+         * The cycle ("T1").
+         */cycle: String, 
+        /**
+         * True if the payout day may still change (next year's notice not out).
+         */provisional: Bool, 
+        /**
+         * Calendar version used.
+         */calendarVersion: String) {
+        self.localDate = localDate
+        self.networkDay = networkDay
+        self.payoutDay = payoutDay
+        self.cycle = cycle
+        self.provisional = provisional
+        self.calendarVersion = calendarVersion
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SettlementDates: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSettlementDates: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SettlementDates {
+        return
+            try SettlementDates(
+                localDate: FfiConverterString.read(from: &buf), 
+                networkDay: FfiConverterString.read(from: &buf), 
+                payoutDay: FfiConverterString.read(from: &buf), 
+                cycle: FfiConverterString.read(from: &buf), 
+                provisional: FfiConverterBool.read(from: &buf), 
+                calendarVersion: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SettlementDates, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.localDate, into: &buf)
+        FfiConverterString.write(value.networkDay, into: &buf)
+        FfiConverterString.write(value.payoutDay, into: &buf)
+        FfiConverterString.write(value.cycle, into: &buf)
+        FfiConverterBool.write(value.provisional, into: &buf)
+        FfiConverterString.write(value.calendarVersion, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSettlementDates_lift(_ buf: RustBuffer) throws -> SettlementDates {
+    return try FfiConverterTypeSettlementDates.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSettlementDates_lower(_ value: SettlementDates) -> RustBuffer {
+    return FfiConverterTypeSettlementDates.lower(value)
+}
+
+
+/**
+ * The result of a settlement run.
+ */
+public struct SettlementRun: Equatable, Hashable {
+    /**
+     * Batches sorted by merchant, currency and payout day.
+     */
+    public var batches: [SettlementBatch]
+    /**
+     * Carried state for the next run (pass it back as `stateJson`).
+     */
+    public var stateJson: String
+    /**
+     * The whole run as the core's JSON.
+     */
+    public var json: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Batches sorted by merchant, currency and payout day.
+         */batches: [SettlementBatch], 
+        /**
+         * Carried state for the next run (pass it back as `stateJson`).
+         */stateJson: String, 
+        /**
+         * The whole run as the core's JSON.
+         */json: String) {
+        self.batches = batches
+        self.stateJson = stateJson
+        self.json = json
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SettlementRun: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSettlementRun: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SettlementRun {
+        return
+            try SettlementRun(
+                batches: FfiConverterSequenceTypeSettlementBatch.read(from: &buf), 
+                stateJson: FfiConverterString.read(from: &buf), 
+                json: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SettlementRun, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeSettlementBatch.write(value.batches, into: &buf)
+        FfiConverterString.write(value.stateJson, into: &buf)
+        FfiConverterString.write(value.json, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSettlementRun_lift(_ buf: RustBuffer) throws -> SettlementRun {
+    return try FfiConverterTypeSettlementRun.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSettlementRun_lower(_ value: SettlementRun) -> RustBuffer {
+    return FfiConverterTypeSettlementRun.lower(value)
+}
+
+
+/**
+ * One line of a payout statement.
+ */
+public struct StatementLine: Equatable, Hashable {
+    /**
+     * Kind: sale, fee, refund, refunded_fee, adjustment, d0_advance, reserve_withheld,
+     * reserve_released, periodic_fee, carried_in.
+     */
+    public var kind: String
+    /**
+     * The record id or a description.
+     */
+    public var reference: String
+    /**
+     * Signed effect on the net.
+     */
+    public var amount: Money
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Kind: sale, fee, refund, refunded_fee, adjustment, d0_advance, reserve_withheld,
+         * reserve_released, periodic_fee, carried_in.
+         */kind: String, 
+        /**
+         * The record id or a description.
+         */reference: String, 
+        /**
+         * Signed effect on the net.
+         */amount: Money) {
+        self.kind = kind
+        self.reference = reference
+        self.amount = amount
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension StatementLine: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStatementLine: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StatementLine {
+        return
+            try StatementLine(
+                kind: FfiConverterString.read(from: &buf), 
+                reference: FfiConverterString.read(from: &buf), 
+                amount: FfiConverterTypeMoney.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: StatementLine, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.kind, into: &buf)
+        FfiConverterString.write(value.reference, into: &buf)
+        FfiConverterTypeMoney.write(value.amount, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStatementLine_lift(_ buf: RustBuffer) throws -> StatementLine {
+    return try FfiConverterTypeStatementLine.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStatementLine_lower(_ value: StatementLine) -> RustBuffer {
+    return FfiConverterTypeStatementLine.lower(value)
 }
 
 
@@ -6852,6 +8689,206 @@ public func FfiConverterTypeBrand_lower(_ value: Brand) -> RustBuffer {
 
 
 /**
+ * The card product, which selects the rate (and the regulated issuer fee).
+ */
+
+public enum CardType: Equatable, Hashable {
+    
+    /**
+     * Debit card (借记卡).
+     */
+    case debit
+    /**
+     * Credit card (贷记卡).
+     */
+    case credit
+    /**
+     * Quasi-credit card (准贷记卡).
+     */
+    case quasiCredit
+    /**
+     * Prepaid card (预付卡).
+     */
+    case prepaid
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension CardType: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCardType: FfiConverterRustBuffer {
+    typealias SwiftType = CardType
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CardType {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .debit
+        
+        case 2: return .credit
+        
+        case 3: return .quasiCredit
+        
+        case 4: return .prepaid
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: CardType, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .debit:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .credit:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .quasiCredit:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .prepaid:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCardType_lift(_ buf: RustBuffer) throws -> CardType {
+    return try FfiConverterTypeCardType.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCardType_lower(_ value: CardType) -> RustBuffer {
+    return FfiConverterTypeCardType.lower(value)
+}
+
+
+
+/**
+ * How the card was presented.
+ */
+
+public enum Channel: Equatable, Hashable {
+    
+    /**
+     * Magnetic stripe.
+     */
+    case swipe
+    /**
+     * EMV contact chip.
+     */
+    case chip
+    /**
+     * Contactless / QuickPass (闪付).
+     */
+    case contactless
+    /**
+     * QR code.
+     */
+    case qr
+    /**
+     * Small-amount no-PIN-no-signature (小额双免).
+     */
+    case smallAmountNoPin
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Channel: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeChannel: FfiConverterRustBuffer {
+    typealias SwiftType = Channel
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Channel {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .swipe
+        
+        case 2: return .chip
+        
+        case 3: return .contactless
+        
+        case 4: return .qr
+        
+        case 5: return .smallAmountNoPin
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Channel, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .swipe:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .chip:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .contactless:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .qr:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .smallAmountNoPin:
+            writeInt(&buf, Int32(5))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChannel_lift(_ buf: RustBuffer) throws -> Channel {
+    return try FfiConverterTypeChannel.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChannel_lower(_ value: Channel) -> RustBuffer {
+    return FfiConverterTypeChannel.lower(value)
+}
+
+
+
+/**
  * Result of one `createAccounts` event, in TigerBeetle's precedence order.
  */
 
@@ -7777,6 +9814,156 @@ public func FfiConverterTypeCreateTransferResult_lift(_ buf: RustBuffer) throws 
 #endif
 public func FfiConverterTypeCreateTransferResult_lower(_ value: CreateTransferResult) -> RustBuffer {
     return FfiConverterTypeCreateTransferResult.lower(value)
+}
+
+
+
+/**
+ * What an acquirer override does to a date.
+ */
+
+public enum DayKind: Equatable, Hashable {
+    
+    /**
+     * Funds move on this date.
+     */
+    case working
+    /**
+     * No payouts on this date.
+     */
+    case closed
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension DayKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDayKind: FfiConverterRustBuffer {
+    typealias SwiftType = DayKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DayKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .working
+        
+        case 2: return .closed
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: DayKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .working:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .closed:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDayKind_lift(_ buf: RustBuffer) throws -> DayKind {
+    return try FfiConverterTypeDayKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDayKind_lower(_ value: DayKind) -> RustBuffer {
+    return FfiConverterTypeDayKind.lower(value)
+}
+
+
+
+/**
+ * What a calendar does with December dates whose next-year notice is missing.
+ */
+
+public enum DecemberPolicy: Equatable, Hashable {
+    
+    /**
+     * Answer; `isProvisional` flags the date.
+     */
+    case provisional
+    /**
+     * Throw `CalendarProvisional`.
+     */
+    case refuse
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension DecemberPolicy: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDecemberPolicy: FfiConverterRustBuffer {
+    typealias SwiftType = DecemberPolicy
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DecemberPolicy {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .provisional
+        
+        case 2: return .refuse
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: DecemberPolicy, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .provisional:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .refuse:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDecemberPolicy_lift(_ buf: RustBuffer) throws -> DecemberPolicy {
+    return try FfiConverterTypeDecemberPolicy.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDecemberPolicy_lower(_ value: DecemberPolicy) -> RustBuffer {
+    return FfiConverterTypeDecemberPolicy.lower(value)
 }
 
 
@@ -8752,6 +10939,91 @@ public func FfiConverterTypeMaskStyle_lower(_ value: MaskStyle) -> RustBuffer {
 
 
 /**
+ * The merchant's pricing category.
+ */
+
+public enum MerchantType: Equatable, Hashable {
+    
+    /**
+     * Standard (标准).
+     */
+    case standard
+    /**
+     * Preferential (优惠).
+     */
+    case preferential
+    /**
+     * Waived / reduced (减免).
+     */
+    case waived
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension MerchantType: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMerchantType: FfiConverterRustBuffer {
+    typealias SwiftType = MerchantType
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MerchantType {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .standard
+        
+        case 2: return .preferential
+        
+        case 3: return .waived
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: MerchantType, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .standard:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .preferential:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .waived:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMerchantType_lift(_ buf: RustBuffer) throws -> MerchantType {
+    return try FfiConverterTypeMerchantType.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMerchantType_lower(_ value: MerchantType) -> RustBuffer {
+    return FfiConverterTypeMerchantType.lower(value)
+}
+
+
+
+/**
  * Merchant account information (IDs 02–51).
  */
 
@@ -9406,6 +11678,81 @@ enum PaycoreError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
      */
     case EmvUnknownFlag(message: String)
     
+    /**
+     * Invalid fee schedule, pricing or settlement document (line/column or rule and field named).
+     */
+    case FeeSchedule(message: String)
+    
+    /**
+     * No rule of the schedule matches the transaction.
+     */
+    case FeeNoRule(message: String)
+    
+    /**
+     * The agent id is not in the schedule's agent tree.
+     */
+    case FeeUnknownAgent(message: String)
+    
+    /**
+     * The agents' total profit would exceed the acquirer margin.
+     */
+    case FeeAgentProfit(message: String)
+    
+    /**
+     * A refund larger than what remains of the original sale.
+     */
+    case FeeRefundExceeds(message: String)
+    
+    /**
+     * D0 payout outside the window or the limits.
+     */
+    case D0Refused(message: String)
+    
+    /**
+     * The schedule has no D0 terms.
+     */
+    case D0NotConfigured(message: String)
+    
+    /**
+     * The date's year has no official holiday table (the calendar fails closed).
+     */
+    case CalendarYearNotCovered(message: String)
+    
+    /**
+     * A December date whose next-year notice is missing, refused by policy.
+     */
+    case CalendarProvisional(message: String)
+    
+    /**
+     * Another calendar failure (conflicting overrides, scan limit).
+     */
+    case CalendarInvalid(message: String)
+    
+    /**
+     * An event time that is not RFC 3339 or has no UTC offset.
+     */
+    case SettlementTime(message: String)
+    
+    /**
+     * A settlement cycle that is not T<n>, D<n>, S0, W<n> or M<n>, or N out of range.
+     */
+    case SettlementCycle(message: String)
+    
+    /**
+     * Malformed settlement CSV (line, column and field named).
+     */
+    case SettlementCsv(message: String)
+    
+    /**
+     * An invalid or duplicate settlement record (index and id named).
+     */
+    case SettlementRecord(message: String)
+    
+    /**
+     * Malformed carried state JSON from a previous run.
+     */
+    case SettlementState(message: String)
+    
 
     
 
@@ -9591,6 +11938,66 @@ public struct FfiConverterTypePaycoreError: FfiConverterRustBuffer {
             message: try FfiConverterString.read(from: &buf)
         )
         
+        case 40: return .FeeSchedule(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 41: return .FeeNoRule(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 42: return .FeeUnknownAgent(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 43: return .FeeAgentProfit(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 44: return .FeeRefundExceeds(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 45: return .D0Refused(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 46: return .D0NotConfigured(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 47: return .CalendarYearNotCovered(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 48: return .CalendarProvisional(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 49: return .CalendarInvalid(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 50: return .SettlementTime(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 51: return .SettlementCycle(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 52: return .SettlementCsv(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 53: return .SettlementRecord(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 54: return .SettlementState(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
 
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -9680,6 +12087,36 @@ public struct FfiConverterTypePaycoreError: FfiConverterRustBuffer {
             writeInt(&buf, Int32(38))
         case .EmvUnknownFlag(_ /* message is ignored*/):
             writeInt(&buf, Int32(39))
+        case .FeeSchedule(_ /* message is ignored*/):
+            writeInt(&buf, Int32(40))
+        case .FeeNoRule(_ /* message is ignored*/):
+            writeInt(&buf, Int32(41))
+        case .FeeUnknownAgent(_ /* message is ignored*/):
+            writeInt(&buf, Int32(42))
+        case .FeeAgentProfit(_ /* message is ignored*/):
+            writeInt(&buf, Int32(43))
+        case .FeeRefundExceeds(_ /* message is ignored*/):
+            writeInt(&buf, Int32(44))
+        case .D0Refused(_ /* message is ignored*/):
+            writeInt(&buf, Int32(45))
+        case .D0NotConfigured(_ /* message is ignored*/):
+            writeInt(&buf, Int32(46))
+        case .CalendarYearNotCovered(_ /* message is ignored*/):
+            writeInt(&buf, Int32(47))
+        case .CalendarProvisional(_ /* message is ignored*/):
+            writeInt(&buf, Int32(48))
+        case .CalendarInvalid(_ /* message is ignored*/):
+            writeInt(&buf, Int32(49))
+        case .SettlementTime(_ /* message is ignored*/):
+            writeInt(&buf, Int32(50))
+        case .SettlementCycle(_ /* message is ignored*/):
+            writeInt(&buf, Int32(51))
+        case .SettlementCsv(_ /* message is ignored*/):
+            writeInt(&buf, Int32(52))
+        case .SettlementRecord(_ /* message is ignored*/):
+            writeInt(&buf, Int32(53))
+        case .SettlementState(_ /* message is ignored*/):
+            writeInt(&buf, Int32(54))
 
         
         }
@@ -10283,6 +12720,81 @@ public func FfiConverterTypeTlvMode_lower(_ value: TlvMode) -> RustBuffer {
 
 
 /**
+ * What a calendar does with dates in years without a table.
+ */
+
+public enum UncoveredYears: Equatable, Hashable {
+    
+    /**
+     * Throw `CalendarYearNotCovered` (fail closed).
+     */
+    case refuse
+    /**
+     * Monday–Friday working, weekends off (explicit opt-in).
+     */
+    case weekdayFallback
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension UncoveredYears: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUncoveredYears: FfiConverterRustBuffer {
+    typealias SwiftType = UncoveredYears
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UncoveredYears {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .refuse
+        
+        case 2: return .weekdayFallback
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: UncoveredYears, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .refuse:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .weekdayFallback:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUncoveredYears_lift(_ buf: RustBuffer) throws -> UncoveredYears {
+    return try FfiConverterTypeUncoveredYears.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUncoveredYears_lower(_ value: UncoveredYears) -> RustBuffer {
+    return FfiConverterTypeUncoveredYears.lower(value)
+}
+
+
+
+/**
  * Withdrawal transitions.
  */
 
@@ -10702,6 +13214,30 @@ fileprivate struct FfiConverterOptionTypeAccount: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeCutoff: FfiConverterRustBuffer {
+    typealias SwiftType = Cutoff?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeCutoff.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeCutoff.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeEmvTagInfo: FfiConverterRustBuffer {
     typealias SwiftType = EmvTagInfo?
 
@@ -10742,6 +13278,30 @@ fileprivate struct FfiConverterOptionTypeIssuerAuthentication: FfiConverterRustB
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeIssuerAuthentication.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeMoney: FfiConverterRustBuffer {
+    typealias SwiftType = Money?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeMoney.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeMoney.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -10943,6 +13503,31 @@ fileprivate struct FfiConverterSequenceUInt16: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceInt32: FfiConverterRustBuffer {
+    typealias SwiftType = [Int32]
+
+    public static func write(_ value: [Int32], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterInt32.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Int32] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Int32]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterInt32.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceUInt64: FfiConverterRustBuffer {
     typealias SwiftType = [UInt64]
 
@@ -11060,6 +13645,56 @@ fileprivate struct FfiConverterSequenceTypeAccountBalance: FfiConverterRustBuffe
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeAccountBalance.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeAgentShare: FfiConverterRustBuffer {
+    typealias SwiftType = [AgentShare]
+
+    public static func write(_ value: [AgentShare], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeAgentShare.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [AgentShare] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [AgentShare]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeAgentShare.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeDayOverride: FfiConverterRustBuffer {
+    typealias SwiftType = [DayOverride]
+
+    public static func write(_ value: [DayOverride], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeDayOverride.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [DayOverride] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [DayOverride]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeDayOverride.read(from: &buf))
         }
         return seq
     }
@@ -11210,6 +13845,56 @@ fileprivate struct FfiConverterSequenceTypeMpmTemplate: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeMpmTemplate.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeSettlementBatch: FfiConverterRustBuffer {
+    typealias SwiftType = [SettlementBatch]
+
+    public static func write(_ value: [SettlementBatch], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSettlementBatch.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SettlementBatch] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [SettlementBatch]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSettlementBatch.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeStatementLine: FfiConverterRustBuffer {
+    typealias SwiftType = [StatementLine]
+
+    public static func write(_ value: [StatementLine], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeStatementLine.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [StatementLine] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [StatementLine]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeStatementLine.read(from: &buf))
         }
         return seq
     }
@@ -11591,6 +14276,31 @@ public func maskDigits(digits: String, style: MaskStyle) -> String  {
     uniffi_paycore_uniffi_fn_func_mask_digits(
         FfiConverterString.lower(digits),
         FfiConverterTypeMaskStyle_lower(style),uniffiCallStatus
+    )
+})
+}
+/**
+ * The version of paycore's built-in China holiday table.
+ */
+public func chinaCalendarVersion() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_china_calendar_version(uniffiCallStatus
+    )
+})
+}
+/**
+ * The network settlement day and payout day of an event at `at` (RFC 3339 with an offset)
+ * under `cycle` ("T1", "D0", "S0", "W1", "M1"); `cutoff` null = UnionPay 23:00 Beijing.
+ */
+public func settlementDates(calendar: BusinessCalendar, at: String, cycle: String, cutoff: Cutoff?)throws  -> SettlementDates  {
+    return try  FfiConverterTypeSettlementDates_lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_settlement_dates(
+        FfiConverterTypeBusinessCalendar_lower(calendar),
+        FfiConverterString.lower(at),
+        FfiConverterString.lower(cycle),
+        FfiConverterOptionTypeCutoff.lower(cutoff),uniffiCallStatus
     )
 })
 }
@@ -12357,6 +15067,12 @@ private let initializationResult: InitializationResult = {
     if (uniffi_paycore_uniffi_checksum_func_mask_digits() != 1311) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_paycore_uniffi_checksum_func_china_calendar_version() != 48570) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_func_settlement_dates() != 7290) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_paycore_uniffi_checksum_func_iso8583_builtin_specs() != 30144) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -12579,6 +15295,51 @@ private let initializationResult: InitializationResult = {
     if (uniffi_paycore_uniffi_checksum_method_track2_to_field35() != 9504) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_paycore_uniffi_checksum_method_businesscalendar_add_working_days() != 24506) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_businesscalendar_covered_years() != 29906) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_businesscalendar_is_provisional() != 36717) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_businesscalendar_is_working_day() != 45609) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_businesscalendar_name() != 21685) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_businesscalendar_version() != 35627) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_businesscalendar_with_overrides() != 63371) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_businesscalendar_working_day_on_or_after() != 36055) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_businesscalendar_working_days_between() != 5097) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_feeschedule_currency() != 45522) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_feeschedule_d0_quote() != 41542) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_feeschedule_name() != 17111) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_feeschedule_quote() != 16028) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_feeschedule_refund_fee() != 5488) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_feeschedule_settle() != 15631) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_paycore_uniffi_checksum_method_iso8583message_bytes() != 13513) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -12757,6 +15518,18 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paycore_uniffi_checksum_constructor_track2_parse() != 539) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_constructor_businesscalendar_china() != 54544) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_constructor_businesscalendar_weekdays_only() != 43053) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_constructor_feeschedule_from_json() != 21034) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_constructor_feeschedule_from_toml() != 64237) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paycore_uniffi_checksum_constructor_iso8583spec_builtin() != 55782) {
