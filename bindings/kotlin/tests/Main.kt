@@ -9,6 +9,7 @@ fun main() {
         "ledger" to LedgerTest::run,
         "security" to SecurityTest::run,
         "tlv" to TlvTest::run,
+        "lifecycle" to LifecycleTest::run,
     )
     for ((name, suite) in suites) {
         try {
