@@ -367,6 +367,10 @@ static void test_refund_exceeds(void) {
   const char *pev = last_p_event(&w);
   CHECK(strncmp(pev, "{\"Declined\":", 12) == 0);
   CHECK(strstr(pev, "\"reason\":\"AmountExceeded\",\"code\":\"61\"") != NULL);
+  /* A void without its original is refused before anything is sent. */
+  paycore_transaction_request v = request(PAYCORE_TXN_VOID, 100);
+  CHECK(paycore_terminal_begin(w.term, w.now, &v, &batch, &stan) == PAYCORE_ERR_LIFECYCLE_INVALID_REQUEST);
+  CHECK(paycore_terminal_is_ready(w.term));
   teardown(&w);
 }
 
@@ -430,9 +434,9 @@ static void test_bad_inputs(void) {
   bad.pin_block = short_pin;
   bad.pin_block_len = 4;
   CHECK(paycore_terminal_begin(w.term, w.now, &bad, &batch, &stan) == PAYCORE_ERR_LIFECYCLE_INVALID_REQUEST);
-  bad = request(PAYCORE_TXN_VOID, 100); /* void without original */
-  CHECK(paycore_terminal_begin(w.term, w.now, &bad, &batch, &stan) == PAYCORE_ERR_LIFECYCLE_ILLEGAL_STATE ||
-        paycore_terminal_begin(w.term, w.now, &bad, &batch, &stan) == PAYCORE_ERR_LIFECYCLE_INVALID_REQUEST);
+  /* The sale above is still outstanding: nothing else may start. */
+  bad = request(PAYCORE_TXN_SALE, 100);
+  CHECK(paycore_terminal_begin(w.term, w.now, &bad, &batch, &stan) == PAYCORE_ERR_LIFECYCLE_ILLEGAL_STATE);
 
   /* Bad JSON in. */
   CHECK(paycore_terminal_from_json(S("{\"config\":1}"), &t2) == PAYCORE_ERR_LIFECYCLE_JSON && t2 == NULL);

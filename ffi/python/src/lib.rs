@@ -14,6 +14,7 @@ mod card;
 mod errors;
 mod iso8583;
 mod ledger;
+mod lifecycle;
 mod money;
 mod security;
 mod tlv;
@@ -25,6 +26,7 @@ fn _paycore(m: &Bound<'_, PyModule>) -> PyResult<()> {
     card::register(m)?;
     iso8583::register(m)?;
     ledger::register(m)?;
+    lifecycle::register(m)?;
     security::register(m)?;
     tlv::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
