@@ -178,6 +178,8 @@ final class LifecycleTests: XCTestCase {
         XCTAssertThrowsError(try TerminalSession.fromJson(json: "{}")) { error in
             guard case PaycoreError.LifecycleState = error else { return XCTFail("\(error)") }
         }
-        XCTAssertFalse("\(try card())".contains(cardPan))
+        let c = try card()
+        XCTAssertFalse("\(c)".contains(cardPan))
+        XCTAssertEqual(c.panMasked(), panMasked)
     }
 }
