@@ -505,6 +505,36 @@ static void test_wrong_tmk(void) {
   teardown(&w);
 }
 
+/* Echo, a local failure after an approval (reversed), sign-off. */
+static void test_echo_local_failure_sign_off(void) {
+  world w;
+  setup(&w);
+  sign_on(&w);
+  CHECK(paycore_terminal_echo(w.term, w.now) == PAYCORE_OK);
+  pump(&w);
+  CHECK(strcmp(last_term_mti(&w), "0820") == 0 && strcmp(last_host_mti(&w), "0830") == 0);
+  CHECK(strcmp(last_t_event(&w), "{\"EchoAnswered\":{\"ok\":true}}") == 0);
+  paycore_transaction_request sale = request(PAYCORE_TXN_SALE, 300);
+  uint32_t batch = 0, stan = 0;
+  CHECK(paycore_terminal_begin(w.term, w.now, &sale, &batch, &stan) == PAYCORE_OK && stan == 3);
+  pump(&w);
+  CHECK(paycore_terminal_handle_local_failure(w.term, w.now) == PAYCORE_OK);
+  pump(&w);
+  CHECK(strcmp(last_term_mti(&w), "0400") == 0 && strcmp(last_host_mti(&w), "0410") == 0);
+  CHECK(strcmp(last_t_event(&w), "{\"Reversed\":{\"txn\":{\"batch\":1,\"stan\":3},\"kind\":\"Sale\"}}") == 0);
+  CHECK(strncmp(last_p_event(&w), "{\"Reversed\":", 12) == 0);
+  char journal[1024];
+  size_t n = 0;
+  CHECK(paycore_terminal_journal_json(w.term, journal, sizeof journal, &n) == PAYCORE_OK);
+  CHECK(strstr(journal, "\"reversed\":true") != NULL);
+  CHECK(paycore_terminal_handle_local_failure(w.term, w.now) == PAYCORE_ERR_LIFECYCLE_ILLEGAL_STATE);
+  CHECK(paycore_terminal_sign_off(w.term, w.now) == PAYCORE_OK);
+  pump(&w);
+  CHECK(strcmp(last_t_event(&w), "\"SignedOff\"") == 0);
+  CHECK(!paycore_terminal_is_signed_on(w.term));
+  teardown(&w);
+}
+
 int main(void) {
   test_sale_void_settle();
   test_timeout_reversal();
@@ -512,5 +542,6 @@ int main(void) {
   test_refund_exceeds();
   test_bad_inputs();
   test_wrong_tmk();
+  test_echo_local_failure_sign_off();
   return finish("c lifecycle");
 }

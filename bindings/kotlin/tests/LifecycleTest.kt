@@ -105,6 +105,7 @@ object LifecycleTest {
         saveRestore()
         refundTooLarge()
         badInputs()
+        echoLocalFailureSignOff()
     }
 
     private fun saleVoidSettle() {
@@ -282,5 +283,27 @@ object LifecycleTest {
         t2.signOn(T0)
         eq("custom timeout", t2.pollTimeout(), T0 + 15_000)
         eq("processor defaults", processorOptionsDefault().preauthWindowDays, 30u)
+    }
+
+    private fun echoLocalFailureSignOff() {
+        val w = World()
+        w.signOn()
+        w.term.echo(w.now)
+        w.pump()
+        eq("0820", w.termMtis.last(), "0820")
+        eq("0830", w.hostMtis.last(), "0830")
+        eq("echo ok", w.tEvents.last(), TerminalEvent.EchoAnswered(true))
+        eq("sale stan", w.term.begin(w.now, request(TransactionKind.SALE, 300)), TxnRef(1u, 3u))
+        w.pump()
+        w.term.handleLocalFailure(w.now)
+        w.pump()
+        eq("local failure 0400", w.termMtis.last(), "0400")
+        eq("local failure reversed", w.tEvents.last(), TerminalEvent.Reversed(TxnRef(1u, 3u), TransactionKind.SALE))
+        check("journal marks reversed", w.term.journal().single().reversed)
+        throws<PaycoreException.LifecycleIllegalState>("second local failure") { w.term.handleLocalFailure(w.now) }
+        w.term.signOff(w.now)
+        w.pump()
+        eq("signed off", w.tEvents.last(), TerminalEvent.SignedOff)
+        check("not signed on", !w.term.isSignedOn())
     }
 }

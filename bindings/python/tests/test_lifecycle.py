@@ -308,3 +308,28 @@ def test_options() -> None:
         TerminalSession(TID, MID, TMK, cutoff_seconds_of_day=90_000)
     with pytest.raises(paycore.LifecycleInputError):
         AcquirerProcessor(cutoff_utc_offset_seconds=20 * 3600)
+
+
+def test_echo_local_failure_and_sign_off() -> None:
+    w = World()
+    w.sign_on()
+    w.term.echo(w.now)
+    w.pump()
+    assert (w.term_mtis[-1], w.host_mtis[-1]) == ("0820", "0830")
+    assert (w.t_events[-1].kind, w.t_events[-1].ok) == (TerminalEventKind.ECHO_ANSWERED, True)
+    # The card refuses the second GENERATE AC after the approval: the sale is reversed (06).
+    w.run(TransactionKind.SALE, 300)
+    w.term.handle_local_failure(w.now)
+    w.pump()
+    assert (w.term_mtis[-1], w.host_mtis[-1]) == ("0400", "0410")
+    last = w.t_events[-1]
+    assert (last.kind, last.stan, last.txn_kind) == (TerminalEventKind.REVERSED, 3, TransactionKind.SALE)  # STAN 2 was the echo
+    assert w.p_events[-1].kind == DomainEventKind.REVERSED
+    assert w.term.journal[0].reversed
+    assert w.term.totals.domestic.debit_amount == 0
+    with pytest.raises(paycore.IllegalStateError):
+        w.term.handle_local_failure(w.now)
+    w.term.sign_off(w.now)
+    w.pump()
+    assert w.t_events[-1].kind == TerminalEventKind.SIGNED_OFF
+    assert not w.term.is_signed_on

@@ -182,4 +182,23 @@ final class LifecycleTests: XCTestCase {
         XCTAssertFalse("\(c)".contains(cardPan))
         XCTAssertEqual(c.panMasked(), panMasked)
     }
+
+    func testEchoLocalFailureSignOff() throws {
+        let w = try World()
+        try w.signOn()
+        try w.term.echo(nowMs: w.now)
+        try w.pump()
+        XCTAssertEqual(w.termMtis.last, "0820")
+        XCTAssertEqual(w.tEvents.last, .echoAnswered(ok: true))
+        _ = try w.term.begin(nowMs: w.now, request: try request(.sale, 300))
+        try w.pump()
+        try w.term.handleLocalFailure(nowMs: w.now)
+        try w.pump()
+        XCTAssertEqual(w.termMtis.last, "0400")
+        XCTAssertEqual(w.tEvents.last, .reversed(txn: TxnRef(batch: 1, stan: 3), kind: .sale))
+        try w.term.signOff(nowMs: w.now)
+        try w.pump()
+        XCTAssertEqual(w.tEvents.last, .signedOff)
+        XCTAssertFalse(w.term.isSignedOn())
+    }
 }
