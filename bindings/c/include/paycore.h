@@ -2167,6 +2167,25 @@ paycore_result paycore_processor_new(const struct paycore_processor_config *conf
 // `processor` NULL or a live object not used afterwards.
 void paycore_processor_free(struct paycore_processor *processor);
 
+// Serialises the processor (configuration, terminals with their keys as hex, the in-memory
+// store, outstanding network requests and queued outputs — except one held back by a
+// too-small buffer) as JSON, so a restarted switch resumes. Contains secrets: encrypt it.
+//
+// # Safety
+// `processor` live; `buf`/`out_len` per the buffer convention.
+paycore_result paycore_processor_to_json(const struct paycore_processor *processor,
+                                         char *buf,
+                                         size_t buf_len,
+                                         size_t *out_len);
+
+// Restores a processor saved with `paycore_processor_to_json`.
+//
+// # Safety
+// `json` valid for `json_len` bytes; `out` valid.
+paycore_result paycore_processor_from_json(const char *json,
+                                           size_t json_len,
+                                           struct paycore_processor **out);
+
 // Registers (or replaces) a deployed terminal with its merchant and 16-byte TMK.
 //
 // # Safety

@@ -535,6 +535,50 @@ static void test_echo_local_failure_sign_off(void) {
   teardown(&w);
 }
 
+/* A switch restarts while the network is deciding: the restored processor takes the answer. */
+static void test_processor_save_restore(void) {
+  world w;
+  setup(&w);
+  sign_on(&w);
+  paycore_transaction_request sale = request(PAYCORE_TXN_SALE, 5500);
+  uint32_t batch = 0, stan = 0;
+  CHECK(paycore_terminal_begin(w.term, w.now, &sale, &batch, &stan) == PAYCORE_OK);
+  uint8_t frame[1024];
+  char json[EVENT_LEN];
+  char tid[16];
+  size_t n = 0;
+  bool more = false;
+  CHECK(paycore_terminal_poll_transmit(w.term, frame, sizeof frame, &n, &more) == PAYCORE_OK && more);
+  CHECK(paycore_processor_handle_terminal(w.proc, w.now, frame, n) == PAYCORE_OK);
+  CHECK(paycore_processor_poll_network_request(w.proc, json, sizeof json, &n, &more) == PAYCORE_OK && more);
+  CHECK(strstr(json, "\"id\":1,") != NULL && strstr(json, "\"minor\":5500") != NULL);
+
+  size_t need = 0;
+  CHECK(paycore_processor_to_json(w.proc, NULL, 0, &need) == PAYCORE_ERR_BUFFER_TOO_SMALL);
+  char *saved = malloc(need + 1);
+  CHECK(paycore_processor_to_json(w.proc, saved, need + 1, &n) == PAYCORE_OK && n == need);
+  paycore_processor_free(w.proc);
+  w.proc = NULL;
+  CHECK(paycore_processor_from_json(saved, n, &w.proc) == PAYCORE_OK);
+  free(saved);
+  bool has = false;
+  int64_t at = 0;
+  CHECK(paycore_processor_poll_timeout(w.proc, &has, &at) == PAYCORE_OK && has && at == T0 + 30000);
+  const char *answer = "{\"id\":1,\"outcome\":{\"Approved\":{\"auth_code\":\"R00001\",\"settlement_date\":null,"
+                       "\"card\":{\"brand\":\"UnionPay\",\"card_type\":\"Credit\"},\"balance\":null}}}";
+  CHECK(paycore_processor_handle_network_response_json(w.proc, w.now, answer, strlen(answer)) == PAYCORE_OK);
+  CHECK(paycore_processor_poll_terminal_transmit(w.proc, tid, sizeof tid, frame, sizeof frame, &n, &more) ==
+            PAYCORE_OK &&
+        more);
+  CHECK(paycore_terminal_handle_response(w.term, w.now, frame, n) == PAYCORE_OK);
+  drain_events(&w);
+  CHECK(strstr(last_t_event(&w), "\"auth_code\":\"R00001\"") != NULL);
+  CHECK(strstr(last_p_event(&w), "\"card_type\":\"Credit\"") != NULL);
+  paycore_processor *p2 = NULL;
+  CHECK(paycore_processor_from_json(S("[]"), &p2) == PAYCORE_ERR_LIFECYCLE_JSON && p2 == NULL);
+  teardown(&w);
+}
+
 int main(void) {
   test_sale_void_settle();
   test_timeout_reversal();
@@ -543,5 +587,6 @@ int main(void) {
   test_bad_inputs();
   test_wrong_tmk();
   test_echo_local_failure_sign_off();
+  test_processor_save_restore();
   return finish("c lifecycle");
 }

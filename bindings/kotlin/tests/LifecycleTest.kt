@@ -106,6 +106,7 @@ object LifecycleTest {
         refundTooLarge()
         badInputs()
         echoLocalFailureSignOff()
+        processorSaveRestore()
     }
 
     private fun saleVoidSettle() {
@@ -305,5 +306,27 @@ object LifecycleTest {
         w.pump()
         eq("signed off", w.tEvents.last(), TerminalEvent.SignedOff)
         check("not signed on", !w.term.isSignedOn())
+    }
+
+    private fun processorSaveRestore() {
+        val w = World()
+        w.signOn()
+        w.term.begin(w.now, request(TransactionKind.SALE, 5_500))
+        w.proc.handleTerminal(w.now, w.term.pollTransmit()!!)
+        val r = w.proc.pollNetworkRequest() as NetworkRequest.Transaction
+        eq("network amount", r.amountMinor, 5_500L)
+        val restored = AcquirerProcessor.fromJson(w.proc.toJson())
+        eq("restored network timer", restored.pollTimeout(), T0 + 30_000)
+        restored.handleNetworkResponse(
+            w.now, r.id, NetworkOutcome.Approved("R00001", "2026-03-03", CardBrand.UNION_PAY, CardType.CREDIT, null),
+        )
+        val f = restored.pollTerminalTransmit()!!
+        w.term.handleResponse(w.now, f.frame)
+        val e = w.term.pollEvent() as TerminalEvent.Approved
+        eq("restored auth code", e.authCode, "R00001")
+        val c = restored.pollEvent() as DomainEvent.Captured
+        eq("network settlement date", c.data.settlementDate, "2026-03-03")
+        eq("card type", c.data.cardType, CardType.CREDIT)
+        throws<PaycoreException.LifecycleState>("bad processor JSON") { AcquirerProcessor.fromJson("[]") }
     }
 }

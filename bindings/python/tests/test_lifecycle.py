@@ -333,3 +333,29 @@ def test_echo_local_failure_and_sign_off() -> None:
     w.pump()
     assert w.t_events[-1].kind == TerminalEventKind.SIGNED_OFF
     assert not w.term.is_signed_on
+
+
+def test_processor_save_restore_resumes_network_wait() -> None:
+    w = World()
+    w.sign_on()
+    w.term.begin(w.now, TransactionKind.SALE, 5_500, card())
+    frame = w.term.poll_transmit()
+    assert frame is not None
+    w.proc.handle_terminal(w.now, frame)
+    r = w.proc.poll_network_request()
+    assert r is not None and r.amount_minor == 5_500 and r.reverses is None
+    restored = AcquirerProcessor.from_json(w.proc.to_json())
+    assert restored.poll_timeout() == T0 + datetime.timedelta(seconds=30)
+    restored.handle_network_approval(
+        w.now, r.id, "R00001", CardBrand.UNION_PAY, CardType.CREDIT, datetime.date(2026, 3, 3)
+    )
+    out = restored.poll_terminal_transmit()
+    assert out is not None
+    w.term.handle_response(w.now, out[1])
+    e = w.term.poll_event()
+    assert e is not None and (e.kind, e.auth_code) == (TerminalEventKind.APPROVED, "R00001")
+    d = restored.poll_event()
+    assert d is not None and d.kind == DomainEventKind.CAPTURED
+    assert (d.settlement_date, d.card_type) == (datetime.date(2026, 3, 3), CardType.CREDIT)
+    with pytest.raises(paycore.SessionStateError):
+        AcquirerProcessor.from_json("[]")

@@ -1108,6 +1108,58 @@ pub unsafe extern "C" fn paycore_processor_free(processor: *mut paycore_processo
     });
 }
 
+/// Serialises the processor (configuration, terminals with their keys as hex, the in-memory
+/// store, outstanding network requests and queued outputs — except one held back by a
+/// too-small buffer) as JSON, so a restarted switch resumes. Contains secrets: encrypt it.
+///
+/// # Safety
+/// `processor` live; `buf`/`out_len` per the buffer convention.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn paycore_processor_to_json(
+    processor: *const paycore_processor,
+    buf: *mut c_char,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> paycore_result {
+    guard(|| {
+        // SAFETY: caller contract.
+        let p = unsafe { processor.as_ref() }.ok_or_else(|| FfiError::null("processor"))?;
+        let text = to_json!(&p.processor)?;
+        // SAFETY: caller contract.
+        unsafe { text_out(&text, buf, buf_len, out_len) }
+    })
+}
+
+/// Restores a processor saved with `paycore_processor_to_json`.
+///
+/// # Safety
+/// `json` valid for `json_len` bytes; `out` valid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn paycore_processor_from_json(
+    json: *const c_char,
+    json_len: usize,
+    out: *mut *mut paycore_processor,
+) -> paycore_result {
+    guard(|| {
+        // SAFETY: caller contract.
+        let text = unsafe { str_arg(json, json_len, "json") }?;
+        let processor: AcquirerProcessor<InMemoryStore> =
+            serde_json::from_str(text).map_err(|e| json_error("saved processor", &e))?;
+        if out.is_null() {
+            return Err(FfiError::null("out"));
+        }
+        let p = paycore_processor {
+            processor,
+            frame: Pending(None),
+            frame_terminal: None,
+            request: Pending(None),
+            event: Pending(None),
+        };
+        // SAFETY: checked non-NULL.
+        unsafe { write_out(out, Box::into_raw(Box::new(p)), "out") }
+    })
+}
+
 /// Registers (or replaces) a deployed terminal with its merchant and 16-byte TMK.
 ///
 /// # Safety

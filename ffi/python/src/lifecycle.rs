@@ -1237,6 +1237,20 @@ impl AcquirerProcessor {
         )))
     }
 
+    /// Restores a processor saved with `to_json()`.
+    #[staticmethod]
+    fn from_json(json: &str) -> Result<Self> {
+        serde_json::from_str(json)
+            .map(AcquirerProcessor)
+            .map_err(|e| Error(SessionStateError::new_err(format!("saved processor: {e}"))))
+    }
+
+    /// The whole processor as JSON (terminal keys as hex and the store's PANs: encrypt it).
+    fn to_json(&self) -> Result<String> {
+        serde_json::to_string(&self.0)
+            .map_err(|e| Error(SessionStateError::new_err(format!("serialising: {e}"))))
+    }
+
     /// Registers (or replaces) a terminal with its merchant and 16-byte TMK.
     fn register_terminal(
         &mut self,

@@ -54,6 +54,13 @@ fn time(ms: i64) -> Result<DateTime<Utc>, PaycoreError> {
     })
 }
 
+/// Overwrites key bytes the caller handed over; `black_box` keeps the stores from being
+/// elided before the buffer is freed.
+fn wipe(bytes: &mut [u8]) {
+    bytes.fill(0);
+    std::hint::black_box(bytes);
+}
+
 fn key<const N: usize>(bytes: &[u8], what: &str) -> Result<[u8; N], PaycoreError> {
     bytes.try_into().map_err(|_| {
         PaycoreError::KeyLength(format!("{what} must be {N} bytes, got {}", bytes.len()))
@@ -621,7 +628,7 @@ impl TerminalSession {
     ) -> Result<Arc<TerminalSession>, PaycoreError> {
         let mut tmk_bytes = tmk;
         let k = key::<16>(&tmk_bytes, "TMK");
-        tmk_bytes.fill(0);
+        wipe(&mut tmk_bytes);
         let mut cfg = core::TerminalConfig::new(
             core::TerminalId::new(terminal_id)?,
             core::MerchantId::new(merchant_id)?,
@@ -1095,6 +1102,20 @@ impl AcquirerProcessor {
         ))))
     }
 
+    /// Restores a processor saved with `toJson()`.
+    #[uniffi::constructor]
+    pub fn from_json(json: String) -> Result<Arc<AcquirerProcessor>, PaycoreError> {
+        let p: core::AcquirerProcessor<core::InMemoryStore> = serde_json::from_str(&json)
+            .map_err(|e| PaycoreError::LifecycleState(format!("saved processor: {e}")))?;
+        Ok(Arc::new(AcquirerProcessor(Mutex::new(p))))
+    }
+
+    /// The whole processor as JSON (terminal keys as hex and the store's PANs: encrypt it).
+    pub fn to_json(&self) -> Result<String, PaycoreError> {
+        serde_json::to_string(&*self.lock())
+            .map_err(|e| PaycoreError::LifecycleState(format!("serialising: {e}")))
+    }
+
     /// Registers (or replaces) a terminal with its merchant and 16-byte TMK.
     pub fn register_terminal(
         &self,
@@ -1104,7 +1125,7 @@ impl AcquirerProcessor {
     ) -> Result<(), PaycoreError> {
         let mut tmk_bytes = tmk;
         let k = key::<16>(&tmk_bytes, "TMK");
-        tmk_bytes.fill(0);
+        wipe(&mut tmk_bytes);
         let profile = core::TerminalProfile {
             terminal_id: core::TerminalId::new(terminal_id)?,
             merchant_id: core::MerchantId::new(merchant_id)?,
@@ -1128,8 +1149,8 @@ impl AcquirerProcessor {
                 mak: MacKey::new(key::<8>(&mak, "MAK")?),
             })
         });
-        pik.fill(0);
-        mak.fill(0);
+        wipe(&mut pik);
+        wipe(&mut mak);
         let tid = core::TerminalId::new(terminal_id)?;
         Ok(self.lock().provide_working_keys(&tid, keys?)?)
     }

@@ -714,6 +714,11 @@ public protocol AcquirerProcessorProtocol: AnyObject, Sendable {
      */
     func registerTerminal(terminalId: String, merchantId: String, tmk: Data) throws 
     
+    /**
+     * The whole processor as JSON (terminal keys as hex and the store's PANs: encrypt it).
+     */
+    func toJson() throws  -> String
+    
 }
 /**
  * An acquirer processor over an in-memory transaction store.
@@ -780,6 +785,18 @@ public convenience init(options: ProcessorOptions?)throws  {
         try! rustCall { uniffi_paycore_uniffi_fn_free_acquirerprocessor(handle, $0) }
     }
 
+    
+    /**
+     * Restores a processor saved with `toJson()`.
+     */
+public static func fromJson(json: String)throws  -> AcquirerProcessor  {
+    return try  FfiConverterTypeAcquirerProcessor_lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_constructor_acquirerprocessor_from_json(
+        FfiConverterString.lower(json),uniffiCallStatus
+    )
+})
+}
     
 
     
@@ -935,6 +952,18 @@ open func registerTerminal(terminalId: String, merchantId: String, tmk: Data)thr
         FfiConverterData.lower(tmk),uniffiCallStatus
     )
 }
+}
+    
+    /**
+     * The whole processor as JSON (terminal keys as hex and the store's PANs: encrypt it).
+     */
+open func toJson()throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_acquirerprocessor_to_json(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
 }
     
 
@@ -14471,6 +14500,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_paycore_uniffi_checksum_method_acquirerprocessor_register_terminal() != 44275) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_paycore_uniffi_checksum_method_acquirerprocessor_to_json() != 13185) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_paycore_uniffi_checksum_method_cardinput_entry_mode() != 40330) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -14601,6 +14633,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paycore_uniffi_checksum_constructor_withdrawal_request() != 62238) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_constructor_acquirerprocessor_from_json() != 20151) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paycore_uniffi_checksum_constructor_acquirerprocessor_new() != 51626) {

@@ -201,4 +201,21 @@ final class LifecycleTests: XCTestCase {
         XCTAssertEqual(w.tEvents.last, .signedOff)
         XCTAssertFalse(w.term.isSignedOn())
     }
+
+    func testProcessorSaveRestore() throws {
+        let w = try World()
+        try w.signOn()
+        _ = try w.term.begin(nowMs: w.now, request: try request(.sale, 5_500))
+        try w.proc.handleTerminal(nowMs: w.now, frame: w.term.pollTransmit()!)
+        guard case let .transaction(id, _, amount, _, _, _, _, _) = try w.proc.pollNetworkRequest()! else {
+            return XCTFail("not a transaction")
+        }
+        XCTAssertEqual(amount, 5_500)
+        let restored = try AcquirerProcessor.fromJson(json: try w.proc.toJson())
+        try restored.handleNetworkResponse(nowMs: w.now, id: id, outcome: .approved(
+            authCode: "R00001", settlementDate: nil, brand: .unionPay, cardType: .credit, balance: nil))
+        try w.term.handleResponse(nowMs: w.now, frame: restored.pollTerminalTransmit()!.frame)
+        guard case let .approved(_, _, _, _, authCode, _, _, _) = w.term.pollEvent()! else { return XCTFail("not approved") }
+        XCTAssertEqual(authCode, "R00001")
+    }
 }
