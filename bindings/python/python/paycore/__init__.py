@@ -9,6 +9,12 @@ blocks never appear in any ``repr()`` or error message (key bytes leave only thr
 The ledger (``Ledger``, ``Ledger.replay(journal_text)``, chart of accounts, posting rules,
 ``Withdrawal``) takes ids and amounts as ``int`` minor units; batch inputs may be the classes,
 dataclass-like objects or dicts.
+
+The transaction lifecycle (``TerminalSession`` for a POS terminal, ``AcquirerProcessor`` for a
+switch) is sans-I/O: inputs carry the current time as a timezone-aware ``datetime`` (a naive
+one raises ``NaiveDatetimeError``), frames are ``bytes``, and outputs are drained with
+``poll_transmit()`` / ``poll_event()`` / ``poll_timeout()``. ``to_json()`` / ``from_json()``
+persist either side (keys included: store the JSON encrypted).
 """
 
 from ._paycore import (
