@@ -173,6 +173,36 @@ enum paycore_result
   PAYCORE_ERR_SETTLEMENT_RECORD = 724,
   // Malformed carried state JSON from a previous run.
   PAYCORE_ERR_SETTLEMENT_STATE = 725,
+  // A lifecycle number (STAN, batch, amount, currency, time, option) out of range.
+  PAYCORE_ERR_LIFECYCLE_OUT_OF_RANGE = 600,
+  // A terminal id (8) or merchant id (15 printable ASCII characters) of the wrong form.
+  PAYCORE_ERR_LIFECYCLE_IDENTIFIER = 601,
+  // Frame bytes that are not a well-formed CUP POS message (message names field and byte offset).
+  PAYCORE_ERR_LIFECYCLE_MALFORMED_MESSAGE = 602,
+  // A message field is missing or wrong (message names field and offset).
+  PAYCORE_ERR_LIFECYCLE_FIELD = 603,
+  // The sign-on key block (F62) could not be unwrapped with the TMK.
+  PAYCORE_ERR_LIFECYCLE_KEY_BLOCK = 604,
+  // The operation is not allowed in the session's or processor's current state.
+  PAYCORE_ERR_LIFECYCLE_ILLEGAL_STATE = 605,
+  // A transaction request inconsistent in itself (e.g. a void without original).
+  PAYCORE_ERR_LIFECYCLE_INVALID_REQUEST = 606,
+  // A message type the session is not waiting for.
+  PAYCORE_ERR_LIFECYCLE_UNEXPECTED_MESSAGE = 607,
+  // A response field does not match the outstanding request.
+  PAYCORE_ERR_LIFECYCLE_MISMATCH = 608,
+  // A response to a request already reversed or abandoned.
+  PAYCORE_ERR_LIFECYCLE_LATE_RESPONSE = 609,
+  // The host did not confirm a reversal; it will be sent again.
+  PAYCORE_ERR_LIFECYCLE_REVERSAL_NOT_ACKNOWLEDGED = 610,
+  // A lifecycle message MAC (F64) is absent or wrong.
+  PAYCORE_ERR_LIFECYCLE_MAC_INVALID = 611,
+  // The terminal is not registered at the processor.
+  PAYCORE_ERR_LIFECYCLE_UNKNOWN_TERMINAL = 612,
+  // A network answer for an unknown or expired request id.
+  PAYCORE_ERR_LIFECYCLE_UNKNOWN_NETWORK_REQUEST = 613,
+  // Malformed lifecycle JSON (saved session or network response); message names line and column.
+  PAYCORE_ERR_LIFECYCLE_JSON = 614,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -1046,6 +1076,62 @@ typedef uint32_t paycore_day_kind;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// Card transactions a terminal can start (passed as `uint32_t`).
+enum paycore_txn_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // 消费 sale (0200).
+  PAYCORE_TXN_SALE = 0,
+  // 余额查询 balance inquiry (0200).
+  PAYCORE_TXN_BALANCE_INQUIRY = 1,
+  // 预授权 pre-authorisation (0100).
+  PAYCORE_TXN_PREAUTH = 2,
+  // 预授权撤销 pre-authorisation cancel (0100).
+  PAYCORE_TXN_PREAUTH_CANCEL = 3,
+  // 预授权完成 completion (0200).
+  PAYCORE_TXN_COMPLETION = 4,
+  // 预授权完成撤销 completion void (0200).
+  PAYCORE_TXN_COMPLETION_VOID = 5,
+  // 消费撤销 void (0200).
+  PAYCORE_TXN_VOID = 6,
+  // 退货 refund (0220 notification).
+  PAYCORE_TXN_REFUND = 7,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum paycore_txn_kind paycore_txn_kind;
+#else
+typedef uint32_t paycore_txn_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// How the card was read (passed as `uint32_t`).
+enum paycore_entry_mode
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Key entry (F22 `01`).
+  PAYCORE_ENTRY_MANUAL = 0,
+  // Magnetic stripe (`02`).
+  PAYCORE_ENTRY_MAGSTRIPE = 1,
+  // Contact chip (`05`).
+  PAYCORE_ENTRY_CHIP = 2,
+  // Contactless (`07`).
+  PAYCORE_ENTRY_CONTACTLESS = 3,
+  // QR code (`03`).
+  PAYCORE_ENTRY_QR = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum paycore_entry_mode paycore_entry_mode;
+#else
+typedef uint32_t paycore_entry_mode;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
 // A working-day calendar (opaque).
 typedef struct paycore_calendar paycore_calendar;
 
@@ -1082,6 +1168,16 @@ typedef struct paycore_ledger paycore_ledger;
 // A parsed PAN (opaque). Create with `paycore_pan_parse`; release with `paycore_pan_free`.
 // Immutable after creation: safe to share between threads for reading.
 typedef struct paycore_pan paycore_pan;
+
+// An acquirer processor over the in-memory transaction store (opaque). Create with
+// `paycore_processor_new`; release with `paycore_processor_free` (keys are wiped).
+// Not thread-safe: one thread at a time.
+typedef struct paycore_processor paycore_processor;
+
+// A POS terminal session (opaque). Create with `paycore_terminal_new` or
+// `paycore_terminal_from_json`; release with `paycore_terminal_free` (keys are wiped).
+// Not thread-safe: one thread at a time.
+typedef struct paycore_terminal paycore_terminal;
 
 // Parsed track 2 data (opaque). Create with `paycore_track2_parse`; release with
 // `paycore_track2_free`.
@@ -1411,6 +1507,99 @@ typedef struct paycore_withdrawal_request {
   // Amount requested, minor units.
   struct paycore_u128 amount;
 } paycore_withdrawal_request;
+
+// Optional terminal settings; start from `paycore_terminal_options_default`.
+typedef struct paycore_terminal_options {
+  // How long to wait for any response, in milliseconds (default 60 000).
+  uint32_t response_timeout_ms;
+  // Waits before successive reversal retransmissions, ms (the last repeats forever);
+  // NULL with length 0 = the default 0/5 000/30 000/60 000.
+  const uint32_t *reversal_backoff_ms;
+  // Number of entries in `reversal_backoff_ms` (at most 32).
+  size_t reversal_backoff_len;
+  // The network's UTC offset in seconds (default 28 800, Asia/Shanghai).
+  int32_t cutoff_utc_offset_seconds;
+  // The network's day cut-off, seconds after local midnight (default 82 800 = 23:00).
+  uint32_t cutoff_seconds_of_day;
+} paycore_terminal_options;
+
+// A card transaction to start with `paycore_terminal_begin`.
+typedef struct paycore_transaction_request {
+  // A `paycore_txn_kind`.
+  uint32_t kind;
+  // Amount in minor units (fen); ignored for a balance inquiry.
+  int64_t amount_minor;
+  // ISO 4217 numeric currency (156 = CNY).
+  uint16_t currency;
+  // PAN digits (UTF-8, not NUL-terminated).
+  const char *pan;
+  // Length of `pan`.
+  size_t pan_len;
+  // A `paycore_entry_mode`.
+  uint32_t entry_mode;
+  // F52: the PIN block already encrypted under the PIK by the PIN pad (8 bytes), or NULL.
+  const uint8_t *pin_block;
+  // 8, or 0 when no PIN was entered.
+  size_t pin_block_len;
+  // F55 EMV data (BER-TLV, at most 255 bytes), or NULL.
+  const uint8_t *icc_data;
+  // Length of `icc_data`.
+  size_t icc_data_len;
+  // F23 card sequence number, or -1 for none.
+  int32_t card_sequence;
+  // Whether the `original_*` fields name the original (void, refund, completion, cancel).
+  bool has_original;
+  // Original batch (F60.2).
+  uint32_t original_batch;
+  // Original STAN (F11).
+  uint32_t original_stan;
+  // Original local date MMDD (e.g. 302 for 2 March).
+  uint16_t original_date_mmdd;
+  // Original RRN (F37), or NULL/0.
+  const char *original_rrn;
+  // Length of `original_rrn`.
+  size_t original_rrn_len;
+  // Original authorisation code (F38), or NULL/0.
+  const char *original_auth_code;
+  // Length of `original_auth_code`.
+  size_t original_auth_code_len;
+} paycore_transaction_request;
+
+// Totals of one card origin (F48 half).
+typedef struct paycore_side_totals {
+  // Σ sales and completions, minor units.
+  int64_t debit_amount;
+  // Number of sales and completions.
+  uint32_t debit_count;
+  // Σ voids, completion voids and refunds, minor units.
+  int64_t credit_amount;
+  // Number of voids, completion voids and refunds.
+  uint32_t credit_count;
+} paycore_side_totals;
+
+// Batch totals: domestic (UnionPay) and foreign cards.
+typedef struct paycore_batch_totals {
+  // 内卡.
+  struct paycore_side_totals domestic;
+  // 外卡.
+  struct paycore_side_totals foreign;
+} paycore_batch_totals;
+
+// Settings of an acquirer processor; start from `paycore_processor_config_default`.
+typedef struct paycore_processor_config {
+  // The network's UTC offset in seconds (default 28 800).
+  int32_t cutoff_utc_offset_seconds;
+  // The network's day cut-off, seconds after local midnight (default 82 800 = 23:00).
+  uint32_t cutoff_seconds_of_day;
+  // Pre-auth completion/cancel window in days (default 30).
+  uint32_t preauth_window_days;
+  // Completion tolerance above the authorised amount, basis points (default 0).
+  uint32_t completion_tolerance_bp;
+  // How long to wait for the network, ms (default 30 000).
+  uint32_t network_timeout_ms;
+  // Delay between network reversal retransmissions, ms (default 10 000).
+  uint32_t network_reversal_retry_ms;
+} paycore_processor_config;
 
 // An ISO 4217 currency as plain data.
 typedef struct paycore_currency {
@@ -2328,6 +2517,358 @@ paycore_result paycore_withdrawal_info(const struct paycore_withdrawal *withdraw
 // # Safety
 // `withdrawal` from this library, freed once, not used afterwards.
 void paycore_withdrawal_free(struct paycore_withdrawal *withdrawal);
+
+// Writes the default terminal options (60 s timeout, 0/5/30/60 s reversal schedule,
+// UnionPay cut-off 23:00 UTC+8).
+//
+// # Safety
+// `out` must be valid for a write.
+paycore_result paycore_terminal_options_default(struct paycore_terminal_options *out);
+
+// Creates a signed-off terminal session. `terminal_id` is 8 and `merchant_id` 15 printable
+// ASCII characters; `tmk` is the 16-byte terminal master key (copied, wiped on free).
+// `options` may be NULL for the defaults.
+//
+// # Safety
+// Strings and `tmk` valid for their lengths; `options` NULL or valid; `out` valid.
+paycore_result paycore_terminal_new(const char *terminal_id,
+                                    size_t terminal_id_len,
+                                    const char *merchant_id,
+                                    size_t merchant_id_len,
+                                    const uint8_t *tmk,
+                                    size_t tmk_len,
+                                    const struct paycore_terminal_options *options,
+                                    struct paycore_terminal **out);
+
+// Releases a terminal session (NULL is fine); its keys are wiped.
+//
+// # Safety
+// `terminal` NULL or a live object not used afterwards.
+void paycore_terminal_free(struct paycore_terminal *terminal);
+
+// Serialises the whole session (configuration, keys as hex, STAN, batch, pending reversal,
+// journal, queued frames and events — except one held back by a too-small buffer) as JSON. Contains secrets: store it encrypted.
+//
+// # Safety
+// `terminal` live; `buf`/`out_len` per the buffer convention.
+paycore_result paycore_terminal_to_json(const struct paycore_terminal *terminal,
+                                        char *buf,
+                                        size_t buf_len,
+                                        size_t *out_len);
+
+// Restores a session saved with `paycore_terminal_to_json` (e.g. after an app restart; a
+// pending reversal resumes at the next `paycore_terminal_handle_timeout`).
+//
+// # Safety
+// `json` valid for `json_len` bytes; `out` valid.
+paycore_result paycore_terminal_from_json(const char *json,
+                                          size_t json_len,
+                                          struct paycore_terminal **out);
+
+// Starts a sign-on (0800): poll the frame and send it; the 0810 installs the working keys.
+//
+// # Safety
+// `terminal` NULL or live.
+paycore_result paycore_terminal_sign_on(struct paycore_terminal *terminal, int64_t now_ms);
+
+// Starts a sign-off (0820, 60.3 `002`).
+//
+// # Safety
+// `terminal` NULL or live.
+paycore_result paycore_terminal_sign_off(struct paycore_terminal *terminal, int64_t now_ms);
+
+// Starts an echo test (0820, 60.3 `301`).
+//
+// # Safety
+// `terminal` NULL or live.
+paycore_result paycore_terminal_echo(struct paycore_terminal *terminal, int64_t now_ms);
+
+// Starts the batch close (0500 with the F48 totals).
+//
+// # Safety
+// `terminal` NULL or live.
+paycore_result paycore_terminal_settle(struct paycore_terminal *terminal, int64_t now_ms);
+
+// Call at (or after) `paycore_terminal_poll_timeout`: a lost response becomes an
+// `OutcomeUnknown` event and a reversal (0400) that is retried until acknowledged.
+//
+// # Safety
+// `terminal` NULL or live.
+paycore_result paycore_terminal_handle_timeout(struct paycore_terminal *terminal, int64_t now_ms);
+
+// The app failed after an approval (e.g. the card refused the second GENERATE AC): the
+// last approved reversible transaction is reversed (F39 `06`).
+//
+// # Safety
+// `terminal` NULL or live.
+paycore_result paycore_terminal_handle_local_failure(struct paycore_terminal *terminal,
+                                                     int64_t now_ms);
+
+// Feeds a response frame (starting at the MTI). Malformed bytes give
+// `PAYCORE_ERR_LIFECYCLE_MALFORMED_MESSAGE` (the message names field and byte offset) and
+// change nothing.
+//
+// # Safety
+// `terminal` live; `frame` valid for `frame_len` bytes.
+paycore_result paycore_terminal_handle_response(struct paycore_terminal *terminal,
+                                                int64_t now_ms,
+                                                const uint8_t *frame,
+                                                size_t frame_len);
+
+// Starts a card transaction; writes its batch and STAN. Refused (`ILLEGAL_STATE`) unless
+// signed on and idle.
+//
+// # Safety
+// `terminal` live; `request` valid with valid pointers; out-pointers valid.
+paycore_result paycore_terminal_begin(struct paycore_terminal *terminal,
+                                      int64_t now_ms,
+                                      const struct paycore_transaction_request *request,
+                                      uint32_t *out_batch,
+                                      uint32_t *out_stan);
+
+// The next frame to send (starting at the MTI; add length, TPDU and header for the wire).
+//
+// # Safety
+// `terminal` live; `buf` valid for `buf_len` bytes (or NULL); `out_len`, `out_available` valid.
+paycore_result paycore_terminal_poll_transmit(struct paycore_terminal *terminal,
+                                              uint8_t *buf,
+                                              size_t buf_len,
+                                              size_t *out_len,
+                                              bool *out_available);
+
+// The next event as JSON (NUL-terminated when room allows), e.g. `{"SignedOn":{"batch":1}}`,
+// `{"Approved":{"txn":{"batch":1,"stan":2},"kind":"Sale","amount":{"minor":12345,
+// "currency":156},"auth_code":"…","rrn":"…","brand":"UnionPay","balance":null}}`,
+// `{"Declined":{…,"code":"61"}}`, `{"OutcomeUnknown":{…,"reason":"Timeout","reversing":true}}`,
+// `{"Reversed":{…}}`, `{"BatchSettled":{"batch":1,"totals":{…},"uploaded":false}}`,
+// `"SignedOff"`, `{"EchoAnswered":{"ok":true}}`, `{"SignOnDeclined":{"code":"…"}}`,
+// `{"SettlementDeclined":{"code":"…"}}`.
+//
+// # Safety
+// As for `paycore_terminal_poll_transmit`.
+paycore_result paycore_terminal_poll_event(struct paycore_terminal *terminal,
+                                           char *buf,
+                                           size_t buf_len,
+                                           size_t *out_len,
+                                           bool *out_available);
+
+// When to call `paycore_terminal_handle_timeout` (Unix ms); `*out_has` is false when no
+// timer is needed.
+//
+// # Safety
+// `terminal` live; out-pointers valid.
+paycore_result paycore_terminal_poll_timeout(const struct paycore_terminal *terminal,
+                                             bool *out_has,
+                                             int64_t *out_ms);
+
+// Whether working keys are installed (false for NULL).
+//
+// # Safety
+// `terminal` NULL or live.
+bool paycore_terminal_is_signed_on(const struct paycore_terminal *terminal);
+
+// Whether a reversal is outstanding (nothing else can start) (false for NULL).
+//
+// # Safety
+// `terminal` NULL or live.
+bool paycore_terminal_is_reversing(const struct paycore_terminal *terminal);
+
+// Whether any exchange is outstanding (false for NULL).
+//
+// # Safety
+// `terminal` NULL or live.
+bool paycore_terminal_is_busy(const struct paycore_terminal *terminal);
+
+// Whether the session is signed on and idle, ready for `paycore_terminal_begin`.
+//
+// # Safety
+// `terminal` NULL or live.
+bool paycore_terminal_is_ready(const struct paycore_terminal *terminal);
+
+// The current batch number, or 0 before the first sign-on (and for NULL).
+//
+// # Safety
+// `terminal` NULL or live.
+uint32_t paycore_terminal_batch(const struct paycore_terminal *terminal);
+
+// The current batch's totals (approved, not reversed).
+//
+// # Safety
+// `terminal` live; `out` valid.
+paycore_result paycore_terminal_totals(const struct paycore_terminal *terminal,
+                                       struct paycore_batch_totals *out);
+
+// The current batch's journal as a JSON array of `{"batch","stan","kind","amount_minor",
+// "currency","pan_masked","brand","auth_code","rrn","date_mmdd","reversed"}` (PAN masked
+// first 6 + last 4).
+//
+// # Safety
+// `terminal` live; `buf`/`out_len` per the buffer convention.
+paycore_result paycore_terminal_journal_json(const struct paycore_terminal *terminal,
+                                             char *buf,
+                                             size_t buf_len,
+                                             size_t *out_len);
+
+// Writes the default processor configuration (UnionPay cut-off 23:00 UTC+8, 30-day
+// pre-auth window, no completion tolerance, 30 s network timeout, 10 s reversal retry).
+//
+// # Safety
+// `out` valid for a write.
+paycore_result paycore_processor_config_default(struct paycore_processor_config *out);
+
+// Creates a processor with an empty in-memory store; `config` NULL = defaults.
+//
+// # Safety
+// `config` NULL or valid; `out` valid.
+paycore_result paycore_processor_new(const struct paycore_processor_config *config,
+                                     struct paycore_processor **out);
+
+// Releases a processor (NULL is fine); its keys are wiped.
+//
+// # Safety
+// `processor` NULL or a live object not used afterwards.
+void paycore_processor_free(struct paycore_processor *processor);
+
+// Serialises the processor (configuration, terminals with their keys as hex, the in-memory
+// store, outstanding network requests and queued outputs — except one held back by a
+// too-small buffer) as JSON, so a restarted switch resumes. Contains secrets: encrypt it.
+//
+// # Safety
+// `processor` live; `buf`/`out_len` per the buffer convention.
+paycore_result paycore_processor_to_json(const struct paycore_processor *processor,
+                                         char *buf,
+                                         size_t buf_len,
+                                         size_t *out_len);
+
+// Restores a processor saved with `paycore_processor_to_json`.
+//
+// # Safety
+// `json` valid for `json_len` bytes; `out` valid.
+paycore_result paycore_processor_from_json(const char *json,
+                                           size_t json_len,
+                                           struct paycore_processor **out);
+
+// Registers (or replaces) a deployed terminal with its merchant and 16-byte TMK.
+//
+// # Safety
+// `processor` live; strings and `tmk` valid for their lengths.
+paycore_result paycore_processor_register_terminal(struct paycore_processor *processor,
+                                                   const char *terminal_id,
+                                                   size_t terminal_id_len,
+                                                   const char *merchant_id,
+                                                   size_t merchant_id_len,
+                                                   const uint8_t *tmk,
+                                                   size_t tmk_len);
+
+// Provides the working keys the next sign-on of this terminal delivers: a 16-byte PIK and an
+// 8-byte MAK (generated by the host's HSM).
+//
+// # Safety
+// `processor` live; pointers valid for their lengths.
+paycore_result paycore_processor_provide_working_keys(struct paycore_processor *processor,
+                                                      const char *terminal_id,
+                                                      size_t terminal_id_len,
+                                                      const uint8_t *pik,
+                                                      size_t pik_len,
+                                                      const uint8_t *mak,
+                                                      size_t mak_len);
+
+// Feeds a frame received from a terminal (starting at the MTI).
+//
+// # Safety
+// `processor` live; `frame` valid for `frame_len` bytes.
+paycore_result paycore_processor_handle_terminal(struct paycore_processor *processor,
+                                                 int64_t now_ms,
+                                                 const uint8_t *frame,
+                                                 size_t frame_len);
+
+// Feeds the network's answer as JSON, e.g.
+// `{"id":1,"outcome":{"Approved":{"auth_code":"A12345","settlement_date":null,
+// "card":{"brand":"UnionPay","card_type":"Debit"},"balance":null}}}` or
+// `{"id":1,"outcome":{"Declined":{"code":"51"}}}`.
+//
+// # Safety
+// `processor` live; `json` valid for `json_len` bytes.
+paycore_result paycore_processor_handle_network_response_json(struct paycore_processor *processor,
+                                                              int64_t now_ms,
+                                                              const char *json,
+                                                              size_t json_len);
+
+// The network acknowledged the reversal request `id`.
+//
+// # Safety
+// `processor` live.
+paycore_result paycore_processor_handle_network_reversal_ack(struct paycore_processor *processor,
+                                                             int64_t now_ms,
+                                                             uint64_t id);
+
+// Call at (or after) `paycore_processor_poll_timeout`: a silent network gives the terminal a
+// `98` and a network reversal.
+//
+// # Safety
+// `processor` live.
+paycore_result paycore_processor_handle_timeout(struct paycore_processor *processor,
+                                                int64_t now_ms);
+
+// The next frame for a terminal: its id (8 characters, NUL-terminated when room allows) into
+// `terminal_id_buf` and the frame into `buf`. Both buffers must be large enough (else
+// `BUFFER_TOO_SMALL`, with the frame length in `*out_len`, and the frame is kept).
+//
+// # Safety
+// `processor` live; buffers valid for their lengths; out-pointers valid.
+paycore_result paycore_processor_poll_terminal_transmit(struct paycore_processor *processor,
+                                                        char *terminal_id_buf,
+                                                        size_t terminal_id_buf_len,
+                                                        uint8_t *buf,
+                                                        size_t buf_len,
+                                                        size_t *out_len,
+                                                        bool *out_available);
+
+// The next request for the card network as JSON, e.g.
+// `{"id":1,"body":{"Transaction":{"kind":"Sale","amount":{"minor":12345,"currency":156},
+// "pan":"6228…","terminal_id":"…","merchant_id":"…","original_network_id":null}}}` or
+// `{"id":2,"body":{"Reversal":{"reverses":1}}}`. Carries the **full PAN** (the network needs
+// it): do not log it.
+//
+// # Safety
+// As for `paycore_terminal_poll_event`.
+paycore_result paycore_processor_poll_network_request(struct paycore_processor *processor,
+                                                      char *buf,
+                                                      size_t buf_len,
+                                                      size_t *out_len,
+                                                      bool *out_available);
+
+// The next domain event as JSON: `{"Captured":{…}}`, `{"Authorised":{…}}`, `{"Voided":{…}}`,
+// `{"Refunded":{…}}`, `{"Reversed":{…}}` (each with `key`, `kind`, `merchant_id`,
+// `pan_masked`, `card`, `channel`, `amount`, `received_at`, `at`, `settlement_date`,
+// `auth_code`, `rrn`, `original`), `{"Declined":{"data":{…},"reason":"AmountExceeded",
+// "code":"61"}}`, `{"BatchSettled":{…}}`.
+//
+// # Safety
+// As for `paycore_terminal_poll_event`.
+paycore_result paycore_processor_poll_event(struct paycore_processor *processor,
+                                            char *buf,
+                                            size_t buf_len,
+                                            size_t *out_len,
+                                            bool *out_available);
+
+// When to call `paycore_processor_handle_timeout` (Unix ms); `*out_has` false if never.
+//
+// # Safety
+// `processor` live; out-pointers valid.
+paycore_result paycore_processor_poll_timeout(const struct paycore_processor *processor,
+                                              bool *out_has,
+                                              int64_t *out_ms);
+
+// The host's totals of a terminal's batch (approved, not reversed).
+//
+// # Safety
+// `processor` live; `terminal_id` valid; `out` valid.
+paycore_result paycore_processor_batch_totals(const struct paycore_processor *processor,
+                                              const char *terminal_id,
+                                              size_t terminal_id_len,
+                                              uint32_t batch,
+                                              struct paycore_batch_totals *out);
 
 // Looks up a currency by alphabetic ("CNY", any case) or numeric ("156") code.
 //

@@ -10,6 +10,7 @@ fun main() {
         "security" to SecurityTest::run,
         "tlv" to TlvTest::run,
         "fees" to FeesTest::run,
+        "lifecycle" to LifecycleTest::run,
     )
     for ((name, suite) in suites) {
         try {

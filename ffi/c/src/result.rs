@@ -153,6 +153,37 @@ pub enum paycore_result {
     PAYCORE_ERR_SETTLEMENT_RECORD = 724,
     /// Malformed carried state JSON from a previous run.
     PAYCORE_ERR_SETTLEMENT_STATE = 725,
+    // lifecycle
+    /// A lifecycle number (STAN, batch, amount, currency, time, option) out of range.
+    PAYCORE_ERR_LIFECYCLE_OUT_OF_RANGE = 600,
+    /// A terminal id (8) or merchant id (15 printable ASCII characters) of the wrong form.
+    PAYCORE_ERR_LIFECYCLE_IDENTIFIER = 601,
+    /// Frame bytes that are not a well-formed CUP POS message (message names field and byte offset).
+    PAYCORE_ERR_LIFECYCLE_MALFORMED_MESSAGE = 602,
+    /// A message field is missing or wrong (message names field and offset).
+    PAYCORE_ERR_LIFECYCLE_FIELD = 603,
+    /// The sign-on key block (F62) could not be unwrapped with the TMK.
+    PAYCORE_ERR_LIFECYCLE_KEY_BLOCK = 604,
+    /// The operation is not allowed in the session's or processor's current state.
+    PAYCORE_ERR_LIFECYCLE_ILLEGAL_STATE = 605,
+    /// A transaction request inconsistent in itself (e.g. a void without original).
+    PAYCORE_ERR_LIFECYCLE_INVALID_REQUEST = 606,
+    /// A message type the session is not waiting for.
+    PAYCORE_ERR_LIFECYCLE_UNEXPECTED_MESSAGE = 607,
+    /// A response field does not match the outstanding request.
+    PAYCORE_ERR_LIFECYCLE_MISMATCH = 608,
+    /// A response to a request already reversed or abandoned.
+    PAYCORE_ERR_LIFECYCLE_LATE_RESPONSE = 609,
+    /// The host did not confirm a reversal; it will be sent again.
+    PAYCORE_ERR_LIFECYCLE_REVERSAL_NOT_ACKNOWLEDGED = 610,
+    /// A lifecycle message MAC (F64) is absent or wrong.
+    PAYCORE_ERR_LIFECYCLE_MAC_INVALID = 611,
+    /// The terminal is not registered at the processor.
+    PAYCORE_ERR_LIFECYCLE_UNKNOWN_TERMINAL = 612,
+    /// A network answer for an unknown or expired request id.
+    PAYCORE_ERR_LIFECYCLE_UNKNOWN_NETWORK_REQUEST = 613,
+    /// Malformed lifecycle JSON (saved session or network response); message names line and column.
+    PAYCORE_ERR_LIFECYCLE_JSON = 614,
 }
 
 impl paycore_result {
@@ -232,6 +263,21 @@ impl paycore_result {
             PAYCORE_ERR_SETTLEMENT_CSV => "malformed settlement CSV",
             PAYCORE_ERR_SETTLEMENT_RECORD => "invalid settlement record",
             PAYCORE_ERR_SETTLEMENT_STATE => "malformed settlement carry state JSON",
+            PAYCORE_ERR_LIFECYCLE_OUT_OF_RANGE => "lifecycle value out of range",
+            PAYCORE_ERR_LIFECYCLE_IDENTIFIER => "invalid terminal or merchant id",
+            PAYCORE_ERR_LIFECYCLE_MALFORMED_MESSAGE => "malformed lifecycle message",
+            PAYCORE_ERR_LIFECYCLE_FIELD => "missing or invalid message field",
+            PAYCORE_ERR_LIFECYCLE_KEY_BLOCK => "sign-on key block cannot be unwrapped",
+            PAYCORE_ERR_LIFECYCLE_ILLEGAL_STATE => "operation not allowed in the current state",
+            PAYCORE_ERR_LIFECYCLE_INVALID_REQUEST => "invalid transaction request",
+            PAYCORE_ERR_LIFECYCLE_UNEXPECTED_MESSAGE => "unexpected message type",
+            PAYCORE_ERR_LIFECYCLE_MISMATCH => "response does not match the request",
+            PAYCORE_ERR_LIFECYCLE_LATE_RESPONSE => "late response",
+            PAYCORE_ERR_LIFECYCLE_REVERSAL_NOT_ACKNOWLEDGED => "reversal not acknowledged",
+            PAYCORE_ERR_LIFECYCLE_MAC_INVALID => "message MAC invalid",
+            PAYCORE_ERR_LIFECYCLE_UNKNOWN_TERMINAL => "unknown terminal",
+            PAYCORE_ERR_LIFECYCLE_UNKNOWN_NETWORK_REQUEST => "unknown network request",
+            PAYCORE_ERR_LIFECYCLE_JSON => "malformed lifecycle JSON",
         }
     }
 
@@ -310,6 +356,21 @@ impl paycore_result {
             PAYCORE_ERR_SETTLEMENT_CSV,
             PAYCORE_ERR_SETTLEMENT_RECORD,
             PAYCORE_ERR_SETTLEMENT_STATE,
+            PAYCORE_ERR_LIFECYCLE_OUT_OF_RANGE,
+            PAYCORE_ERR_LIFECYCLE_IDENTIFIER,
+            PAYCORE_ERR_LIFECYCLE_MALFORMED_MESSAGE,
+            PAYCORE_ERR_LIFECYCLE_FIELD,
+            PAYCORE_ERR_LIFECYCLE_KEY_BLOCK,
+            PAYCORE_ERR_LIFECYCLE_ILLEGAL_STATE,
+            PAYCORE_ERR_LIFECYCLE_INVALID_REQUEST,
+            PAYCORE_ERR_LIFECYCLE_UNEXPECTED_MESSAGE,
+            PAYCORE_ERR_LIFECYCLE_MISMATCH,
+            PAYCORE_ERR_LIFECYCLE_LATE_RESPONSE,
+            PAYCORE_ERR_LIFECYCLE_REVERSAL_NOT_ACKNOWLEDGED,
+            PAYCORE_ERR_LIFECYCLE_MAC_INVALID,
+            PAYCORE_ERR_LIFECYCLE_UNKNOWN_TERMINAL,
+            PAYCORE_ERR_LIFECYCLE_UNKNOWN_NETWORK_REQUEST,
+            PAYCORE_ERR_LIFECYCLE_JSON,
         ]
         .into_iter()
         .find(|c| *c as u32 == code)

@@ -502,7 +502,7 @@ impl D0Quote {
 /// Totals of a settlement batch.
 #[pyclass(frozen, get_all, module = "paycore")]
 #[derive(Clone)]
-pub struct BatchTotals {
+pub struct SettlementTotals {
     captured: Money,
     refunds: Money,
     fees: Money,
@@ -549,7 +549,7 @@ pub struct SettlementBatch {
     payout_day: NaiveDate,
     cycle: String,
     calendar_version: String,
-    totals: BatchTotals,
+    totals: SettlementTotals,
     net: Money,
     payout: Money,
     carried_forward: Money,
@@ -822,7 +822,7 @@ impl FeeSchedule {
                 payout_day: b.payout_day,
                 cycle: b.cycle.clone(),
                 calendar_version: b.calendar_version.clone(),
-                totals: BatchTotals {
+                totals: SettlementTotals {
                     captured: m(t.captured_minor),
                     refunds: m(t.refunds_minor),
                     fees: m(t.fees_minor),
@@ -1065,7 +1065,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<FeeQuote>()?;
     m.add_class::<RefundFees>()?;
     m.add_class::<D0Quote>()?;
-    m.add_class::<BatchTotals>()?;
+    m.add_class::<SettlementTotals>()?;
     m.add_class::<StatementLine>()?;
     m.add_class::<SettlementBatch>()?;
     m.add_class::<SettlementRun>()?;

@@ -15,6 +15,7 @@ mod errors;
 mod fees;
 mod iso8583;
 mod ledger;
+mod lifecycle;
 mod money;
 mod security;
 mod tlv;
@@ -26,6 +27,7 @@ fn _paycore(m: &Bound<'_, PyModule>) -> PyResult<()> {
     card::register(m)?;
     iso8583::register(m)?;
     ledger::register(m)?;
+    lifecycle::register(m)?;
     security::register(m)?;
     tlv::register(m)?;
     fees::register(m)?;

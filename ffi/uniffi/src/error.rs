@@ -175,6 +175,37 @@ pub enum PaycoreError {
     /// Malformed carried state JSON from a previous run.
     #[error("{0}")]
     SettlementState(String),
+    // lifecycle
+    /// A lifecycle value out of range or malformed (STAN, batch, amount, currency, time, id,
+    /// request inconsistent in itself such as a void without original).
+    #[error("{0}")]
+    LifecycleInvalidInput(String),
+    /// Frame bytes that are not a well-formed CUP POS message, or a missing/invalid field (the
+    /// message names the field and byte offset).
+    #[error("{0}")]
+    LifecycleMalformedMessage(String),
+    /// The sign-on key block (F62) could not be unwrapped with the TMK.
+    #[error("{0}")]
+    LifecycleKeyBlock(String),
+    /// The operation is not allowed in the current state (e.g. a sale while a reversal is
+    /// outstanding).
+    #[error("{0}")]
+    LifecycleIllegalState(String),
+    /// A message the session is not waiting for, not matching the request, or late.
+    #[error("{0}")]
+    LifecycleUnexpectedMessage(String),
+    /// The host did not confirm a reversal; it will be sent again.
+    #[error("{0}")]
+    LifecycleReversalNotAcknowledged(String),
+    /// A message MAC (F64) is absent or wrong.
+    #[error("{0}")]
+    LifecycleMacInvalid(String),
+    /// Unknown terminal, or a network answer for an unknown or expired request id.
+    #[error("{0}")]
+    LifecycleUnknownReference(String),
+    /// A saved session that cannot be restored (message names line and column).
+    #[error("{0}")]
+    LifecycleState(String),
 }
 
 impl From<MoneyError> for PaycoreError {

@@ -177,7 +177,7 @@ pub struct D0Quote {
 
 /// Totals of a settlement batch.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct BatchTotals {
+pub struct SettlementTotals {
     /// Sales.
     pub captured: Money,
     /// Refunds.
@@ -230,7 +230,7 @@ pub struct SettlementBatch {
     /// Calendar version used.
     pub calendar_version: String,
     /// Totals.
-    pub totals: BatchTotals,
+    pub totals: SettlementTotals,
     /// Net = Σ lines.
     pub net: Money,
     /// Paid out (0 when below the minimum or negative).
@@ -677,7 +677,7 @@ impl FeeSchedule {
                     payout_day: b.payout_day.to_string(),
                     cycle: b.cycle.clone(),
                     calendar_version: b.calendar_version.clone(),
-                    totals: BatchTotals {
+                    totals: SettlementTotals {
                         captured: money(t.captured_minor, c),
                         refunds: money(t.refunds_minor, c),
                         fees: money(t.fees_minor, c),

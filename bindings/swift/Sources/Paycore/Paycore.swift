@@ -650,6 +650,373 @@ fileprivate struct FfiConverterData: FfiConverterRustBuffer {
 
 
 /**
+ * An acquirer processor over an in-memory transaction store.
+ */
+public protocol AcquirerProcessorProtocol: AnyObject, Sendable {
+    
+    /**
+     * The host's totals of a terminal's batch.
+     */
+    func batchTotals(terminalId: String, batch: UInt32) throws  -> BatchTotals
+    
+    /**
+     * Feeds the network's answer to request `id`.
+     */
+    func handleNetworkResponse(nowMs: Int64, id: UInt64, outcome: NetworkOutcome) throws 
+    
+    /**
+     * The network acknowledged reversal request `id`.
+     */
+    func handleNetworkReversalAck(nowMs: Int64, id: UInt64) throws 
+    
+    /**
+     * Feeds a frame from a terminal.
+     */
+    func handleTerminal(nowMs: Int64, frame: Data) throws 
+    
+    /**
+     * Call at (or after) `pollTimeout()`.
+     */
+    func handleTimeout(nowMs: Int64) throws 
+    
+    /**
+     * Nothing outstanding towards the network.
+     */
+    func isIdle()  -> Bool
+    
+    /**
+     * The next domain event, or null.
+     */
+    func pollEvent()  -> DomainEvent?
+    
+    /**
+     * The next request for the network, or null.
+     */
+    func pollNetworkRequest() throws  -> NetworkRequest?
+    
+    /**
+     * The next frame for a terminal, or null.
+     */
+    func pollTerminalTransmit()  -> TerminalFrame?
+    
+    /**
+     * When to call `handleTimeout` (Unix ms), or null.
+     */
+    func pollTimeout()  -> Int64?
+    
+    /**
+     * The working keys the terminal's next sign-on delivers: 16-byte PIK, 8-byte MAK.
+     */
+    func provideWorkingKeys(terminalId: String, pik: Data, mak: Data) throws 
+    
+    /**
+     * Registers (or replaces) a terminal with its merchant and 16-byte TMK.
+     */
+    func registerTerminal(terminalId: String, merchantId: String, tmk: Data) throws 
+    
+    /**
+     * The whole processor as JSON (terminal keys as hex and the store's PANs: encrypt it).
+     */
+    func toJson() throws  -> String
+    
+}
+/**
+ * An acquirer processor over an in-memory transaction store.
+ */
+open class AcquirerProcessor: AcquirerProcessorProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_paycore_uniffi_fn_clone_acquirerprocessor(self.handle, $0) }
+    }
+    /**
+     * A processor with an empty store; `options` null = defaults.
+     */
+public convenience init(options: ProcessorOptions?)throws  {
+    let handle =
+        try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_constructor_acquirerprocessor_new(
+        FfiConverterOptionTypeProcessorOptions.lower(options),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_paycore_uniffi_fn_free_acquirerprocessor(handle, $0) }
+    }
+
+    
+    /**
+     * Restores a processor saved with `toJson()`.
+     */
+public static func fromJson(json: String)throws  -> AcquirerProcessor  {
+    return try  FfiConverterTypeAcquirerProcessor_lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_constructor_acquirerprocessor_from_json(
+        FfiConverterString.lower(json),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+    /**
+     * The host's totals of a terminal's batch.
+     */
+open func batchTotals(terminalId: String, batch: UInt32)throws  -> BatchTotals  {
+    return try  FfiConverterTypeBatchTotals_lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_acquirerprocessor_batch_totals(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(terminalId),
+        FfiConverterUInt32.lower(batch),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Feeds the network's answer to request `id`.
+     */
+open func handleNetworkResponse(nowMs: Int64, id: UInt64, outcome: NetworkOutcome)throws   {try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_acquirerprocessor_handle_network_response(
+            self.uniffiCloneHandle(),
+        FfiConverterInt64.lower(nowMs),
+        FfiConverterUInt64.lower(id),
+        FfiConverterTypeNetworkOutcome_lower(outcome),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * The network acknowledged reversal request `id`.
+     */
+open func handleNetworkReversalAck(nowMs: Int64, id: UInt64)throws   {try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_acquirerprocessor_handle_network_reversal_ack(
+            self.uniffiCloneHandle(),
+        FfiConverterInt64.lower(nowMs),
+        FfiConverterUInt64.lower(id),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Feeds a frame from a terminal.
+     */
+open func handleTerminal(nowMs: Int64, frame: Data)throws   {try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_acquirerprocessor_handle_terminal(
+            self.uniffiCloneHandle(),
+        FfiConverterInt64.lower(nowMs),
+        FfiConverterData.lower(frame),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Call at (or after) `pollTimeout()`.
+     */
+open func handleTimeout(nowMs: Int64)throws   {try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_acquirerprocessor_handle_timeout(
+            self.uniffiCloneHandle(),
+        FfiConverterInt64.lower(nowMs),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Nothing outstanding towards the network.
+     */
+open func isIdle() -> Bool  {
+    return try!  FfiConverterBool.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_acquirerprocessor_is_idle(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The next domain event, or null.
+     */
+open func pollEvent() -> DomainEvent?  {
+    return try!  FfiConverterOptionTypeDomainEvent.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_acquirerprocessor_poll_event(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The next request for the network, or null.
+     */
+open func pollNetworkRequest()throws  -> NetworkRequest?  {
+    return try  FfiConverterOptionTypeNetworkRequest.lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_acquirerprocessor_poll_network_request(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The next frame for a terminal, or null.
+     */
+open func pollTerminalTransmit() -> TerminalFrame?  {
+    return try!  FfiConverterOptionTypeTerminalFrame.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_acquirerprocessor_poll_terminal_transmit(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * When to call `handleTimeout` (Unix ms), or null.
+     */
+open func pollTimeout() -> Int64?  {
+    return try!  FfiConverterOptionInt64.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_acquirerprocessor_poll_timeout(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The working keys the terminal's next sign-on delivers: 16-byte PIK, 8-byte MAK.
+     */
+open func provideWorkingKeys(terminalId: String, pik: Data, mak: Data)throws   {try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_acquirerprocessor_provide_working_keys(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(terminalId),
+        FfiConverterData.lower(pik),
+        FfiConverterData.lower(mak),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Registers (or replaces) a terminal with its merchant and 16-byte TMK.
+     */
+open func registerTerminal(terminalId: String, merchantId: String, tmk: Data)throws   {try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_acquirerprocessor_register_terminal(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(terminalId),
+        FfiConverterString.lower(merchantId),
+        FfiConverterData.lower(tmk),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * The whole processor as JSON (terminal keys as hex and the store's PANs: encrypt it).
+     */
+open func toJson()throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_acquirerprocessor_to_json(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAcquirerProcessor: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = AcquirerProcessor
+
+    public static func lift(_ handle: UInt64) throws -> AcquirerProcessor {
+        return AcquirerProcessor(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: AcquirerProcessor) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AcquirerProcessor {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: AcquirerProcessor, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAcquirerProcessor_lift(_ handle: UInt64) throws -> AcquirerProcessor {
+    return try FfiConverterTypeAcquirerProcessor.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAcquirerProcessor_lower(_ value: AcquirerProcessor) -> UInt64 {
+    return FfiConverterTypeAcquirerProcessor.lower(value)
+}
+
+
+
+
+
+
+/**
  * A working-day calendar. Immutable: `withOverrides` returns a new one.
  */
 public protocol BusinessCalendarProtocol: AnyObject, Sendable {
@@ -941,6 +1308,169 @@ public func FfiConverterTypeBusinessCalendar_lift(_ handle: UInt64) throws -> Bu
 #endif
 public func FfiConverterTypeBusinessCalendar_lower(_ value: BusinessCalendar) -> UInt64 {
     return FfiConverterTypeBusinessCalendar.lower(value)
+}
+
+
+
+
+
+
+/**
+ * How the card was presented. An object, so that no `toString()` shows the PAN or PIN block.
+ */
+public protocol CardInputProtocol: AnyObject, Sendable {
+    
+    /**
+     * How the card was read.
+     */
+    func entryMode()  -> EntryMode
+    
+    /**
+     * The PAN masked first 6 + last 4.
+     */
+    func panMasked()  -> String
+    
+}
+/**
+ * How the card was presented. An object, so that no `toString()` shows the PAN or PIN block.
+ */
+open class CardInput: CardInputProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_paycore_uniffi_fn_clone_cardinput(self.handle, $0) }
+    }
+    /**
+     * `pinBlock`: F52 already encrypted under the PIK by the PIN pad (8 bytes), or null.
+     * `iccData`: F55 EMV data (≤ 255 bytes). `cardSequence`: F23.
+     */
+public convenience init(pan: String, entryMode: EntryMode, pinBlock: Data?, iccData: Data?, cardSequence: UInt16?)throws  {
+    let handle =
+        try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_constructor_cardinput_new(
+        FfiConverterString.lower(pan),
+        FfiConverterTypeEntryMode_lower(entryMode),
+        FfiConverterOptionData.lower(pinBlock),
+        FfiConverterOptionData.lower(iccData),
+        FfiConverterOptionUInt16.lower(cardSequence),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_paycore_uniffi_fn_free_cardinput(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * How the card was read.
+     */
+open func entryMode() -> EntryMode  {
+    return try!  FfiConverterTypeEntryMode_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_cardinput_entry_mode(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The PAN masked first 6 + last 4.
+     */
+open func panMasked() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_cardinput_pan_masked(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCardInput: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = CardInput
+
+    public static func lift(_ handle: UInt64) throws -> CardInput {
+        return CardInput(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: CardInput) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CardInput {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: CardInput, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCardInput_lift(_ handle: UInt64) throws -> CardInput {
+    return try FfiConverterTypeCardInput.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCardInput_lower(_ value: CardInput) -> UInt64 {
+    return FfiConverterTypeCardInput.lower(value)
 }
 
 
@@ -3265,6 +3795,472 @@ public func FfiConverterTypeTdesDukptTerminal_lower(_ value: TdesDukptTerminal) 
 
 
 /**
+ * A POS terminal session. Thread-safe (calls are serialised), but drive it from one place.
+ */
+public protocol TerminalSessionProtocol: AnyObject, Sendable {
+    
+    /**
+     * The current batch, or null before the first sign-on.
+     */
+    func batch()  -> UInt32?
+    
+    /**
+     * Starts a card transaction; returns its batch and STAN.
+     */
+    func begin(nowMs: Int64, request: TransactionRequest) throws  -> TxnRef
+    
+    /**
+     * Starts an echo test (0820 `301`).
+     */
+    func echo(nowMs: Int64) throws 
+    
+    /**
+     * The app failed after an approval: reverse the last approved reversible transaction.
+     */
+    func handleLocalFailure(nowMs: Int64) throws 
+    
+    /**
+     * Feeds a response frame (starting at the MTI).
+     */
+    func handleResponse(nowMs: Int64, frame: Data) throws 
+    
+    /**
+     * Call at (or after) `pollTimeout()`.
+     */
+    func handleTimeout(nowMs: Int64) throws 
+    
+    /**
+     * Whether any exchange is outstanding.
+     */
+    func isBusy()  -> Bool
+    
+    /**
+     * Signed on and idle.
+     */
+    func isReady()  -> Bool
+    
+    /**
+     * Whether a reversal is outstanding.
+     */
+    func isReversing()  -> Bool
+    
+    /**
+     * Whether working keys are installed.
+     */
+    func isSignedOn()  -> Bool
+    
+    /**
+     * The current batch's journal (PANs masked).
+     */
+    func journal()  -> [JournalEntry]
+    
+    /**
+     * The next event, or null.
+     */
+    func pollEvent()  -> TerminalEvent?
+    
+    /**
+     * When to call `handleTimeout` (Unix ms), or null.
+     */
+    func pollTimeout()  -> Int64?
+    
+    /**
+     * The next frame to send, or null.
+     */
+    func pollTransmit()  -> Data?
+    
+    /**
+     * Starts the batch close (0500).
+     */
+    func settle(nowMs: Int64) throws 
+    
+    /**
+     * Starts a sign-off (0820 `002`).
+     */
+    func signOff(nowMs: Int64) throws 
+    
+    /**
+     * Starts a sign-on (0800).
+     */
+    func signOn(nowMs: Int64) throws 
+    
+    /**
+     * The whole session as JSON (keys as hex and the journal's PANs included: encrypt it).
+     */
+    func toJson() throws  -> String
+    
+    /**
+     * The current batch's totals.
+     */
+    func totals()  -> BatchTotals
+    
+}
+/**
+ * A POS terminal session. Thread-safe (calls are serialised), but drive it from one place.
+ */
+open class TerminalSession: TerminalSessionProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_paycore_uniffi_fn_clone_terminalsession(self.handle, $0) }
+    }
+    /**
+     * A signed-off session. `terminalId`: 8, `merchantId`: 15 printable ASCII characters;
+     * `tmk`: the 16-byte terminal master key; `options`: null for the defaults.
+     */
+public convenience init(terminalId: String, merchantId: String, tmk: Data, options: TerminalOptions?)throws  {
+    let handle =
+        try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_constructor_terminalsession_new(
+        FfiConverterString.lower(terminalId),
+        FfiConverterString.lower(merchantId),
+        FfiConverterData.lower(tmk),
+        FfiConverterOptionTypeTerminalOptions.lower(options),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_paycore_uniffi_fn_free_terminalsession(handle, $0) }
+    }
+
+    
+    /**
+     * Restores a session saved with `toJson()`.
+     */
+public static func fromJson(json: String)throws  -> TerminalSession  {
+    return try  FfiConverterTypeTerminalSession_lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_constructor_terminalsession_from_json(
+        FfiConverterString.lower(json),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+    /**
+     * The current batch, or null before the first sign-on.
+     */
+open func batch() -> UInt32?  {
+    return try!  FfiConverterOptionUInt32.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_terminalsession_batch(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Starts a card transaction; returns its batch and STAN.
+     */
+open func begin(nowMs: Int64, request: TransactionRequest)throws  -> TxnRef  {
+    return try  FfiConverterTypeTxnRef_lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_terminalsession_begin(
+            self.uniffiCloneHandle(),
+        FfiConverterInt64.lower(nowMs),
+        FfiConverterTypeTransactionRequest_lower(request),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Starts an echo test (0820 `301`).
+     */
+open func echo(nowMs: Int64)throws   {try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_terminalsession_echo(
+            self.uniffiCloneHandle(),
+        FfiConverterInt64.lower(nowMs),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * The app failed after an approval: reverse the last approved reversible transaction.
+     */
+open func handleLocalFailure(nowMs: Int64)throws   {try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_terminalsession_handle_local_failure(
+            self.uniffiCloneHandle(),
+        FfiConverterInt64.lower(nowMs),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Feeds a response frame (starting at the MTI).
+     */
+open func handleResponse(nowMs: Int64, frame: Data)throws   {try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_terminalsession_handle_response(
+            self.uniffiCloneHandle(),
+        FfiConverterInt64.lower(nowMs),
+        FfiConverterData.lower(frame),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Call at (or after) `pollTimeout()`.
+     */
+open func handleTimeout(nowMs: Int64)throws   {try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_terminalsession_handle_timeout(
+            self.uniffiCloneHandle(),
+        FfiConverterInt64.lower(nowMs),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Whether any exchange is outstanding.
+     */
+open func isBusy() -> Bool  {
+    return try!  FfiConverterBool.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_terminalsession_is_busy(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Signed on and idle.
+     */
+open func isReady() -> Bool  {
+    return try!  FfiConverterBool.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_terminalsession_is_ready(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Whether a reversal is outstanding.
+     */
+open func isReversing() -> Bool  {
+    return try!  FfiConverterBool.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_terminalsession_is_reversing(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Whether working keys are installed.
+     */
+open func isSignedOn() -> Bool  {
+    return try!  FfiConverterBool.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_terminalsession_is_signed_on(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The current batch's journal (PANs masked).
+     */
+open func journal() -> [JournalEntry]  {
+    return try!  FfiConverterSequenceTypeJournalEntry.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_terminalsession_journal(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The next event, or null.
+     */
+open func pollEvent() -> TerminalEvent?  {
+    return try!  FfiConverterOptionTypeTerminalEvent.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_terminalsession_poll_event(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * When to call `handleTimeout` (Unix ms), or null.
+     */
+open func pollTimeout() -> Int64?  {
+    return try!  FfiConverterOptionInt64.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_terminalsession_poll_timeout(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The next frame to send, or null.
+     */
+open func pollTransmit() -> Data?  {
+    return try!  FfiConverterOptionData.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_terminalsession_poll_transmit(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Starts the batch close (0500).
+     */
+open func settle(nowMs: Int64)throws   {try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_terminalsession_settle(
+            self.uniffiCloneHandle(),
+        FfiConverterInt64.lower(nowMs),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Starts a sign-off (0820 `002`).
+     */
+open func signOff(nowMs: Int64)throws   {try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_terminalsession_sign_off(
+            self.uniffiCloneHandle(),
+        FfiConverterInt64.lower(nowMs),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Starts a sign-on (0800).
+     */
+open func signOn(nowMs: Int64)throws   {try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_terminalsession_sign_on(
+            self.uniffiCloneHandle(),
+        FfiConverterInt64.lower(nowMs),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * The whole session as JSON (keys as hex and the journal's PANs included: encrypt it).
+     */
+open func toJson()throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypePaycoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_terminalsession_to_json(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The current batch's totals.
+     */
+open func totals() -> BatchTotals  {
+    return try!  FfiConverterTypeBatchTotals_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_method_terminalsession_totals(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTerminalSession: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = TerminalSession
+
+    public static func lift(_ handle: UInt64) throws -> TerminalSession {
+        return TerminalSession(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: TerminalSession) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TerminalSession {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: TerminalSession, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTerminalSession_lift(_ handle: UInt64) throws -> TerminalSession {
+    return try FfiConverterTypeTerminalSession.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTerminalSession_lower(_ value: TerminalSession) -> UInt64 {
+    return FfiConverterTypeTerminalSession.lower(value)
+}
+
+
+
+
+
+
+/**
  * An unwrapped TR-31 key block: the verified header and the clear key (as a `Key`).
  */
 public protocol Tr31KeyBlockProtocol: AnyObject, Sendable {
@@ -4697,93 +5693,29 @@ public func FfiConverterTypeBalances_lower(_ value: Balances) -> RustBuffer {
 
 
 /**
- * Totals of a settlement batch.
+ * Batch totals (F48): domestic and foreign cards.
  */
 public struct BatchTotals: Equatable, Hashable {
     /**
-     * Sales.
+     * 内卡.
      */
-    public var captured: Money
+    public var domestic: SideTotals
     /**
-     * Refunds.
+     * 外卡.
      */
-    public var refunds: Money
-    /**
-     * Fees charged.
-     */
-    public var fees: Money
-    /**
-     * Fees returned with refunds.
-     */
-    public var refundedFees: Money
-    /**
-     * Adjustments debited (negative: credited).
-     */
-    public var adjustments: Money
-    /**
-     * Reserve withheld.
-     */
-    public var reserveWithheld: Money
-    /**
-     * Reserve released.
-     */
-    public var reserveReleased: Money
-    /**
-     * D0 advances already paid.
-     */
-    public var d0Advances: Money
-    /**
-     * Periodic fees.
-     */
-    public var periodicFees: Money
-    /**
-     * Net carried in from the previous batch.
-     */
-    public var carriedIn: Money
+    public var foreign: SideTotals
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(
         /**
-         * Sales.
-         */captured: Money, 
+         * 内卡.
+         */domestic: SideTotals, 
         /**
-         * Refunds.
-         */refunds: Money, 
-        /**
-         * Fees charged.
-         */fees: Money, 
-        /**
-         * Fees returned with refunds.
-         */refundedFees: Money, 
-        /**
-         * Adjustments debited (negative: credited).
-         */adjustments: Money, 
-        /**
-         * Reserve withheld.
-         */reserveWithheld: Money, 
-        /**
-         * Reserve released.
-         */reserveReleased: Money, 
-        /**
-         * D0 advances already paid.
-         */d0Advances: Money, 
-        /**
-         * Periodic fees.
-         */periodicFees: Money, 
-        /**
-         * Net carried in from the previous batch.
-         */carriedIn: Money) {
-        self.captured = captured
-        self.refunds = refunds
-        self.fees = fees
-        self.refundedFees = refundedFees
-        self.adjustments = adjustments
-        self.reserveWithheld = reserveWithheld
-        self.reserveReleased = reserveReleased
-        self.d0Advances = d0Advances
-        self.periodicFees = periodicFees
-        self.carriedIn = carriedIn
+         * 外卡.
+         */foreign: SideTotals) {
+        self.domestic = domestic
+        self.foreign = foreign
     }
 
     
@@ -4802,30 +5734,14 @@ public struct FfiConverterTypeBatchTotals: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BatchTotals {
         return
             try BatchTotals(
-                captured: FfiConverterTypeMoney.read(from: &buf), 
-                refunds: FfiConverterTypeMoney.read(from: &buf), 
-                fees: FfiConverterTypeMoney.read(from: &buf), 
-                refundedFees: FfiConverterTypeMoney.read(from: &buf), 
-                adjustments: FfiConverterTypeMoney.read(from: &buf), 
-                reserveWithheld: FfiConverterTypeMoney.read(from: &buf), 
-                reserveReleased: FfiConverterTypeMoney.read(from: &buf), 
-                d0Advances: FfiConverterTypeMoney.read(from: &buf), 
-                periodicFees: FfiConverterTypeMoney.read(from: &buf), 
-                carriedIn: FfiConverterTypeMoney.read(from: &buf)
+                domestic: FfiConverterTypeSideTotals.read(from: &buf), 
+                foreign: FfiConverterTypeSideTotals.read(from: &buf)
         )
     }
 
     public static func write(_ value: BatchTotals, into buf: inout [UInt8]) {
-        FfiConverterTypeMoney.write(value.captured, into: &buf)
-        FfiConverterTypeMoney.write(value.refunds, into: &buf)
-        FfiConverterTypeMoney.write(value.fees, into: &buf)
-        FfiConverterTypeMoney.write(value.refundedFees, into: &buf)
-        FfiConverterTypeMoney.write(value.adjustments, into: &buf)
-        FfiConverterTypeMoney.write(value.reserveWithheld, into: &buf)
-        FfiConverterTypeMoney.write(value.reserveReleased, into: &buf)
-        FfiConverterTypeMoney.write(value.d0Advances, into: &buf)
-        FfiConverterTypeMoney.write(value.periodicFees, into: &buf)
-        FfiConverterTypeMoney.write(value.carriedIn, into: &buf)
+        FfiConverterTypeSideTotals.write(value.domestic, into: &buf)
+        FfiConverterTypeSideTotals.write(value.foreign, into: &buf)
     }
 }
 
@@ -5797,6 +6713,205 @@ public func FfiConverterTypeEmvTagInfo_lower(_ value: EmvTagInfo) -> RustBuffer 
 
 
 /**
+ * Facts about one transaction, as domain events carry them (PAN masked).
+ */
+public struct EventData: Equatable, Hashable {
+    /**
+     * Identity.
+     */
+    public var key: TxnKey
+    /**
+     * Kind.
+     */
+    public var kind: TransactionKind
+    /**
+     * Merchant.
+     */
+    public var merchantId: String
+    /**
+     * Masked PAN.
+     */
+    public var panMasked: String
+    /**
+     * Brand once known.
+     */
+    public var brand: CardBrand?
+    /**
+     * Debit/credit once known.
+     */
+    public var cardType: CardProfileType?
+    /**
+     * Channel.
+     */
+    public var channel: CaptureChannel
+    /**
+     * Amount, minor units.
+     */
+    public var amountMinor: Int64
+    /**
+     * ISO 4217 numeric currency.
+     */
+    public var currency: UInt16
+    /**
+     * Request time, Unix ms.
+     */
+    public var receivedAtMs: Int64
+    /**
+     * Event time, Unix ms.
+     */
+    public var atMs: Int64
+    /**
+     * Network settlement date, `YYYY-MM-DD`.
+     */
+    public var settlementDate: String
+    /**
+     * F38.
+     */
+    public var authCode: String
+    /**
+     * F37.
+     */
+    public var rrn: String
+    /**
+     * The referenced original.
+     */
+    public var original: TxnKey?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Identity.
+         */key: TxnKey, 
+        /**
+         * Kind.
+         */kind: TransactionKind, 
+        /**
+         * Merchant.
+         */merchantId: String, 
+        /**
+         * Masked PAN.
+         */panMasked: String, 
+        /**
+         * Brand once known.
+         */brand: CardBrand?, 
+        /**
+         * Debit/credit once known.
+         */cardType: CardProfileType?, 
+        /**
+         * Channel.
+         */channel: CaptureChannel, 
+        /**
+         * Amount, minor units.
+         */amountMinor: Int64, 
+        /**
+         * ISO 4217 numeric currency.
+         */currency: UInt16, 
+        /**
+         * Request time, Unix ms.
+         */receivedAtMs: Int64, 
+        /**
+         * Event time, Unix ms.
+         */atMs: Int64, 
+        /**
+         * Network settlement date, `YYYY-MM-DD`.
+         */settlementDate: String, 
+        /**
+         * F38.
+         */authCode: String, 
+        /**
+         * F37.
+         */rrn: String, 
+        /**
+         * The referenced original.
+         */original: TxnKey?) {
+        self.key = key
+        self.kind = kind
+        self.merchantId = merchantId
+        self.panMasked = panMasked
+        self.brand = brand
+        self.cardType = cardType
+        self.channel = channel
+        self.amountMinor = amountMinor
+        self.currency = currency
+        self.receivedAtMs = receivedAtMs
+        self.atMs = atMs
+        self.settlementDate = settlementDate
+        self.authCode = authCode
+        self.rrn = rrn
+        self.original = original
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension EventData: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeEventData: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> EventData {
+        return
+            try EventData(
+                key: FfiConverterTypeTxnKey.read(from: &buf), 
+                kind: FfiConverterTypeTransactionKind.read(from: &buf), 
+                merchantId: FfiConverterString.read(from: &buf), 
+                panMasked: FfiConverterString.read(from: &buf), 
+                brand: FfiConverterOptionTypeCardBrand.read(from: &buf), 
+                cardType: FfiConverterOptionTypeCardProfileType.read(from: &buf), 
+                channel: FfiConverterTypeCaptureChannel.read(from: &buf), 
+                amountMinor: FfiConverterInt64.read(from: &buf), 
+                currency: FfiConverterUInt16.read(from: &buf), 
+                receivedAtMs: FfiConverterInt64.read(from: &buf), 
+                atMs: FfiConverterInt64.read(from: &buf), 
+                settlementDate: FfiConverterString.read(from: &buf), 
+                authCode: FfiConverterString.read(from: &buf), 
+                rrn: FfiConverterString.read(from: &buf), 
+                original: FfiConverterOptionTypeTxnKey.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: EventData, into buf: inout [UInt8]) {
+        FfiConverterTypeTxnKey.write(value.key, into: &buf)
+        FfiConverterTypeTransactionKind.write(value.kind, into: &buf)
+        FfiConverterString.write(value.merchantId, into: &buf)
+        FfiConverterString.write(value.panMasked, into: &buf)
+        FfiConverterOptionTypeCardBrand.write(value.brand, into: &buf)
+        FfiConverterOptionTypeCardProfileType.write(value.cardType, into: &buf)
+        FfiConverterTypeCaptureChannel.write(value.channel, into: &buf)
+        FfiConverterInt64.write(value.amountMinor, into: &buf)
+        FfiConverterUInt16.write(value.currency, into: &buf)
+        FfiConverterInt64.write(value.receivedAtMs, into: &buf)
+        FfiConverterInt64.write(value.atMs, into: &buf)
+        FfiConverterString.write(value.settlementDate, into: &buf)
+        FfiConverterString.write(value.authCode, into: &buf)
+        FfiConverterString.write(value.rrn, into: &buf)
+        FfiConverterOptionTypeTxnKey.write(value.original, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEventData_lift(_ buf: RustBuffer) throws -> EventData {
+    return try FfiConverterTypeEventData.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEventData_lower(_ value: EventData) -> RustBuffer {
+    return FfiConverterTypeEventData.lower(value)
+}
+
+
+/**
  * What selects a fee rule and prices a transaction.
  */
 public struct FeeInput: Equatable, Hashable {
@@ -6381,6 +7496,155 @@ public func FfiConverterTypeIssuerScript_lift(_ buf: RustBuffer) throws -> Issue
 #endif
 public func FfiConverterTypeIssuerScript_lower(_ value: IssuerScript) -> RustBuffer {
     return FfiConverterTypeIssuerScript.lower(value)
+}
+
+
+/**
+ * A completed transaction of the current batch (PAN masked).
+ */
+public struct JournalEntry: Equatable, Hashable {
+    /**
+     * Batch and STAN.
+     */
+    public var txn: TxnRef
+    /**
+     * Kind.
+     */
+    public var kind: TransactionKind
+    /**
+     * Amount, minor units.
+     */
+    public var amountMinor: Int64
+    /**
+     * ISO 4217 numeric currency.
+     */
+    public var currency: UInt16
+    /**
+     * PAN masked first 6 + last 4.
+     */
+    public var panMasked: String
+    /**
+     * Brand.
+     */
+    public var brand: CardBrand
+    /**
+     * F38.
+     */
+    public var authCode: String
+    /**
+     * F37.
+     */
+    public var rrn: String
+    /**
+     * Local date MMDD.
+     */
+    public var dateMmdd: UInt16
+    /**
+     * Reversed after approval.
+     */
+    public var reversed: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Batch and STAN.
+         */txn: TxnRef, 
+        /**
+         * Kind.
+         */kind: TransactionKind, 
+        /**
+         * Amount, minor units.
+         */amountMinor: Int64, 
+        /**
+         * ISO 4217 numeric currency.
+         */currency: UInt16, 
+        /**
+         * PAN masked first 6 + last 4.
+         */panMasked: String, 
+        /**
+         * Brand.
+         */brand: CardBrand, 
+        /**
+         * F38.
+         */authCode: String, 
+        /**
+         * F37.
+         */rrn: String, 
+        /**
+         * Local date MMDD.
+         */dateMmdd: UInt16, 
+        /**
+         * Reversed after approval.
+         */reversed: Bool) {
+        self.txn = txn
+        self.kind = kind
+        self.amountMinor = amountMinor
+        self.currency = currency
+        self.panMasked = panMasked
+        self.brand = brand
+        self.authCode = authCode
+        self.rrn = rrn
+        self.dateMmdd = dateMmdd
+        self.reversed = reversed
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension JournalEntry: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeJournalEntry: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> JournalEntry {
+        return
+            try JournalEntry(
+                txn: FfiConverterTypeTxnRef.read(from: &buf), 
+                kind: FfiConverterTypeTransactionKind.read(from: &buf), 
+                amountMinor: FfiConverterInt64.read(from: &buf), 
+                currency: FfiConverterUInt16.read(from: &buf), 
+                panMasked: FfiConverterString.read(from: &buf), 
+                brand: FfiConverterTypeCardBrand.read(from: &buf), 
+                authCode: FfiConverterString.read(from: &buf), 
+                rrn: FfiConverterString.read(from: &buf), 
+                dateMmdd: FfiConverterUInt16.read(from: &buf), 
+                reversed: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: JournalEntry, into buf: inout [UInt8]) {
+        FfiConverterTypeTxnRef.write(value.txn, into: &buf)
+        FfiConverterTypeTransactionKind.write(value.kind, into: &buf)
+        FfiConverterInt64.write(value.amountMinor, into: &buf)
+        FfiConverterUInt16.write(value.currency, into: &buf)
+        FfiConverterString.write(value.panMasked, into: &buf)
+        FfiConverterTypeCardBrand.write(value.brand, into: &buf)
+        FfiConverterString.write(value.authCode, into: &buf)
+        FfiConverterString.write(value.rrn, into: &buf)
+        FfiConverterUInt16.write(value.dateMmdd, into: &buf)
+        FfiConverterBool.write(value.reversed, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeJournalEntry_lift(_ buf: RustBuffer) throws -> JournalEntry {
+    return try FfiConverterTypeJournalEntry.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeJournalEntry_lower(_ value: JournalEntry) -> RustBuffer {
+    return FfiConverterTypeJournalEntry.lower(value)
 }
 
 
@@ -7041,6 +8305,214 @@ public func FfiConverterTypeMpmTemplate_lower(_ value: MpmTemplate) -> RustBuffe
 
 
 /**
+ * The transaction a void, refund, completion or cancel refers to (from its receipt/journal).
+ */
+public struct OriginalRef: Equatable, Hashable {
+    /**
+     * Original batch.
+     */
+    public var batch: UInt32
+    /**
+     * Original STAN.
+     */
+    public var stan: UInt32
+    /**
+     * Original local date MMDD (302 = 2 March).
+     */
+    public var dateMmdd: UInt16
+    /**
+     * Original RRN.
+     */
+    public var rrn: String?
+    /**
+     * Original authorisation code.
+     */
+    public var authCode: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Original batch.
+         */batch: UInt32, 
+        /**
+         * Original STAN.
+         */stan: UInt32, 
+        /**
+         * Original local date MMDD (302 = 2 March).
+         */dateMmdd: UInt16, 
+        /**
+         * Original RRN.
+         */rrn: String?, 
+        /**
+         * Original authorisation code.
+         */authCode: String?) {
+        self.batch = batch
+        self.stan = stan
+        self.dateMmdd = dateMmdd
+        self.rrn = rrn
+        self.authCode = authCode
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension OriginalRef: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOriginalRef: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OriginalRef {
+        return
+            try OriginalRef(
+                batch: FfiConverterUInt32.read(from: &buf), 
+                stan: FfiConverterUInt32.read(from: &buf), 
+                dateMmdd: FfiConverterUInt16.read(from: &buf), 
+                rrn: FfiConverterOptionString.read(from: &buf), 
+                authCode: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: OriginalRef, into buf: inout [UInt8]) {
+        FfiConverterUInt32.write(value.batch, into: &buf)
+        FfiConverterUInt32.write(value.stan, into: &buf)
+        FfiConverterUInt16.write(value.dateMmdd, into: &buf)
+        FfiConverterOptionString.write(value.rrn, into: &buf)
+        FfiConverterOptionString.write(value.authCode, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOriginalRef_lift(_ buf: RustBuffer) throws -> OriginalRef {
+    return try FfiConverterTypeOriginalRef.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOriginalRef_lower(_ value: OriginalRef) -> RustBuffer {
+    return FfiConverterTypeOriginalRef.lower(value)
+}
+
+
+/**
+ * Processor settings (`processorOptionsDefault()` gives the defaults).
+ */
+public struct ProcessorOptions: Equatable, Hashable {
+    /**
+     * Network UTC offset, seconds (default 28 800).
+     */
+    public var cutoffUtcOffsetSeconds: Int32
+    /**
+     * Network day cut-off, seconds after local midnight (default 82 800).
+     */
+    public var cutoffSecondsOfDay: UInt32
+    /**
+     * Pre-auth window, days (default 30).
+     */
+    public var preauthWindowDays: UInt32
+    /**
+     * Completion tolerance, basis points (default 0).
+     */
+    public var completionToleranceBp: UInt32
+    /**
+     * Network timeout, ms (default 30 000).
+     */
+    public var networkTimeoutMs: UInt32
+    /**
+     * Network reversal retry, ms (default 10 000).
+     */
+    public var networkReversalRetryMs: UInt32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Network UTC offset, seconds (default 28 800).
+         */cutoffUtcOffsetSeconds: Int32, 
+        /**
+         * Network day cut-off, seconds after local midnight (default 82 800).
+         */cutoffSecondsOfDay: UInt32, 
+        /**
+         * Pre-auth window, days (default 30).
+         */preauthWindowDays: UInt32, 
+        /**
+         * Completion tolerance, basis points (default 0).
+         */completionToleranceBp: UInt32, 
+        /**
+         * Network timeout, ms (default 30 000).
+         */networkTimeoutMs: UInt32, 
+        /**
+         * Network reversal retry, ms (default 10 000).
+         */networkReversalRetryMs: UInt32) {
+        self.cutoffUtcOffsetSeconds = cutoffUtcOffsetSeconds
+        self.cutoffSecondsOfDay = cutoffSecondsOfDay
+        self.preauthWindowDays = preauthWindowDays
+        self.completionToleranceBp = completionToleranceBp
+        self.networkTimeoutMs = networkTimeoutMs
+        self.networkReversalRetryMs = networkReversalRetryMs
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ProcessorOptions: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeProcessorOptions: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ProcessorOptions {
+        return
+            try ProcessorOptions(
+                cutoffUtcOffsetSeconds: FfiConverterInt32.read(from: &buf), 
+                cutoffSecondsOfDay: FfiConverterUInt32.read(from: &buf), 
+                preauthWindowDays: FfiConverterUInt32.read(from: &buf), 
+                completionToleranceBp: FfiConverterUInt32.read(from: &buf), 
+                networkTimeoutMs: FfiConverterUInt32.read(from: &buf), 
+                networkReversalRetryMs: FfiConverterUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ProcessorOptions, into buf: inout [UInt8]) {
+        FfiConverterInt32.write(value.cutoffUtcOffsetSeconds, into: &buf)
+        FfiConverterUInt32.write(value.cutoffSecondsOfDay, into: &buf)
+        FfiConverterUInt32.write(value.preauthWindowDays, into: &buf)
+        FfiConverterUInt32.write(value.completionToleranceBp, into: &buf)
+        FfiConverterUInt32.write(value.networkTimeoutMs, into: &buf)
+        FfiConverterUInt32.write(value.networkReversalRetryMs, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProcessorOptions_lift(_ buf: RustBuffer) throws -> ProcessorOptions {
+    return try FfiConverterTypeProcessorOptions.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProcessorOptions_lower(_ value: ProcessorOptions) -> RustBuffer {
+    return FfiConverterTypeProcessorOptions.lower(value)
+}
+
+
+/**
  * The fee effect of one refund.
  */
 public struct RefundFees: Equatable, Hashable {
@@ -7144,7 +8616,7 @@ public struct SettlementBatch: Equatable, Hashable {
     /**
      * Totals.
      */
-    public var totals: BatchTotals
+    public var totals: SettlementTotals
     /**
      * Net = Σ lines.
      */
@@ -7188,7 +8660,7 @@ public struct SettlementBatch: Equatable, Hashable {
          */calendarVersion: String, 
         /**
          * Totals.
-         */totals: BatchTotals, 
+         */totals: SettlementTotals, 
         /**
          * Net = Σ lines.
          */net: Money, 
@@ -7238,7 +8710,7 @@ public struct FfiConverterTypeSettlementBatch: FfiConverterRustBuffer {
                 payoutDay: FfiConverterString.read(from: &buf), 
                 cycle: FfiConverterString.read(from: &buf), 
                 calendarVersion: FfiConverterString.read(from: &buf), 
-                totals: FfiConverterTypeBatchTotals.read(from: &buf), 
+                totals: FfiConverterTypeSettlementTotals.read(from: &buf), 
                 net: FfiConverterTypeMoney.read(from: &buf), 
                 payout: FfiConverterTypeMoney.read(from: &buf), 
                 carriedForward: FfiConverterTypeMoney.read(from: &buf), 
@@ -7254,7 +8726,7 @@ public struct FfiConverterTypeSettlementBatch: FfiConverterRustBuffer {
         FfiConverterString.write(value.payoutDay, into: &buf)
         FfiConverterString.write(value.cycle, into: &buf)
         FfiConverterString.write(value.calendarVersion, into: &buf)
-        FfiConverterTypeBatchTotals.write(value.totals, into: &buf)
+        FfiConverterTypeSettlementTotals.write(value.totals, into: &buf)
         FfiConverterTypeMoney.write(value.net, into: &buf)
         FfiConverterTypeMoney.write(value.payout, into: &buf)
         FfiConverterTypeMoney.write(value.carriedForward, into: &buf)
@@ -7467,6 +8939,244 @@ public func FfiConverterTypeSettlementRun_lower(_ value: SettlementRun) -> RustB
 
 
 /**
+ * Totals of a settlement batch.
+ */
+public struct SettlementTotals: Equatable, Hashable {
+    /**
+     * Sales.
+     */
+    public var captured: Money
+    /**
+     * Refunds.
+     */
+    public var refunds: Money
+    /**
+     * Fees charged.
+     */
+    public var fees: Money
+    /**
+     * Fees returned with refunds.
+     */
+    public var refundedFees: Money
+    /**
+     * Adjustments debited (negative: credited).
+     */
+    public var adjustments: Money
+    /**
+     * Reserve withheld.
+     */
+    public var reserveWithheld: Money
+    /**
+     * Reserve released.
+     */
+    public var reserveReleased: Money
+    /**
+     * D0 advances already paid.
+     */
+    public var d0Advances: Money
+    /**
+     * Periodic fees.
+     */
+    public var periodicFees: Money
+    /**
+     * Net carried in from the previous batch.
+     */
+    public var carriedIn: Money
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Sales.
+         */captured: Money, 
+        /**
+         * Refunds.
+         */refunds: Money, 
+        /**
+         * Fees charged.
+         */fees: Money, 
+        /**
+         * Fees returned with refunds.
+         */refundedFees: Money, 
+        /**
+         * Adjustments debited (negative: credited).
+         */adjustments: Money, 
+        /**
+         * Reserve withheld.
+         */reserveWithheld: Money, 
+        /**
+         * Reserve released.
+         */reserveReleased: Money, 
+        /**
+         * D0 advances already paid.
+         */d0Advances: Money, 
+        /**
+         * Periodic fees.
+         */periodicFees: Money, 
+        /**
+         * Net carried in from the previous batch.
+         */carriedIn: Money) {
+        self.captured = captured
+        self.refunds = refunds
+        self.fees = fees
+        self.refundedFees = refundedFees
+        self.adjustments = adjustments
+        self.reserveWithheld = reserveWithheld
+        self.reserveReleased = reserveReleased
+        self.d0Advances = d0Advances
+        self.periodicFees = periodicFees
+        self.carriedIn = carriedIn
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SettlementTotals: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSettlementTotals: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SettlementTotals {
+        return
+            try SettlementTotals(
+                captured: FfiConverterTypeMoney.read(from: &buf), 
+                refunds: FfiConverterTypeMoney.read(from: &buf), 
+                fees: FfiConverterTypeMoney.read(from: &buf), 
+                refundedFees: FfiConverterTypeMoney.read(from: &buf), 
+                adjustments: FfiConverterTypeMoney.read(from: &buf), 
+                reserveWithheld: FfiConverterTypeMoney.read(from: &buf), 
+                reserveReleased: FfiConverterTypeMoney.read(from: &buf), 
+                d0Advances: FfiConverterTypeMoney.read(from: &buf), 
+                periodicFees: FfiConverterTypeMoney.read(from: &buf), 
+                carriedIn: FfiConverterTypeMoney.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SettlementTotals, into buf: inout [UInt8]) {
+        FfiConverterTypeMoney.write(value.captured, into: &buf)
+        FfiConverterTypeMoney.write(value.refunds, into: &buf)
+        FfiConverterTypeMoney.write(value.fees, into: &buf)
+        FfiConverterTypeMoney.write(value.refundedFees, into: &buf)
+        FfiConverterTypeMoney.write(value.adjustments, into: &buf)
+        FfiConverterTypeMoney.write(value.reserveWithheld, into: &buf)
+        FfiConverterTypeMoney.write(value.reserveReleased, into: &buf)
+        FfiConverterTypeMoney.write(value.d0Advances, into: &buf)
+        FfiConverterTypeMoney.write(value.periodicFees, into: &buf)
+        FfiConverterTypeMoney.write(value.carriedIn, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSettlementTotals_lift(_ buf: RustBuffer) throws -> SettlementTotals {
+    return try FfiConverterTypeSettlementTotals.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSettlementTotals_lower(_ value: SettlementTotals) -> RustBuffer {
+    return FfiConverterTypeSettlementTotals.lower(value)
+}
+
+
+/**
+ * Totals of one card origin.
+ */
+public struct SideTotals: Equatable, Hashable {
+    /**
+     * Σ sales and completions, minor units.
+     */
+    public var debitAmount: Int64
+    /**
+     * Number of sales and completions.
+     */
+    public var debitCount: UInt32
+    /**
+     * Σ voids, completion voids, refunds, minor units.
+     */
+    public var creditAmount: Int64
+    /**
+     * Number of voids, completion voids, refunds.
+     */
+    public var creditCount: UInt32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Σ sales and completions, minor units.
+         */debitAmount: Int64, 
+        /**
+         * Number of sales and completions.
+         */debitCount: UInt32, 
+        /**
+         * Σ voids, completion voids, refunds, minor units.
+         */creditAmount: Int64, 
+        /**
+         * Number of voids, completion voids, refunds.
+         */creditCount: UInt32) {
+        self.debitAmount = debitAmount
+        self.debitCount = debitCount
+        self.creditAmount = creditAmount
+        self.creditCount = creditCount
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SideTotals: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSideTotals: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SideTotals {
+        return
+            try SideTotals(
+                debitAmount: FfiConverterInt64.read(from: &buf), 
+                debitCount: FfiConverterUInt32.read(from: &buf), 
+                creditAmount: FfiConverterInt64.read(from: &buf), 
+                creditCount: FfiConverterUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SideTotals, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.debitAmount, into: &buf)
+        FfiConverterUInt32.write(value.debitCount, into: &buf)
+        FfiConverterInt64.write(value.creditAmount, into: &buf)
+        FfiConverterUInt32.write(value.creditCount, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSideTotals_lift(_ buf: RustBuffer) throws -> SideTotals {
+    return try FfiConverterTypeSideTotals.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSideTotals_lower(_ value: SideTotals) -> RustBuffer {
+    return FfiConverterTypeSideTotals.lower(value)
+}
+
+
+/**
  * One line of a payout statement.
  */
 public struct StatementLine: Equatable, Hashable {
@@ -7544,6 +9254,164 @@ public func FfiConverterTypeStatementLine_lift(_ buf: RustBuffer) throws -> Stat
 #endif
 public func FfiConverterTypeStatementLine_lower(_ value: StatementLine) -> RustBuffer {
     return FfiConverterTypeStatementLine.lower(value)
+}
+
+
+/**
+ * A frame for one terminal.
+ */
+public struct TerminalFrame: Equatable, Hashable {
+    /**
+     * The terminal to send it to.
+     */
+    public var terminalId: String
+    /**
+     * The frame, starting at the MTI.
+     */
+    public var frame: Data
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The terminal to send it to.
+         */terminalId: String, 
+        /**
+         * The frame, starting at the MTI.
+         */frame: Data) {
+        self.terminalId = terminalId
+        self.frame = frame
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TerminalFrame: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTerminalFrame: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TerminalFrame {
+        return
+            try TerminalFrame(
+                terminalId: FfiConverterString.read(from: &buf), 
+                frame: FfiConverterData.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TerminalFrame, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.terminalId, into: &buf)
+        FfiConverterData.write(value.frame, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTerminalFrame_lift(_ buf: RustBuffer) throws -> TerminalFrame {
+    return try FfiConverterTypeTerminalFrame.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTerminalFrame_lower(_ value: TerminalFrame) -> RustBuffer {
+    return FfiConverterTypeTerminalFrame.lower(value)
+}
+
+
+/**
+ * Optional terminal settings (`terminalOptionsDefault()` gives the defaults).
+ */
+public struct TerminalOptions: Equatable, Hashable {
+    /**
+     * Response timeout, ms (default 60 000).
+     */
+    public var responseTimeoutMs: UInt32
+    /**
+     * Reversal retransmission waits, ms (default 0, 5 000, 30 000, 60 000; last repeats).
+     */
+    public var reversalBackoffMs: [UInt32]
+    /**
+     * Network UTC offset, seconds (default 28 800).
+     */
+    public var cutoffUtcOffsetSeconds: Int32
+    /**
+     * Network day cut-off, seconds after local midnight (default 82 800 = 23:00).
+     */
+    public var cutoffSecondsOfDay: UInt32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Response timeout, ms (default 60 000).
+         */responseTimeoutMs: UInt32, 
+        /**
+         * Reversal retransmission waits, ms (default 0, 5 000, 30 000, 60 000; last repeats).
+         */reversalBackoffMs: [UInt32], 
+        /**
+         * Network UTC offset, seconds (default 28 800).
+         */cutoffUtcOffsetSeconds: Int32, 
+        /**
+         * Network day cut-off, seconds after local midnight (default 82 800 = 23:00).
+         */cutoffSecondsOfDay: UInt32) {
+        self.responseTimeoutMs = responseTimeoutMs
+        self.reversalBackoffMs = reversalBackoffMs
+        self.cutoffUtcOffsetSeconds = cutoffUtcOffsetSeconds
+        self.cutoffSecondsOfDay = cutoffSecondsOfDay
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TerminalOptions: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTerminalOptions: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TerminalOptions {
+        return
+            try TerminalOptions(
+                responseTimeoutMs: FfiConverterUInt32.read(from: &buf), 
+                reversalBackoffMs: FfiConverterSequenceUInt32.read(from: &buf), 
+                cutoffUtcOffsetSeconds: FfiConverterInt32.read(from: &buf), 
+                cutoffSecondsOfDay: FfiConverterUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TerminalOptions, into buf: inout [UInt8]) {
+        FfiConverterUInt32.write(value.responseTimeoutMs, into: &buf)
+        FfiConverterSequenceUInt32.write(value.reversalBackoffMs, into: &buf)
+        FfiConverterInt32.write(value.cutoffUtcOffsetSeconds, into: &buf)
+        FfiConverterUInt32.write(value.cutoffSecondsOfDay, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTerminalOptions_lift(_ buf: RustBuffer) throws -> TerminalOptions {
+    return try FfiConverterTypeTerminalOptions.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTerminalOptions_lower(_ value: TerminalOptions) -> RustBuffer {
+    return FfiConverterTypeTerminalOptions.lower(value)
 }
 
 
@@ -7805,6 +9673,105 @@ public func FfiConverterTypeTr31OptionalBlock_lower(_ value: Tr31OptionalBlock) 
 
 
 /**
+ * What the operator asks for.
+ */
+public struct TransactionRequest {
+    /**
+     * Which transaction.
+     */
+    public var kind: TransactionKind
+    /**
+     * Amount in minor units (fen); ignored for a balance inquiry.
+     */
+    public var amountMinor: Int64
+    /**
+     * ISO 4217 numeric currency (156 = CNY).
+     */
+    public var currency: UInt16
+    /**
+     * The card.
+     */
+    public var card: CardInput
+    /**
+     * Required for void, refund, completion, completion void and pre-auth cancel.
+     */
+    public var original: OriginalRef?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Which transaction.
+         */kind: TransactionKind, 
+        /**
+         * Amount in minor units (fen); ignored for a balance inquiry.
+         */amountMinor: Int64, 
+        /**
+         * ISO 4217 numeric currency (156 = CNY).
+         */currency: UInt16, 
+        /**
+         * The card.
+         */card: CardInput, 
+        /**
+         * Required for void, refund, completion, completion void and pre-auth cancel.
+         */original: OriginalRef?) {
+        self.kind = kind
+        self.amountMinor = amountMinor
+        self.currency = currency
+        self.card = card
+        self.original = original
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TransactionRequest: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTransactionRequest: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TransactionRequest {
+        return
+            try TransactionRequest(
+                kind: FfiConverterTypeTransactionKind.read(from: &buf), 
+                amountMinor: FfiConverterInt64.read(from: &buf), 
+                currency: FfiConverterUInt16.read(from: &buf), 
+                card: FfiConverterTypeCardInput.read(from: &buf), 
+                original: FfiConverterOptionTypeOriginalRef.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TransactionRequest, into buf: inout [UInt8]) {
+        FfiConverterTypeTransactionKind.write(value.kind, into: &buf)
+        FfiConverterInt64.write(value.amountMinor, into: &buf)
+        FfiConverterUInt16.write(value.currency, into: &buf)
+        FfiConverterTypeCardInput.write(value.card, into: &buf)
+        FfiConverterOptionTypeOriginalRef.write(value.original, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTransactionRequest_lift(_ buf: RustBuffer) throws -> TransactionRequest {
+    return try FfiConverterTypeTransactionRequest.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTransactionRequest_lower(_ value: TransactionRequest) -> RustBuffer {
+    return FfiConverterTypeTransactionRequest.lower(value)
+}
+
+
+/**
  * A transfer. On input `timestamp` must be zero; for post/void the accounts, ledger and code
  * may be zero (inherited from the pending transfer).
  */
@@ -8052,6 +10019,154 @@ public func FfiConverterTypeTransferPage_lift(_ buf: RustBuffer) throws -> Trans
 #endif
 public func FfiConverterTypeTransferPage_lower(_ value: TransferPage) -> RustBuffer {
     return FfiConverterTypeTransferPage.lower(value)
+}
+
+
+/**
+ * Identity of a terminal transaction at the host.
+ */
+public struct TxnKey: Equatable, Hashable {
+    /**
+     * Terminal.
+     */
+    public var terminalId: String
+    /**
+     * Batch.
+     */
+    public var batch: UInt32
+    /**
+     * STAN.
+     */
+    public var stan: UInt32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Terminal.
+         */terminalId: String, 
+        /**
+         * Batch.
+         */batch: UInt32, 
+        /**
+         * STAN.
+         */stan: UInt32) {
+        self.terminalId = terminalId
+        self.batch = batch
+        self.stan = stan
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TxnKey: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTxnKey: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TxnKey {
+        return
+            try TxnKey(
+                terminalId: FfiConverterString.read(from: &buf), 
+                batch: FfiConverterUInt32.read(from: &buf), 
+                stan: FfiConverterUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TxnKey, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.terminalId, into: &buf)
+        FfiConverterUInt32.write(value.batch, into: &buf)
+        FfiConverterUInt32.write(value.stan, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTxnKey_lift(_ buf: RustBuffer) throws -> TxnKey {
+    return try FfiConverterTypeTxnKey.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTxnKey_lower(_ value: TxnKey) -> RustBuffer {
+    return FfiConverterTypeTxnKey.lower(value)
+}
+
+
+/**
+ * Batch and STAN of a terminal transaction.
+ */
+public struct TxnRef: Equatable, Hashable {
+    /**
+     * F60.2 batch number.
+     */
+    public var batch: UInt32
+    /**
+     * F11 STAN.
+     */
+    public var stan: UInt32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * F60.2 batch number.
+         */batch: UInt32, 
+        /**
+         * F11 STAN.
+         */stan: UInt32) {
+        self.batch = batch
+        self.stan = stan
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TxnRef: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTxnRef: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TxnRef {
+        return
+            try TxnRef(
+                batch: FfiConverterUInt32.read(from: &buf), 
+                stan: FfiConverterUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TxnRef, into buf: inout [UInt8]) {
+        FfiConverterUInt32.write(value.batch, into: &buf)
+        FfiConverterUInt32.write(value.stan, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTxnRef_lift(_ buf: RustBuffer) throws -> TxnRef {
+    return try FfiConverterTypeTxnRef.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTxnRef_lower(_ value: TxnRef) -> RustBuffer {
+    return FfiConverterTypeTxnRef.lower(value)
 }
 
 
@@ -8684,6 +10799,281 @@ public func FfiConverterTypeBrand_lift(_ buf: RustBuffer) throws -> Brand {
 #endif
 public func FfiConverterTypeBrand_lower(_ value: Brand) -> RustBuffer {
     return FfiConverterTypeBrand.lower(value)
+}
+
+
+
+/**
+ * Acceptance channel (for fee schedules).
+ */
+
+public enum CaptureChannel: Equatable, Hashable {
+    
+    /**
+     * Contact chip, stripe or key entry.
+     */
+    case card
+    /**
+     * Contactless.
+     */
+    case contactless
+    /**
+     * QR code.
+     */
+    case qr
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension CaptureChannel: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCaptureChannel: FfiConverterRustBuffer {
+    typealias SwiftType = CaptureChannel
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CaptureChannel {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .card
+        
+        case 2: return .contactless
+        
+        case 3: return .qr
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: CaptureChannel, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .card:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .contactless:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .qr:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCaptureChannel_lift(_ buf: RustBuffer) throws -> CaptureChannel {
+    return try FfiConverterTypeCaptureChannel.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCaptureChannel_lower(_ value: CaptureChannel) -> RustBuffer {
+    return FfiConverterTypeCaptureChannel.lower(value)
+}
+
+
+
+/**
+ * Card brand as the host reports it (F63.1).
+ */
+
+public enum CardBrand: Equatable, Hashable {
+    
+    /**
+     * China UnionPay (domestic).
+     */
+    case unionPay
+    /**
+     * Visa.
+     */
+    case visa
+    /**
+     * Mastercard.
+     */
+    case mastercard
+    /**
+     * JCB.
+     */
+    case jcb
+    /**
+     * American Express.
+     */
+    case amex
+    /**
+     * Another foreign brand.
+     */
+    case other
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension CardBrand: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCardBrand: FfiConverterRustBuffer {
+    typealias SwiftType = CardBrand
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CardBrand {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .unionPay
+        
+        case 2: return .visa
+        
+        case 3: return .mastercard
+        
+        case 4: return .jcb
+        
+        case 5: return .amex
+        
+        case 6: return .other
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: CardBrand, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .unionPay:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .visa:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .mastercard:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .jcb:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .amex:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .other:
+            writeInt(&buf, Int32(6))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCardBrand_lift(_ buf: RustBuffer) throws -> CardBrand {
+    return try FfiConverterTypeCardBrand.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCardBrand_lower(_ value: CardBrand) -> RustBuffer {
+    return FfiConverterTypeCardBrand.lower(value)
+}
+
+
+
+/**
+ * Debit or credit card.
+ */
+
+public enum CardProfileType: Equatable, Hashable {
+    
+    /**
+     * 借记卡.
+     */
+    case debit
+    /**
+     * 贷记卡.
+     */
+    case credit
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension CardProfileType: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCardProfileType: FfiConverterRustBuffer {
+    typealias SwiftType = CardProfileType
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CardProfileType {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .debit
+        
+        case 2: return .credit
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: CardProfileType, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .debit:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .credit:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCardProfileType_lift(_ buf: RustBuffer) throws -> CardProfileType {
+    return try FfiConverterTypeCardProfileType.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCardProfileType_lower(_ value: CardProfileType) -> RustBuffer {
+    return FfiConverterTypeCardProfileType.lower(value)
 }
 
 
@@ -9969,6 +12359,450 @@ public func FfiConverterTypeDecemberPolicy_lower(_ value: DecemberPolicy) -> Rus
 
 
 /**
+ * Why the processor declined.
+ */
+
+public enum DeclineReason: Equatable, Hashable {
+    
+    /**
+     * F61 names no transaction of this terminal (`25`).
+     */
+    case originalNotFound
+    /**
+     * The original is not approved (`25`).
+     */
+    case originalNotApproved
+    /**
+     * Already voided or cancelled (`12`).
+     */
+    case alreadyVoided
+    /**
+     * In a settled batch (`12`).
+     */
+    case alreadySettled
+    /**
+     * Void after the original's settlement day (`12`).
+     */
+    case notSameDay
+    /**
+     * Refund on the same settlement day (`12`).
+     */
+    case refundSameDay
+    /**
+     * Void/cancel amount ≠ original amount (`64`).
+     */
+    case amountMismatch
+    /**
+     * Refunds or completions beyond the original (`61`).
+     */
+    case amountExceeded
+    /**
+     * Pre-auth older than the window (`33`).
+     */
+    case preAuthExpired
+    /**
+     * Cancel of a completed pre-auth (`12`).
+     */
+    case preAuthCompleted
+    /**
+     * Wrong kind of original (`12`).
+     */
+    case wrongOriginalKind
+    /**
+     * Card differs from the original (`14`).
+     */
+    case cardMismatch
+    /**
+     * STAN reused with other content (`94`).
+     */
+    case duplicate
+    /**
+     * Unknown or incomplete request (`12`/`30`).
+     */
+    case invalidTransaction
+    /**
+     * MAC missing or wrong (`A0`).
+     */
+    case macError
+    /**
+     * Terminal must sign on (`77`).
+     */
+    case notSignedOn
+    /**
+     * F42 differs from the terminal's merchant (`03`).
+     */
+    case wrongMerchant
+    /**
+     * The network did not answer (`98`).
+     */
+    case networkTimeout
+    /**
+     * The network declined.
+     */
+    case network
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension DeclineReason: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDeclineReason: FfiConverterRustBuffer {
+    typealias SwiftType = DeclineReason
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DeclineReason {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .originalNotFound
+        
+        case 2: return .originalNotApproved
+        
+        case 3: return .alreadyVoided
+        
+        case 4: return .alreadySettled
+        
+        case 5: return .notSameDay
+        
+        case 6: return .refundSameDay
+        
+        case 7: return .amountMismatch
+        
+        case 8: return .amountExceeded
+        
+        case 9: return .preAuthExpired
+        
+        case 10: return .preAuthCompleted
+        
+        case 11: return .wrongOriginalKind
+        
+        case 12: return .cardMismatch
+        
+        case 13: return .duplicate
+        
+        case 14: return .invalidTransaction
+        
+        case 15: return .macError
+        
+        case 16: return .notSignedOn
+        
+        case 17: return .wrongMerchant
+        
+        case 18: return .networkTimeout
+        
+        case 19: return .network
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: DeclineReason, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .originalNotFound:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .originalNotApproved:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .alreadyVoided:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .alreadySettled:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .notSameDay:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .refundSameDay:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .amountMismatch:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .amountExceeded:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .preAuthExpired:
+            writeInt(&buf, Int32(9))
+        
+        
+        case .preAuthCompleted:
+            writeInt(&buf, Int32(10))
+        
+        
+        case .wrongOriginalKind:
+            writeInt(&buf, Int32(11))
+        
+        
+        case .cardMismatch:
+            writeInt(&buf, Int32(12))
+        
+        
+        case .duplicate:
+            writeInt(&buf, Int32(13))
+        
+        
+        case .invalidTransaction:
+            writeInt(&buf, Int32(14))
+        
+        
+        case .macError:
+            writeInt(&buf, Int32(15))
+        
+        
+        case .notSignedOn:
+            writeInt(&buf, Int32(16))
+        
+        
+        case .wrongMerchant:
+            writeInt(&buf, Int32(17))
+        
+        
+        case .networkTimeout:
+            writeInt(&buf, Int32(18))
+        
+        
+        case .network:
+            writeInt(&buf, Int32(19))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDeclineReason_lift(_ buf: RustBuffer) throws -> DeclineReason {
+    return try FfiConverterTypeDeclineReason.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDeclineReason_lower(_ value: DeclineReason) -> RustBuffer {
+    return FfiConverterTypeDeclineReason.lower(value)
+}
+
+
+
+/**
+ * What the fee, settlement and ledger modules consume (a sealed class in Kotlin).
+ */
+
+public enum DomainEvent: Equatable, Hashable {
+    
+    /**
+     * A pre-auth was approved.
+     */
+    case authorised(
+        /**
+         * Facts.
+         */data: EventData
+    )
+    /**
+     * Money moves to the merchant: sale, completion.
+     */
+    case captured(
+        /**
+         * Facts.
+         */data: EventData
+    )
+    /**
+     * A void, completion void or pre-auth cancel took effect.
+     */
+    case voided(
+        /**
+         * Facts.
+         */data: EventData
+    )
+    /**
+     * A refund was accepted.
+     */
+    case refunded(
+        /**
+         * Facts.
+         */data: EventData
+    )
+    /**
+     * An approved transaction was reversed.
+     */
+    case reversed(
+        /**
+         * Facts.
+         */data: EventData
+    )
+    /**
+     * Declined here or by the network.
+     */
+    case declined(
+        /**
+         * Facts.
+         */data: EventData, 
+        /**
+         * Why.
+         */reason: DeclineReason, 
+        /**
+         * F39 sent to the terminal.
+         */code: String
+    )
+    /**
+     * A terminal batch was closed.
+     */
+    case batchSettled(
+        /**
+         * Terminal.
+         */terminalId: String, 
+        /**
+         * Merchant.
+         */merchantId: String, 
+        /**
+         * Batch.
+         */batch: UInt32, 
+        /**
+         * Host totals.
+         */hostTotals: BatchTotals, 
+        /**
+         * Terminal totals.
+         */terminalTotals: BatchTotals, 
+        /**
+         * Whether a batch upload was needed.
+         */uploaded: Bool, 
+        /**
+         * When, Unix ms.
+         */atMs: Int64
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension DomainEvent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDomainEvent: FfiConverterRustBuffer {
+    typealias SwiftType = DomainEvent
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DomainEvent {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .authorised(data: try FfiConverterTypeEventData.read(from: &buf)
+        )
+        
+        case 2: return .captured(data: try FfiConverterTypeEventData.read(from: &buf)
+        )
+        
+        case 3: return .voided(data: try FfiConverterTypeEventData.read(from: &buf)
+        )
+        
+        case 4: return .refunded(data: try FfiConverterTypeEventData.read(from: &buf)
+        )
+        
+        case 5: return .reversed(data: try FfiConverterTypeEventData.read(from: &buf)
+        )
+        
+        case 6: return .declined(data: try FfiConverterTypeEventData.read(from: &buf), reason: try FfiConverterTypeDeclineReason.read(from: &buf), code: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 7: return .batchSettled(terminalId: try FfiConverterString.read(from: &buf), merchantId: try FfiConverterString.read(from: &buf), batch: try FfiConverterUInt32.read(from: &buf), hostTotals: try FfiConverterTypeBatchTotals.read(from: &buf), terminalTotals: try FfiConverterTypeBatchTotals.read(from: &buf), uploaded: try FfiConverterBool.read(from: &buf), atMs: try FfiConverterInt64.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: DomainEvent, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .authorised(data):
+            writeInt(&buf, Int32(1))
+            FfiConverterTypeEventData.write(data, into: &buf)
+            
+        
+        case let .captured(data):
+            writeInt(&buf, Int32(2))
+            FfiConverterTypeEventData.write(data, into: &buf)
+            
+        
+        case let .voided(data):
+            writeInt(&buf, Int32(3))
+            FfiConverterTypeEventData.write(data, into: &buf)
+            
+        
+        case let .refunded(data):
+            writeInt(&buf, Int32(4))
+            FfiConverterTypeEventData.write(data, into: &buf)
+            
+        
+        case let .reversed(data):
+            writeInt(&buf, Int32(5))
+            FfiConverterTypeEventData.write(data, into: &buf)
+            
+        
+        case let .declined(data,reason,code):
+            writeInt(&buf, Int32(6))
+            FfiConverterTypeEventData.write(data, into: &buf)
+            FfiConverterTypeDeclineReason.write(reason, into: &buf)
+            FfiConverterString.write(code, into: &buf)
+            
+        
+        case let .batchSettled(terminalId,merchantId,batch,hostTotals,terminalTotals,uploaded,atMs):
+            writeInt(&buf, Int32(7))
+            FfiConverterString.write(terminalId, into: &buf)
+            FfiConverterString.write(merchantId, into: &buf)
+            FfiConverterUInt32.write(batch, into: &buf)
+            FfiConverterTypeBatchTotals.write(hostTotals, into: &buf)
+            FfiConverterTypeBatchTotals.write(terminalTotals, into: &buf)
+            FfiConverterBool.write(uploaded, into: &buf)
+            FfiConverterInt64.write(atMs, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDomainEvent_lift(_ buf: RustBuffer) throws -> DomainEvent {
+    return try FfiConverterTypeDomainEvent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDomainEvent_lower(_ value: DomainEvent) -> RustBuffer {
+    return FfiConverterTypeDomainEvent.lower(value)
+}
+
+
+
+/**
  * EMV data element formats (EMV Book 3 §4.3).
  */
 
@@ -10214,6 +13048,111 @@ public func FfiConverterTypeEmvSource_lift(_ buf: RustBuffer) throws -> EmvSourc
 #endif
 public func FfiConverterTypeEmvSource_lower(_ value: EmvSource) -> RustBuffer {
     return FfiConverterTypeEmvSource.lower(value)
+}
+
+
+
+/**
+ * How the card was read (F22).
+ */
+
+public enum EntryMode: Equatable, Hashable {
+    
+    /**
+     * `01` key entry.
+     */
+    case manual
+    /**
+     * `02` magnetic stripe.
+     */
+    case magstripe
+    /**
+     * `05` contact chip.
+     */
+    case chip
+    /**
+     * `07` contactless.
+     */
+    case contactless
+    /**
+     * `03` QR code.
+     */
+    case qr
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension EntryMode: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeEntryMode: FfiConverterRustBuffer {
+    typealias SwiftType = EntryMode
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> EntryMode {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .manual
+        
+        case 2: return .magstripe
+        
+        case 3: return .chip
+        
+        case 4: return .contactless
+        
+        case 5: return .qr
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: EntryMode, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .manual:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .magstripe:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .chip:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .contactless:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .qr:
+            writeInt(&buf, Int32(5))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEntryMode_lift(_ buf: RustBuffer) throws -> EntryMode {
+    return try FfiConverterTypeEntryMode.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEntryMode_lower(_ value: EntryMode) -> RustBuffer {
+    return FfiConverterTypeEntryMode.lower(value)
 }
 
 
@@ -11315,6 +14254,229 @@ public func FfiConverterTypeMpmTipOrConvenience_lower(_ value: MpmTipOrConvenien
 
 
 /**
+ * The network's answer.
+ */
+
+public enum NetworkOutcome: Equatable, Hashable {
+    
+    /**
+     * Approved.
+     */
+    case approved(
+        /**
+         * F38 authorisation code.
+         */authCode: String, 
+        /**
+         * Network settlement date `YYYY-MM-DD`; null = the processor's cut-off.
+         */settlementDate: String?, 
+        /**
+         * Card brand.
+         */brand: CardBrand, 
+        /**
+         * Debit or credit.
+         */cardType: CardProfileType, 
+        /**
+         * Balance for an inquiry, minor units.
+         */balance: Int64?
+    )
+    /**
+     * Declined with an F39 code.
+     */
+    case declined(
+        /**
+         * F39.
+         */code: String
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension NetworkOutcome: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeNetworkOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = NetworkOutcome
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> NetworkOutcome {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .approved(authCode: try FfiConverterString.read(from: &buf), settlementDate: try FfiConverterOptionString.read(from: &buf), brand: try FfiConverterTypeCardBrand.read(from: &buf), cardType: try FfiConverterTypeCardProfileType.read(from: &buf), balance: try FfiConverterOptionInt64.read(from: &buf)
+        )
+        
+        case 2: return .declined(code: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: NetworkOutcome, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .approved(authCode,settlementDate,brand,cardType,balance):
+            writeInt(&buf, Int32(1))
+            FfiConverterString.write(authCode, into: &buf)
+            FfiConverterOptionString.write(settlementDate, into: &buf)
+            FfiConverterTypeCardBrand.write(brand, into: &buf)
+            FfiConverterTypeCardProfileType.write(cardType, into: &buf)
+            FfiConverterOptionInt64.write(balance, into: &buf)
+            
+        
+        case let .declined(code):
+            writeInt(&buf, Int32(2))
+            FfiConverterString.write(code, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNetworkOutcome_lift(_ buf: RustBuffer) throws -> NetworkOutcome {
+    return try FfiConverterTypeNetworkOutcome.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNetworkOutcome_lower(_ value: NetworkOutcome) -> RustBuffer {
+    return FfiConverterTypeNetworkOutcome.lower(value)
+}
+
+
+
+/**
+ * What the processor asks of the card network. The PAN is a `Pan` object (no `toString()`
+ * leak); `pan.digits()` gives the digits for the network message.
+ */
+
+public enum NetworkRequest {
+    
+    /**
+     * Authorise / notify a transaction.
+     */
+    case transaction(
+        /**
+         * Correlation id: answer with the same id.
+         */id: UInt64, 
+        /**
+         * Kind.
+         */kind: TransactionKind, 
+        /**
+         * Amount, minor units.
+         */amountMinor: Int64, 
+        /**
+         * ISO 4217 numeric currency.
+         */currency: UInt16, 
+        /**
+         * Card number.
+         */pan: Pan, 
+        /**
+         * Terminal.
+         */terminalId: String, 
+        /**
+         * Merchant.
+         */merchantId: String, 
+        /**
+         * Network id of the original (void/refund/completion).
+         */originalNetworkId: UInt64?
+    )
+    /**
+     * Reverse an earlier request (answer with `handleNetworkReversalAck(id)`).
+     */
+    case reversal(
+        /**
+         * Correlation id.
+         */id: UInt64, 
+        /**
+         * The id of the request to reverse.
+         */reverses: UInt64
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension NetworkRequest: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeNetworkRequest: FfiConverterRustBuffer {
+    typealias SwiftType = NetworkRequest
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> NetworkRequest {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .transaction(id: try FfiConverterUInt64.read(from: &buf), kind: try FfiConverterTypeTransactionKind.read(from: &buf), amountMinor: try FfiConverterInt64.read(from: &buf), currency: try FfiConverterUInt16.read(from: &buf), pan: try FfiConverterTypePan.read(from: &buf), terminalId: try FfiConverterString.read(from: &buf), merchantId: try FfiConverterString.read(from: &buf), originalNetworkId: try FfiConverterOptionUInt64.read(from: &buf)
+        )
+        
+        case 2: return .reversal(id: try FfiConverterUInt64.read(from: &buf), reverses: try FfiConverterUInt64.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: NetworkRequest, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .transaction(id,kind,amountMinor,currency,pan,terminalId,merchantId,originalNetworkId):
+            writeInt(&buf, Int32(1))
+            FfiConverterUInt64.write(id, into: &buf)
+            FfiConverterTypeTransactionKind.write(kind, into: &buf)
+            FfiConverterInt64.write(amountMinor, into: &buf)
+            FfiConverterUInt16.write(currency, into: &buf)
+            FfiConverterTypePan.write(pan, into: &buf)
+            FfiConverterString.write(terminalId, into: &buf)
+            FfiConverterString.write(merchantId, into: &buf)
+            FfiConverterOptionUInt64.write(originalNetworkId, into: &buf)
+            
+        
+        case let .reversal(id,reverses):
+            writeInt(&buf, Int32(2))
+            FfiConverterUInt64.write(id, into: &buf)
+            FfiConverterUInt64.write(reverses, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNetworkRequest_lift(_ buf: RustBuffer) throws -> NetworkRequest {
+    return try FfiConverterTypeNetworkRequest.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNetworkRequest_lower(_ value: NetworkRequest) -> RustBuffer {
+    return FfiConverterTypeNetworkRequest.lower(value)
+}
+
+
+
+/**
  * Which side increases a balance.
  */
 
@@ -11753,6 +14915,54 @@ enum PaycoreError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
      */
     case SettlementState(message: String)
     
+    /**
+     * A lifecycle value out of range or malformed (STAN, batch, amount, currency, time, id,
+     * request inconsistent in itself such as a void without original).
+     */
+    case LifecycleInvalidInput(message: String)
+    
+    /**
+     * Frame bytes that are not a well-formed CUP POS message, or a missing/invalid field (the
+     * message names the field and byte offset).
+     */
+    case LifecycleMalformedMessage(message: String)
+    
+    /**
+     * The sign-on key block (F62) could not be unwrapped with the TMK.
+     */
+    case LifecycleKeyBlock(message: String)
+    
+    /**
+     * The operation is not allowed in the current state (e.g. a sale while a reversal is
+     * outstanding).
+     */
+    case LifecycleIllegalState(message: String)
+    
+    /**
+     * A message the session is not waiting for, not matching the request, or late.
+     */
+    case LifecycleUnexpectedMessage(message: String)
+    
+    /**
+     * The host did not confirm a reversal; it will be sent again.
+     */
+    case LifecycleReversalNotAcknowledged(message: String)
+    
+    /**
+     * A message MAC (F64) is absent or wrong.
+     */
+    case LifecycleMacInvalid(message: String)
+    
+    /**
+     * Unknown terminal, or a network answer for an unknown or expired request id.
+     */
+    case LifecycleUnknownReference(message: String)
+    
+    /**
+     * A saved session that cannot be restored (message names line and column).
+     */
+    case LifecycleState(message: String)
+    
 
     
 
@@ -11998,6 +15208,42 @@ public struct FfiConverterTypePaycoreError: FfiConverterRustBuffer {
             message: try FfiConverterString.read(from: &buf)
         )
         
+        case 55: return .LifecycleInvalidInput(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 56: return .LifecycleMalformedMessage(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 57: return .LifecycleKeyBlock(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 58: return .LifecycleIllegalState(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 59: return .LifecycleUnexpectedMessage(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 60: return .LifecycleReversalNotAcknowledged(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 61: return .LifecycleMacInvalid(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 62: return .LifecycleUnknownReference(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 63: return .LifecycleState(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
 
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -12117,6 +15363,24 @@ public struct FfiConverterTypePaycoreError: FfiConverterRustBuffer {
             writeInt(&buf, Int32(53))
         case .SettlementState(_ /* message is ignored*/):
             writeInt(&buf, Int32(54))
+        case .LifecycleInvalidInput(_ /* message is ignored*/):
+            writeInt(&buf, Int32(55))
+        case .LifecycleMalformedMessage(_ /* message is ignored*/):
+            writeInt(&buf, Int32(56))
+        case .LifecycleKeyBlock(_ /* message is ignored*/):
+            writeInt(&buf, Int32(57))
+        case .LifecycleIllegalState(_ /* message is ignored*/):
+            writeInt(&buf, Int32(58))
+        case .LifecycleUnexpectedMessage(_ /* message is ignored*/):
+            writeInt(&buf, Int32(59))
+        case .LifecycleReversalNotAcknowledged(_ /* message is ignored*/):
+            writeInt(&buf, Int32(60))
+        case .LifecycleMacInvalid(_ /* message is ignored*/):
+            writeInt(&buf, Int32(61))
+        case .LifecycleUnknownReference(_ /* message is ignored*/):
+            writeInt(&buf, Int32(62))
+        case .LifecycleState(_ /* message is ignored*/):
+            writeInt(&buf, Int32(63))
 
         
         }
@@ -12635,6 +15899,279 @@ public func FfiConverterTypeTdesDukptUsage_lower(_ value: TdesDukptUsage) -> Rus
 
 
 /**
+ * What the session tells the app (a sealed class in Kotlin). No PAN in any of them.
+ */
+
+public enum TerminalEvent: Equatable, Hashable {
+    
+    /**
+     * Working keys installed; `batch` is the host's current batch.
+     */
+    case signedOn(
+        /**
+         * Batch to use.
+         */batch: UInt32
+    )
+    /**
+     * Approved: print the receipt.
+     */
+    case approved(
+        /**
+         * Batch and STAN.
+         */txn: TxnRef, 
+        /**
+         * Kind.
+         */kind: TransactionKind, 
+        /**
+         * Amount, minor units.
+         */amountMinor: Int64, 
+        /**
+         * ISO 4217 numeric currency.
+         */currency: UInt16, 
+        /**
+         * F38 authorisation code.
+         */authCode: String, 
+        /**
+         * F37 retrieval reference number.
+         */rrn: String, 
+        /**
+         * F63.1 brand.
+         */brand: CardBrand, 
+        /**
+         * F54 balance (balance inquiry), minor units.
+         */balance: Int64?
+    )
+    /**
+     * Declined by the host or issuer.
+     */
+    case declined(
+        /**
+         * Batch and STAN.
+         */txn: TxnRef, 
+        /**
+         * Kind.
+         */kind: TransactionKind, 
+        /**
+         * F39.
+         */code: String, 
+        /**
+         * The customary meaning of the code.
+         */meaning: String
+    )
+    /**
+     * The outcome is unknown; for a reversible request a reversal is now outstanding.
+     */
+    case outcomeUnknown(
+        /**
+         * Batch and STAN.
+         */txn: TxnRef, 
+        /**
+         * Kind.
+         */kind: TransactionKind, 
+        /**
+         * Why.
+         */reason: UnknownOutcome, 
+        /**
+         * Whether a reversal was started.
+         */reversing: Bool
+    )
+    /**
+     * The host acknowledged the reversal: void everywhere.
+     */
+    case reversed(
+        /**
+         * Batch and STAN.
+         */txn: TxnRef, 
+        /**
+         * Kind.
+         */kind: TransactionKind
+    )
+    /**
+     * Batch closed and reconciled; the session moved to the next batch.
+     */
+    case batchSettled(
+        /**
+         * The settled batch.
+         */batch: UInt32, 
+        /**
+         * Its totals.
+         */totals: BatchTotals, 
+        /**
+         * Whether a batch upload was needed.
+         */uploaded: Bool
+    )
+    /**
+     * Signed off: working keys erased.
+     */
+    case signedOff
+    /**
+     * Answer to an echo test.
+     */
+    case echoAnswered(
+        /**
+         * Whether the host answered `00`.
+         */ok: Bool
+    )
+    /**
+     * The host refused the sign-on.
+     */
+    case signOnDeclined(
+        /**
+         * F39.
+         */code: String
+    )
+    /**
+     * Settlement or batch upload declined.
+     */
+    case settlementDeclined(
+        /**
+         * F39.
+         */code: String
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension TerminalEvent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTerminalEvent: FfiConverterRustBuffer {
+    typealias SwiftType = TerminalEvent
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TerminalEvent {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .signedOn(batch: try FfiConverterUInt32.read(from: &buf)
+        )
+        
+        case 2: return .approved(txn: try FfiConverterTypeTxnRef.read(from: &buf), kind: try FfiConverterTypeTransactionKind.read(from: &buf), amountMinor: try FfiConverterInt64.read(from: &buf), currency: try FfiConverterUInt16.read(from: &buf), authCode: try FfiConverterString.read(from: &buf), rrn: try FfiConverterString.read(from: &buf), brand: try FfiConverterTypeCardBrand.read(from: &buf), balance: try FfiConverterOptionInt64.read(from: &buf)
+        )
+        
+        case 3: return .declined(txn: try FfiConverterTypeTxnRef.read(from: &buf), kind: try FfiConverterTypeTransactionKind.read(from: &buf), code: try FfiConverterString.read(from: &buf), meaning: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 4: return .outcomeUnknown(txn: try FfiConverterTypeTxnRef.read(from: &buf), kind: try FfiConverterTypeTransactionKind.read(from: &buf), reason: try FfiConverterTypeUnknownOutcome.read(from: &buf), reversing: try FfiConverterBool.read(from: &buf)
+        )
+        
+        case 5: return .reversed(txn: try FfiConverterTypeTxnRef.read(from: &buf), kind: try FfiConverterTypeTransactionKind.read(from: &buf)
+        )
+        
+        case 6: return .batchSettled(batch: try FfiConverterUInt32.read(from: &buf), totals: try FfiConverterTypeBatchTotals.read(from: &buf), uploaded: try FfiConverterBool.read(from: &buf)
+        )
+        
+        case 7: return .signedOff
+        
+        case 8: return .echoAnswered(ok: try FfiConverterBool.read(from: &buf)
+        )
+        
+        case 9: return .signOnDeclined(code: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 10: return .settlementDeclined(code: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: TerminalEvent, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .signedOn(batch):
+            writeInt(&buf, Int32(1))
+            FfiConverterUInt32.write(batch, into: &buf)
+            
+        
+        case let .approved(txn,kind,amountMinor,currency,authCode,rrn,brand,balance):
+            writeInt(&buf, Int32(2))
+            FfiConverterTypeTxnRef.write(txn, into: &buf)
+            FfiConverterTypeTransactionKind.write(kind, into: &buf)
+            FfiConverterInt64.write(amountMinor, into: &buf)
+            FfiConverterUInt16.write(currency, into: &buf)
+            FfiConverterString.write(authCode, into: &buf)
+            FfiConverterString.write(rrn, into: &buf)
+            FfiConverterTypeCardBrand.write(brand, into: &buf)
+            FfiConverterOptionInt64.write(balance, into: &buf)
+            
+        
+        case let .declined(txn,kind,code,meaning):
+            writeInt(&buf, Int32(3))
+            FfiConverterTypeTxnRef.write(txn, into: &buf)
+            FfiConverterTypeTransactionKind.write(kind, into: &buf)
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(meaning, into: &buf)
+            
+        
+        case let .outcomeUnknown(txn,kind,reason,reversing):
+            writeInt(&buf, Int32(4))
+            FfiConverterTypeTxnRef.write(txn, into: &buf)
+            FfiConverterTypeTransactionKind.write(kind, into: &buf)
+            FfiConverterTypeUnknownOutcome.write(reason, into: &buf)
+            FfiConverterBool.write(reversing, into: &buf)
+            
+        
+        case let .reversed(txn,kind):
+            writeInt(&buf, Int32(5))
+            FfiConverterTypeTxnRef.write(txn, into: &buf)
+            FfiConverterTypeTransactionKind.write(kind, into: &buf)
+            
+        
+        case let .batchSettled(batch,totals,uploaded):
+            writeInt(&buf, Int32(6))
+            FfiConverterUInt32.write(batch, into: &buf)
+            FfiConverterTypeBatchTotals.write(totals, into: &buf)
+            FfiConverterBool.write(uploaded, into: &buf)
+            
+        
+        case .signedOff:
+            writeInt(&buf, Int32(7))
+        
+        
+        case let .echoAnswered(ok):
+            writeInt(&buf, Int32(8))
+            FfiConverterBool.write(ok, into: &buf)
+            
+        
+        case let .signOnDeclined(code):
+            writeInt(&buf, Int32(9))
+            FfiConverterString.write(code, into: &buf)
+            
+        
+        case let .settlementDeclined(code):
+            writeInt(&buf, Int32(10))
+            FfiConverterString.write(code, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTerminalEvent_lift(_ buf: RustBuffer) throws -> TerminalEvent {
+    return try FfiConverterTypeTerminalEvent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTerminalEvent_lower(_ value: TerminalEvent) -> RustBuffer {
+    return FfiConverterTypeTerminalEvent.lower(value)
+}
+
+
+
+/**
  * How strictly BER-TLV is read.
  */
 
@@ -12720,6 +16257,141 @@ public func FfiConverterTypeTlvMode_lower(_ value: TlvMode) -> RustBuffer {
 
 
 /**
+ * Card transactions a terminal can start.
+ */
+
+public enum TransactionKind: Equatable, Hashable {
+    
+    /**
+     * 消费 sale (0200).
+     */
+    case sale
+    /**
+     * 余额查询 balance inquiry (0200).
+     */
+    case balanceInquiry
+    /**
+     * 预授权 pre-authorisation (0100).
+     */
+    case preAuth
+    /**
+     * 预授权撤销 pre-authorisation cancel (0100).
+     */
+    case preAuthCancel
+    /**
+     * 预授权完成 completion (0200).
+     */
+    case completion
+    /**
+     * 预授权完成撤销 completion void (0200).
+     */
+    case completionVoid
+    /**
+     * 消费撤销 void (0200).
+     */
+    case void
+    /**
+     * 退货 refund (0220 notification).
+     */
+    case refund
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension TransactionKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTransactionKind: FfiConverterRustBuffer {
+    typealias SwiftType = TransactionKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TransactionKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .sale
+        
+        case 2: return .balanceInquiry
+        
+        case 3: return .preAuth
+        
+        case 4: return .preAuthCancel
+        
+        case 5: return .completion
+        
+        case 6: return .completionVoid
+        
+        case 7: return .void
+        
+        case 8: return .refund
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: TransactionKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .sale:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .balanceInquiry:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .preAuth:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .preAuthCancel:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .completion:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .completionVoid:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .void:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .refund:
+            writeInt(&buf, Int32(8))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTransactionKind_lift(_ buf: RustBuffer) throws -> TransactionKind {
+    return try FfiConverterTypeTransactionKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTransactionKind_lower(_ value: TransactionKind) -> RustBuffer {
+    return FfiConverterTypeTransactionKind.lower(value)
+}
+
+
+
+/**
  * What a calendar does with dates in years without a table.
  */
 
@@ -12790,6 +16462,91 @@ public func FfiConverterTypeUncoveredYears_lift(_ buf: RustBuffer) throws -> Unc
 #endif
 public func FfiConverterTypeUncoveredYears_lower(_ value: UncoveredYears) -> RustBuffer {
     return FfiConverterTypeUncoveredYears.lower(value)
+}
+
+
+
+/**
+ * Why an outcome is unknown and a reversal was started.
+ */
+
+public enum UnknownOutcome: Equatable, Hashable {
+    
+    /**
+     * No response in time (F39 `98`).
+     */
+    case timeout
+    /**
+     * The response's MAC was absent or wrong (`A0`).
+     */
+    case macError
+    /**
+     * The app failed after the approval (`06`).
+     */
+    case localFailure
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension UnknownOutcome: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUnknownOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = UnknownOutcome
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UnknownOutcome {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .timeout
+        
+        case 2: return .macError
+        
+        case 3: return .localFailure
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: UnknownOutcome, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .timeout:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .macError:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .localFailure:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUnknownOutcome_lift(_ buf: RustBuffer) throws -> UnknownOutcome {
+    return try FfiConverterTypeUnknownOutcome.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUnknownOutcome_lower(_ value: UnknownOutcome) -> RustBuffer {
+    return FfiConverterTypeUnknownOutcome.lower(value)
 }
 
 
@@ -13094,6 +16851,30 @@ fileprivate struct FfiConverterOptionUInt16: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionUInt32: FfiConverterRustBuffer {
+    typealias SwiftType = UInt32?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterUInt32.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterUInt32.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionUInt64: FfiConverterRustBuffer {
     typealias SwiftType = UInt64?
 
@@ -13110,6 +16891,30 @@ fileprivate struct FfiConverterOptionUInt64: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterUInt64.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionInt64: FfiConverterRustBuffer {
+    typealias SwiftType = Int64?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterInt64.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterInt64.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -13358,6 +17163,102 @@ fileprivate struct FfiConverterOptionTypeMpmLanguage: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeOriginalRef: FfiConverterRustBuffer {
+    typealias SwiftType = OriginalRef?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeOriginalRef.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeOriginalRef.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeProcessorOptions: FfiConverterRustBuffer {
+    typealias SwiftType = ProcessorOptions?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeProcessorOptions.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeProcessorOptions.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeTerminalFrame: FfiConverterRustBuffer {
+    typealias SwiftType = TerminalFrame?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeTerminalFrame.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeTerminalFrame.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeTerminalOptions: FfiConverterRustBuffer {
+    typealias SwiftType = TerminalOptions?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeTerminalOptions.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeTerminalOptions.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeTransfer: FfiConverterRustBuffer {
     typealias SwiftType = Transfer?
 
@@ -13382,6 +17283,30 @@ fileprivate struct FfiConverterOptionTypeTransfer: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeTxnKey: FfiConverterRustBuffer {
+    typealias SwiftType = TxnKey?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeTxnKey.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeTxnKey.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeBrand: FfiConverterRustBuffer {
     typealias SwiftType = Brand?
 
@@ -13398,6 +17323,78 @@ fileprivate struct FfiConverterOptionTypeBrand: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeBrand.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeCardBrand: FfiConverterRustBuffer {
+    typealias SwiftType = CardBrand?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeCardBrand.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeCardBrand.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeCardProfileType: FfiConverterRustBuffer {
+    typealias SwiftType = CardProfileType?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeCardProfileType.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeCardProfileType.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeDomainEvent: FfiConverterRustBuffer {
+    typealias SwiftType = DomainEvent?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeDomainEvent.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeDomainEvent.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -13454,6 +17451,54 @@ fileprivate struct FfiConverterOptionTypeMpmTipOrConvenience: FfiConverterRustBu
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeNetworkRequest: FfiConverterRustBuffer {
+    typealias SwiftType = NetworkRequest?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeNetworkRequest.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeNetworkRequest.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeTerminalEvent: FfiConverterRustBuffer {
+    typealias SwiftType = TerminalEvent?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeTerminalEvent.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeTerminalEvent.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionSequenceString: FfiConverterRustBuffer {
     typealias SwiftType = [String]?
 
@@ -13495,6 +17540,31 @@ fileprivate struct FfiConverterSequenceUInt16: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterUInt16.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceUInt32: FfiConverterRustBuffer {
+    typealias SwiftType = [UInt32]
+
+    public static func write(_ value: [UInt32], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterUInt32.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [UInt32] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [UInt32]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterUInt32.read(from: &buf))
         }
         return seq
     }
@@ -13770,6 +17840,31 @@ fileprivate struct FfiConverterSequenceTypeIssuerScript: FfiConverterRustBuffer 
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeIssuerScript.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeJournalEntry: FfiConverterRustBuffer {
+    typealias SwiftType = [JournalEntry]
+
+    public static func write(_ value: [JournalEntry], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeJournalEntry.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [JournalEntry] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [JournalEntry]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeJournalEntry.read(from: &buf))
         }
         return seq
     }
@@ -14383,6 +18478,26 @@ public func eventTransfers(event: BusinessEvent)throws  -> [Transfer]  {
         uniffiCallStatus in
     uniffi_paycore_uniffi_fn_func_event_transfers(
         FfiConverterTypeBusinessEvent_lower(event),uniffiCallStatus
+    )
+})
+}
+/**
+ * The default processor settings.
+ */
+public func processorOptionsDefault() -> ProcessorOptions  {
+    return try!  FfiConverterTypeProcessorOptions_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_processor_options_default(uniffiCallStatus
+    )
+})
+}
+/**
+ * The default terminal settings.
+ */
+public func terminalOptionsDefault() -> TerminalOptions  {
+    return try!  FfiConverterTypeTerminalOptions_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paycore_uniffi_fn_func_terminal_options_default(uniffiCallStatus
     )
 })
 }
@@ -15094,6 +19209,12 @@ private let initializationResult: InitializationResult = {
     if (uniffi_paycore_uniffi_checksum_func_event_transfers() != 62400) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_paycore_uniffi_checksum_func_processor_options_default() != 59232) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_func_terminal_options_default() != 47554) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_paycore_uniffi_checksum_func_currency_lookup() != 24790) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -15469,6 +19590,108 @@ private let initializationResult: InitializationResult = {
     if (uniffi_paycore_uniffi_checksum_method_withdrawal_state() != 6944) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_paycore_uniffi_checksum_method_acquirerprocessor_batch_totals() != 3637) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_acquirerprocessor_handle_network_response() != 56314) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_acquirerprocessor_handle_network_reversal_ack() != 58494) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_acquirerprocessor_handle_terminal() != 13365) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_acquirerprocessor_handle_timeout() != 38395) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_acquirerprocessor_is_idle() != 57524) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_acquirerprocessor_poll_event() != 23422) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_acquirerprocessor_poll_network_request() != 31184) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_acquirerprocessor_poll_terminal_transmit() != 46402) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_acquirerprocessor_poll_timeout() != 6585) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_acquirerprocessor_provide_working_keys() != 45584) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_acquirerprocessor_register_terminal() != 44275) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_acquirerprocessor_to_json() != 13185) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_cardinput_entry_mode() != 40330) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_cardinput_pan_masked() != 52768) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_terminalsession_batch() != 11611) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_terminalsession_begin() != 56195) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_terminalsession_echo() != 41335) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_terminalsession_handle_local_failure() != 21641) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_terminalsession_handle_response() != 16578) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_terminalsession_handle_timeout() != 8014) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_terminalsession_is_busy() != 42025) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_terminalsession_is_ready() != 38053) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_terminalsession_is_reversing() != 50403) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_terminalsession_is_signed_on() != 63511) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_terminalsession_journal() != 32167) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_terminalsession_poll_event() != 24553) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_terminalsession_poll_timeout() != 47817) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_terminalsession_poll_transmit() != 65282) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_terminalsession_settle() != 57625) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_terminalsession_sign_off() != 2287) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_terminalsession_sign_on() != 11077) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_terminalsession_to_json() != 20435) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_method_terminalsession_totals() != 20551) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_paycore_uniffi_checksum_method_dukpttransaction_key() != 20711) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -15548,6 +19771,21 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paycore_uniffi_checksum_constructor_withdrawal_request() != 62238) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_constructor_acquirerprocessor_from_json() != 20151) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_constructor_acquirerprocessor_new() != 51626) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_constructor_cardinput_new() != 58188) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_constructor_terminalsession_from_json() != 54651) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paycore_uniffi_checksum_constructor_terminalsession_new() != 42856) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paycore_uniffi_checksum_constructor_key_from_bytes() != 8657) {
