@@ -1,4 +1,4 @@
-//! The ledger walk-through of `README-demo.md`: a sale posted, a partial refund, a payout and
+//! The ledger walk-through of `README.md`: a sale posted, a partial refund, a payout and
 //! a withdrawal, with the merchant's balances after each. The README's Rust block and its
 //! printed balances are checked against this file, so the README cannot drift.
 
@@ -32,7 +32,7 @@ fn balances(ledger: &Ledger, step: &str) -> String {
     )
 }
 
-#[rustfmt::skip] // kept compact: README-demo.md shows this code verbatim
+#[rustfmt::skip] // kept compact: README.md shows this code verbatim
 fn walk_through() -> Vec<String> {
     let mut lines = Vec::new();
     // README-BEGIN
@@ -86,7 +86,7 @@ fn sale_refund_payout_withdrawal_balances() {
 /// The README shows exactly the code between the markers above and exactly these balances.
 #[test]
 fn readme_demo_matches_this_test() {
-    let readme = include_str!("../../README-demo.md");
+    let readme = include_str!("../../README.md");
     let me = include_str!("ledger_walkthrough.rs");
     let start = me.find("// README-BEGIN\n").unwrap() + "// README-BEGIN\n".len();
     let end = me.find("    // README-END").unwrap();
@@ -95,12 +95,15 @@ fn readme_demo_matches_this_test() {
         .map(|l| l.strip_prefix("    ").unwrap_or(l))
         .collect();
     let block = readme
+        .split("### The ledger alone")
+        .nth(1)
+        .expect("README has the ledger walk-through section")
         .split("```rust\n")
         .nth(1)
         .and_then(|b| b.split("```").next())
-        .expect("a rust block in README-demo.md");
+        .expect("a rust block in README.md");
     assert_eq!(block.lines().collect::<Vec<_>>(), code);
     for line in EXPECTED {
-        assert!(readme.contains(line), "README-demo.md lacks {line:?}");
+        assert!(readme.contains(line), "README.md lacks {line:?}");
     }
 }
