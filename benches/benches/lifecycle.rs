@@ -18,6 +18,7 @@ fn sale() -> TransactionRequest {
         amount: Amount::cny(12_345).unwrap(),
         card: CardInput {
             pan: Pan::parse("6228480402564890018").unwrap(),
+            track2: Some(Track2::parse("6228480402564890018=29122011234567").unwrap()),
             entry_mode: EntryMode::Chip,
             pin_block: Some([0x11; 8]),
             icc_data: Some(vec![

@@ -144,3 +144,62 @@ fn lifecycle_macs_verify_through_the_codec_hook() {
         ours.get(64).unwrap()
     ));
 }
+
+/// Track 2 goes out as F35 (with `=` encoded as the BCD nibble D) and its expiry as F14; a
+/// host accepts a swiped request that carries F35 but no F2, and refuses one whose F2 and F35
+/// PANs disagree.
+#[test]
+fn track2_travels_as_f35_with_f14() {
+    let spec = Spec::builtin("cup-pos").unwrap();
+    let mut w = World::new();
+    w.term
+        .begin(w.now, req(TransactionKind::Sale, 4_200, PAN))
+        .unwrap();
+    let f = w.term.poll_transmit().unwrap();
+    let m = iso8583::decode(&spec, &f).unwrap();
+    assert_eq!(m.text(35), Some(format!("{PAN}=29122011234567").as_str()));
+    assert_eq!(m.text(14), Some("2912"));
+    let bcd = paycore::hex::encode(m.get(35).unwrap());
+    assert!(
+        paycore::hex::encode(&f).contains(&format!("{PAN}D29122011234567")),
+        "F35 as BCD with D: {bcd}"
+    );
+    w.proc.handle_terminal(w.now, &f).unwrap();
+    let r = w.proc.poll_network_request().unwrap();
+    let NetworkRequestBody::Transaction { pan, .. } = &r.body else {
+        panic!("expected a transaction request")
+    };
+    assert_eq!(pan.digits(), PAN);
+
+    // The terminal refuses a track 2 of another card, and consumes no STAN for it.
+    let mut other = req(TransactionKind::Sale, 1, PAN);
+    other.card.track2 = Some(Track2::parse(&format!("{VISA}=29122010000")).unwrap());
+    let mut w2 = World::new();
+    let before = serde_json::to_value(&w2.term).unwrap();
+    assert!(matches!(
+        w2.term.begin(w2.now, other),
+        Err(LifecycleError::InvalidRequest { .. })
+    ));
+    assert_eq!(serde_json::to_value(&w2.term).unwrap(), before);
+
+    // Host side: F35 only (no F2) is enough; F2 ≠ F35 is a malformed request (no capture).
+    for (drop_f2, swap_pan, captured) in [(true, false, true), (false, true, false)] {
+        let mut w = World::new();
+        w.term
+            .begin(w.now, req(TransactionKind::Sale, 700, PAN))
+            .unwrap();
+        let f = w.term.poll_transmit().unwrap();
+        let mut m = iso8583::decode(&spec, &f).unwrap();
+        if drop_f2 {
+            m.remove(2);
+        }
+        if swap_pan {
+            m.set_text(2, VISA);
+        }
+        let hook = CupEcb(keys(1).mak);
+        m.remove(64);
+        let signed = iso8583::mac::sign(&mut m, &spec, &hook).unwrap();
+        w.proc.handle_terminal(w.now, &signed).unwrap();
+        assert_eq!(w.proc.poll_network_request().is_some(), captured);
+    }
+}

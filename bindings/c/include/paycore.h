@@ -1535,6 +1535,11 @@ typedef struct paycore_transaction_request {
   const char *pan;
   // Length of `pan`.
   size_t pan_len;
+  // F35 track 2 (`PAN=YYMM…`, `D` also accepted as separator; UTF-8, not NUL-terminated),
+  // or NULL/0. Its PAN must equal `pan`; F14 is taken from its expiry.
+  const char *track2;
+  // Length of `track2`.
+  size_t track2_len;
   // A `paycore_entry_mode`.
   uint32_t entry_mode;
   // F52: the PIN block already encrypted under the PIK by the PIN pad (8 bytes), or NULL.

@@ -193,6 +193,15 @@ static void test_sale_void_settle(void) {
 
   paycore_transaction_request sale = request(PAYCORE_TXN_SALE, 12345);
   uint32_t batch = 0, stan = 0;
+  /* Track 2 (F35): malformed → card error; another card's → invalid request; no STAN used. */
+  sale.track2 = "6228480402564890018=29";
+  sale.track2_len = strlen(sale.track2);
+  CHECK(paycore_terminal_begin(w.term, w.now, &sale, &batch, &stan) == PAYCORE_ERR_INVALID_TRACK2);
+  sale.track2 = "4761739001010010=29122010000";
+  sale.track2_len = strlen(sale.track2);
+  CHECK(paycore_terminal_begin(w.term, w.now, &sale, &batch, &stan) == PAYCORE_ERR_LIFECYCLE_INVALID_REQUEST);
+  sale.track2 = "6228480402564890018=29122011234567";
+  sale.track2_len = strlen(sale.track2);
   CHECK(paycore_terminal_begin(w.term, w.now, &sale, &batch, &stan) == PAYCORE_OK);
   CHECK(batch == 1 && stan == 2); /* STAN 1 went to the sign-on */
   CHECK(paycore_terminal_is_busy(w.term));

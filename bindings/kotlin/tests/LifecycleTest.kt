@@ -94,7 +94,9 @@ object LifecycleTest {
         }
     }
 
-    private fun card() = CardInput(PAN, EntryMode.CHIP, null, null, 1u.toUShort())
+    private val TRACK2 = "$PAN=29122011234567"
+
+    private fun card() = CardInput(PAN, EntryMode.CHIP, null, null, 1u.toUShort(), TRACK2)
 
     private fun request(kind: TransactionKind, amount: Long, original: OriginalRef? = null) =
         TransactionRequest(kind, amount, 156u.toUShort(), card(), original)
@@ -107,6 +109,20 @@ object LifecycleTest {
         badInputs()
         echoLocalFailureSignOff()
         processorSaveRestore()
+        track2()
+    }
+
+    /// Track 2 goes out as F35 (and its expiry as F14); a malformed one is a typed error.
+    private fun track2() {
+        val w = World()
+        w.signOn()
+        w.term.begin(w.now, request(TransactionKind.SALE, 500))
+        val m = spec.decode(w.term.pollTransmit()!!)
+        eq("F35", m.text(35u.toUShort()), TRACK2)
+        eq("F14", m.text(14u.toUShort()), "2912")
+        throws<PaycoreException.InvalidTrack2>("short track 2") {
+            CardInput(PAN, EntryMode.MAGSTRIPE, null, null, null, "$PAN=29")
+        }
     }
 
     private fun saleVoidSettle() {

@@ -110,8 +110,11 @@ class World:
         return txn
 
 
+TRACK2 = PAN + "=29122011234567"
+
+
 def card() -> CardInput:
-    return CardInput(PAN, EntryMode.CHIP, card_sequence=1)
+    return CardInput(PAN, EntryMode.CHIP, card_sequence=1, track2=TRACK2)
 
 
 def test_sale_void_and_balanced_settlement() -> None:
@@ -359,3 +362,21 @@ def test_processor_save_restore_resumes_network_wait() -> None:
     assert (d.settlement_date, d.card_type) == (datetime.date(2026, 3, 3), CardProfileType.CREDIT)
     with pytest.raises(paycore.SessionStateError):
         AcquirerProcessor.from_json("[]")
+
+
+def test_track2_goes_out_as_f35_and_f14() -> None:
+    w = World()
+    w.sign_on()
+    w.term.begin(w.now, TransactionKind.SALE, 500, card())
+    frame = w.term.poll_transmit()
+    assert frame is not None
+    m = SPEC.decode(frame)
+    assert m.get(35) == TRACK2 and m.get(14) == "2912"
+    assert TRACK2 not in repr(card())
+    with pytest.raises(paycore.Track2Error):
+        CardInput(PAN, EntryMode.MAGSTRIPE, track2=PAN + "=29")
+    with pytest.raises(paycore.LifecycleInputError):
+        other = CardInput(PAN, EntryMode.MAGSTRIPE, track2="4761739001010010=29122010000")
+        w2 = World()
+        w2.sign_on()
+        w2.term.begin(w2.now, TransactionKind.SALE, 1, other)

@@ -170,6 +170,21 @@ impl Track2 {
     }
 }
 
+/// Serialised as the field 35 text (`PAN=YYMMSSS…`) so that persisted terminal state (a
+/// pending reversal) can rebuild the exact request; handle the serialised form as card data.
+impl serde::Serialize for Track2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_field35())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Track2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Track2::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
 impl Drop for Track2 {
     fn drop(&mut self) {
         self.discretionary.zeroize();

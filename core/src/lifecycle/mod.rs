@@ -23,5 +23,5 @@ pub use terminal::{
 pub use totals::{BatchTotals, SettleResult, SideTotals};
 pub use types::{
     Amount, BatchNo, CardBrand, CardType, Channel, EntryMode, MerchantId, Pan, Stan, TerminalId,
-    TotalsSide, TransactionKind, TxnRef,
+    TotalsSide, Track2, TransactionKind, TxnRef,
 };

@@ -702,7 +702,22 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
         let stan = Stan::new(m.num(11)? as u32).ok()?;
         let kind =
             TransactionKind::from_wire(m.mti, m.num(3)? as u32, m.num(25)? as u8, type_code)?;
-        let pan = Pan::parse(m.text(2)?).ok()?;
+        // F2, or the PAN inside F35 (swiped cards may send track 2 only); both must agree.
+        let track2_pan = match m.text(35) {
+            Some(t) => Some(crate::card::Track2::parse(t).ok()?.pan().clone()),
+            None => None,
+        };
+        let pan = match (m.text(2), track2_pan) {
+            (Some(f2), t2) => {
+                let pan = Pan::parse(f2).ok()?;
+                if t2.is_some_and(|t| t != pan) {
+                    return None;
+                }
+                pan
+            }
+            (None, Some(t2)) => t2,
+            (None, None) => return None,
+        };
         let currency: u16 = m.text(49)?.parse().ok()?;
         let minor = if kind == TransactionKind::BalanceInquiry {
             0

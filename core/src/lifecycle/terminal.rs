@@ -10,7 +10,7 @@ use super::keys::{self, MasterKey, WorkingKeys};
 use super::settlement_date::CutOff;
 use super::totals::{BatchTotals, SettleResult};
 use super::types::{
-    Amount, BatchNo, CardBrand, EntryMode, MerchantId, Pan, Stan, TerminalId, TotalsSide,
+    Amount, BatchNo, CardBrand, EntryMode, MerchantId, Pan, Stan, TerminalId, TotalsSide, Track2,
     TransactionKind, TxnRef,
 };
 use super::wire::Message;
@@ -51,6 +51,10 @@ impl TerminalConfig {
 pub struct CardInput {
     /// F2.
     pub pan: Pan,
+    /// F35: track 2 as read from the stripe, or the chip's track 2 equivalent (tag 57). Sent
+    /// with F14 (its expiry) when present; its PAN must be the F2 PAN.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub track2: Option<Track2>,
     /// F22 digits 1–2.
     pub entry_mode: EntryMode,
     /// F52, already encrypted under the PIK by the PIN pad; `None` if no PIN was entered.
@@ -558,6 +562,16 @@ impl TerminalSession {
                 reason: "amount must be positive",
             });
         }
+        if req
+            .card
+            .track2
+            .as_ref()
+            .is_some_and(|t| t.pan() != &req.card.pan)
+        {
+            return Err(LifecycleError::InvalidRequest {
+                reason: "the track 2 PAN differs from the F2 PAN",
+            });
+        }
         if req.card.icc_data.as_ref().is_some_and(|d| d.len() > 255) {
             return Err(LifecycleError::InvalidRequest {
                 reason: "F55 longer than 255 bytes",
@@ -589,6 +603,10 @@ impl TerminalSession {
         m.set_num(3, u64::from(kind.processing_code()));
         if kind != TransactionKind::BalanceInquiry {
             m.set_num(4, req.amount.minor as u64);
+        }
+        if let Some(t2) = &req.card.track2 {
+            m.set(14, t2.expiry().yymm());
+            m.set(35, t2.to_field35());
         }
         let pin = if req.card.pin_block.is_some() { 1 } else { 2 };
         m.set(22, format!("{:02}{pin}", req.card.entry_mode.code()));

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::LifecycleError;
 
 /// The card number type of the `card` module (masked in Debug/Display, zeroized on drop).
-pub use crate::card::Pan;
+pub use crate::card::{Pan, Track2};
 
 /// System trace audit number (F11): six digits, `000001..=999999`, wrapping back to 1.
 ///

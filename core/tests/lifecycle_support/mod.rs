@@ -38,6 +38,8 @@ pub fn keys(seed: u64) -> WorkingKeys {
 pub fn card(pan: &str) -> CardInput {
     CardInput {
         pan: Pan::parse(pan).unwrap(),
+        // The chip's track 2 equivalent (tag 57) goes out as F35, with F14.
+        track2: Some(Track2::parse(&format!("{pan}=29122011234567")).unwrap()),
         entry_mode: EntryMode::Chip,
         pin_block: Some([0x11; 8]),
         icc_data: Some(vec![0x9F, 0x26, 0x08, 1, 2, 3, 4, 5, 6, 7, 8]),

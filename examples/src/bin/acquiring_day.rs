@@ -78,6 +78,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let pan = PANS[rng.below(3) as usize];
             let card = CardInput {
                 pan: Pan::parse(pan)?,
+                track2: None,
                 entry_mode: EntryMode::Contactless,
                 pin_block: None,
                 icc_data: None,

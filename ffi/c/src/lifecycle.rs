@@ -357,6 +357,11 @@ pub struct paycore_transaction_request {
     pub pan: *const c_char,
     /// Length of `pan`.
     pub pan_len: usize,
+    /// F35 track 2 (`PAN=YYMM…`, `D` also accepted as separator; UTF-8, not NUL-terminated),
+    /// or NULL/0. Its PAN must equal `pan`; F14 is taken from its expiry.
+    pub track2: *const c_char,
+    /// Length of `track2`.
+    pub track2_len: usize,
     /// A `paycore_entry_mode`.
     pub entry_mode: u32,
     /// F52: the PIN block already encrypted under the PIK by the PIN pad (8 bytes), or NULL.
@@ -405,6 +410,11 @@ unsafe fn request_arg(r: &paycore_transaction_request) -> Result<TransactionRequ
     // SAFETY: caller contract for each pointer + length pair.
     let pan = Pan::parse(unsafe { str_arg(r.pan, r.pan_len, "pan") }?)?;
     // SAFETY: as above.
+    let track2 = match unsafe { opt_str(r.track2, r.track2_len, "track2") }? {
+        Some(t) => Some(paycore::card::Track2::parse(&t)?),
+        None => None,
+    };
+    // SAFETY: as above.
     let pin = unsafe { bytes_arg(r.pin_block, r.pin_block_len, "pin_block") }?;
     let pin_block = match pin.len() {
         0 => None,
@@ -452,6 +462,7 @@ unsafe fn request_arg(r: &paycore_transaction_request) -> Result<TransactionRequ
         amount: Amount::new(r.amount_minor, r.currency)?,
         card: CardInput {
             pan,
+            track2,
             entry_mode: entry,
             pin_block,
             icc_data: (!icc.is_empty()).then(|| icc.to_vec()),

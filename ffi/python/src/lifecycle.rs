@@ -409,13 +409,14 @@ pub struct CardInput(core::CardInput);
 impl CardInput {
     /// `pin_block`: F52 already encrypted under the PIK (8 bytes); `icc_data`: F55 EMV data.
     #[new]
-    #[pyo3(signature = (pan, entry_mode, pin_block = None, icc_data = None, card_sequence = None))]
+    #[pyo3(signature = (pan, entry_mode, pin_block = None, icc_data = None, card_sequence = None, track2 = None))]
     fn new(
         pan: &str,
         entry_mode: EntryMode,
         pin_block: Option<Vec<u8>>,
         icc_data: Option<Vec<u8>>,
         card_sequence: Option<u16>,
+        track2: Option<&str>,
     ) -> Result<Self> {
         let pin_block = match pin_block {
             None => None,
@@ -426,8 +427,13 @@ impl CardInput {
                 )))
             })?),
         };
+        let track2 = match track2 {
+            Some(t) => Some(paycore::card::Track2::parse(t)?),
+            None => None,
+        };
         Ok(CardInput(core::CardInput {
             pan: core::Pan::parse(pan)?,
+            track2,
             entry_mode: entry_mode.into(),
             pin_block,
             icc_data,

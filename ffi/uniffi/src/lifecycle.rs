@@ -316,13 +316,16 @@ impl std::fmt::Debug for CardInput {
 impl CardInput {
     /// `pinBlock`: F52 already encrypted under the PIK by the PIN pad (8 bytes), or null.
     /// `iccData`: F55 EMV data (≤ 255 bytes). `cardSequence`: F23.
-    #[uniffi::constructor]
+    /// `track2`: F35 as read from the stripe or the chip's tag 57 (`PAN=YYMM…` or with `D`);
+    /// its PAN must be `pan`.
+    #[uniffi::constructor(default(track2 = None))]
     pub fn new(
         pan: String,
         entry_mode: EntryMode,
         pin_block: Option<Vec<u8>>,
         icc_data: Option<Vec<u8>>,
         card_sequence: Option<u16>,
+        track2: Option<String>,
     ) -> Result<Arc<CardInput>, PaycoreError> {
         let pin_block = match pin_block {
             None => None,
@@ -333,8 +336,13 @@ impl CardInput {
                 ))
             })?),
         };
+        let track2 = match track2 {
+            Some(t) => Some(paycore::card::Track2::parse(&t)?),
+            None => None,
+        };
         Ok(Arc::new(CardInput(core::CardInput {
             pan: core::Pan::parse(&pan)?,
+            track2,
             entry_mode: entry_mode.into(),
             pin_block,
             icc_data,

@@ -1304,6 +1304,7 @@ class CardInput:
         pin_block: Optional[bytes] = None,
         icc_data: Optional[bytes] = None,
         card_sequence: Optional[int] = None,
+        track2: Optional[str] = None,
     ) -> CardInput: ...
     @property
     def pan_masked(self) -> str: ...

@@ -1376,8 +1376,10 @@ open class CardInput: CardInputProtocol, @unchecked Sendable {
     /**
      * `pinBlock`: F52 already encrypted under the PIK by the PIN pad (8 bytes), or null.
      * `iccData`: F55 EMV data (≤ 255 bytes). `cardSequence`: F23.
+     * `track2`: F35 as read from the stripe or the chip's tag 57 (`PAN=YYMM…` or with `D`);
+     * its PAN must be `pan`.
      */
-public convenience init(pan: String, entryMode: EntryMode, pinBlock: Data?, iccData: Data?, cardSequence: UInt16?)throws  {
+public convenience init(pan: String, entryMode: EntryMode, pinBlock: Data?, iccData: Data?, cardSequence: UInt16?, track2: String? = nil)throws  {
     let handle =
         try rustCallWithError(FfiConverterTypePaycoreError_lift) {
         uniffiCallStatus in
@@ -1386,7 +1388,8 @@ public convenience init(pan: String, entryMode: EntryMode, pinBlock: Data?, iccD
         FfiConverterTypeEntryMode_lower(entryMode),
         FfiConverterOptionData.lower(pinBlock),
         FfiConverterOptionData.lower(iccData),
-        FfiConverterOptionUInt16.lower(cardSequence),uniffiCallStatus
+        FfiConverterOptionUInt16.lower(cardSequence),
+        FfiConverterOptionString.lower(track2),uniffiCallStatus
     )
 }
     self.init(unsafeFromHandle: handle)
@@ -19779,7 +19782,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_paycore_uniffi_checksum_constructor_acquirerprocessor_new() != 51626) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_paycore_uniffi_checksum_constructor_cardinput_new() != 58188) {
+    if (uniffi_paycore_uniffi_checksum_constructor_cardinput_new() != 31354) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paycore_uniffi_checksum_constructor_terminalsession_from_json() != 54651) {

@@ -72,7 +72,7 @@ private final class World {
 }
 
 private func card() throws -> CardInput {
-    try CardInput(pan: cardPan, entryMode: .chip, pinBlock: nil, iccData: nil, cardSequence: 1)
+    try CardInput(pan: cardPan, entryMode: .chip, pinBlock: nil, iccData: nil, cardSequence: 1, track2: cardPan + "=29122011234567")
 }
 
 private func request(_ kind: TransactionKind, _ amount: Int64, _ original: OriginalRef? = nil) throws -> TransactionRequest {

@@ -135,8 +135,14 @@ impl Wire {
             auth_code: Some(o.auth_code),
         });
         let (pan, entry_mode) = (lc::Pan::parse(pan)?, lc::EntryMode::Chip);
+        // The chip's track 2 equivalent (tag 57 in F55) also travels as F35.
+        let track2 = Some(lc::Track2::parse(&format!(
+            "{}D29122011234567890",
+            pan.digits()
+        ))?);
         let card = lc::CardInput {
             pan,
+            track2,
             entry_mode,
             pin_block: None,
             icc_data: Some(icc_data(fen)),

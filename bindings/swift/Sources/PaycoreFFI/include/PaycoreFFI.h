@@ -841,7 +841,7 @@ void uniffi_paycore_uniffi_fn_free_cardinput(uint64_t handle, RustCallStatus *_N
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_CONSTRUCTOR_CARDINPUT_NEW
 #define UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_CONSTRUCTOR_CARDINPUT_NEW
-uint64_t uniffi_paycore_uniffi_fn_constructor_cardinput_new(RustBuffer pan, RustBuffer entry_mode, RustBuffer pin_block, RustBuffer icc_data, RustBuffer card_sequence, RustCallStatus *_Nonnull out_status
+uint64_t uniffi_paycore_uniffi_fn_constructor_cardinput_new(RustBuffer pan, RustBuffer entry_mode, RustBuffer pin_block, RustBuffer icc_data, RustBuffer card_sequence, RustBuffer track2, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_PAYCORE_UNIFFI_FN_METHOD_CARDINPUT_ENTRY_MODE
