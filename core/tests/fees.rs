@@ -618,3 +618,33 @@ proptest! {
         }
     }
 }
+
+/// Any of the three configuration documents loads; a broken one reports the line and column
+/// of the reading that got furthest (here: the bad card type on line 3 of a bare schedule).
+#[test]
+fn configuration_documents_of_every_width() {
+    use paycore::settlement::{ConfigFormat, SettlementConfig};
+    let full = SettlementConfig::from_document(EXAMPLE, ConfigFormat::Json).unwrap();
+    assert_eq!(full.pricing.agents.len(), 3);
+    let doc: serde_json::Value = serde_json::from_str(EXAMPLE).unwrap();
+    let pricing = doc["pricing"].to_string();
+    let p = SettlementConfig::from_document(&pricing, ConfigFormat::Json).unwrap();
+    assert_eq!(p.pricing, full.pricing);
+    assert_eq!(p.settlement, Default::default());
+    let merchant = doc["pricing"]["merchant"].to_string();
+    let m = SettlementConfig::from_document(&merchant, ConfigFormat::Json).unwrap();
+    assert_eq!(m.pricing.merchant, full.pricing.merchant);
+    assert!(m.pricing.agents.is_empty());
+    let toml = "currency = \"CNY\"\n\n[[rules]]\nid = \"x\"\nfee = { shape = \"fixed\", amount = \"1.00\" }\n";
+    let t = SettlementConfig::from_document(toml, ConfigFormat::Toml).unwrap();
+    assert_eq!(t.pricing.merchant.rules.len(), 1);
+    let bad = "{\"currency\": \"CNY\",\n \"rules\": [{\"id\": \"a\",\n \"card_types\": [\"gold\"], \"fee\": {\"shape\": \"fixed\", \"amount\": \"1\"}}]}";
+    let err = SettlementConfig::from_document(bad, ConfigFormat::Json).unwrap_err();
+    assert!(
+        matches!(err, FeeScheduleError::Parse { line: 3, .. }),
+        "{err}"
+    );
+    assert!(err.to_string().contains("gold"), "{err}");
+    assert_eq!(ConfigFormat::from_path("a/b.toml"), ConfigFormat::Toml);
+    assert_eq!(ConfigFormat::from_path("a/b.json"), ConfigFormat::Json);
+}

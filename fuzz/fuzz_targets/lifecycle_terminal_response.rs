@@ -37,6 +37,7 @@ fn session(state: u8) -> TerminalSession {
     s.handle_response(now, &r).unwrap();
     let card = CardInput {
         pan: Pan::parse("6228480402564890018").unwrap(),
+        track2: None,
         entry_mode: EntryMode::Chip,
         pin_block: None,
         icc_data: None,

@@ -15,5 +15,6 @@ pub use run::{
     SettlementError, SettlementRun, StatementLine, TxnRecord, settle,
 };
 pub use terms::{
-    CompiledTerms, MerchantTerms, PeriodicFee, ReservePolicy, SettlementConfig, SettlementTerms,
+    CompiledTerms, ConfigFormat, MerchantTerms, PeriodicFee, ReservePolicy, SettlementConfig,
+    SettlementTerms,
 };

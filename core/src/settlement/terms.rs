@@ -3,7 +3,7 @@
 use super::dates::{NetworkCutoff, SettlementCycle};
 use crate::fees::exact::{PICO, amount_to_minor, rate_to_pico};
 use crate::fees::schedule::{json_error, toml_error};
-use crate::fees::{FeeScheduleError, MerchantType, PricingConfig};
+use crate::fees::{FeeSchedule, FeeScheduleError, MerchantType, PricingConfig};
 use crate::money::Currency;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -255,4 +255,93 @@ impl SettlementConfig {
     pub fn from_toml(text: &str) -> Result<SettlementConfig, FeeScheduleError> {
         toml::from_str(text).map_err(|e| toml_error(text, &e))
     }
+
+    /// Reads whichever configuration document an acquirer hands over: a full settlement config,
+    /// a pricing config (default settlement terms), or a bare merchant fee schedule (default
+    /// IC++ costs, no agents, default terms). When none fits, the error is the one from the
+    /// reading that got furthest into the text, so its line and column point at the real
+    /// mistake rather than at the first key a narrower reading did not expect.
+    pub fn from_document(
+        text: &str,
+        format: ConfigFormat,
+    ) -> Result<SettlementConfig, FeeScheduleError> {
+        let parse = |what: Reading| match (what, format) {
+            (Reading::Settlement, ConfigFormat::Json) => Self::from_json(text),
+            (Reading::Settlement, ConfigFormat::Toml) => Self::from_toml(text),
+            (Reading::Pricing, ConfigFormat::Json) => {
+                PricingConfig::from_json(text).map(Self::with_default_terms)
+            }
+            (Reading::Pricing, ConfigFormat::Toml) => {
+                PricingConfig::from_toml(text).map(Self::with_default_terms)
+            }
+            (Reading::Merchant, ConfigFormat::Json) => {
+                FeeSchedule::from_json(text).map(Self::merchant_only)
+            }
+            (Reading::Merchant, ConfigFormat::Toml) => {
+                FeeSchedule::from_toml(text).map(Self::merchant_only)
+            }
+        };
+        let reach = |e: &FeeScheduleError| match e {
+            FeeScheduleError::Parse { line, column, .. } => (*line, *column),
+            _ => (0, 0),
+        };
+        let mut best = match parse(Reading::Settlement) {
+            Ok(config) => return Ok(config),
+            Err(e) => e,
+        };
+        for what in [Reading::Pricing, Reading::Merchant] {
+            match parse(what) {
+                Ok(config) => return Ok(config),
+                Err(e) if reach(&e) > reach(&best) => best = e,
+                Err(_) => {}
+            }
+        }
+        Err(best)
+    }
+
+    fn with_default_terms(pricing: PricingConfig) -> SettlementConfig {
+        SettlementConfig {
+            pricing,
+            settlement: SettlementTerms::default(),
+        }
+    }
+
+    fn merchant_only(merchant: FeeSchedule) -> SettlementConfig {
+        Self::with_default_terms(PricingConfig {
+            merchant,
+            costs: Default::default(),
+            agents: Vec::new(),
+            direct_agent: None,
+            allow_agent_profit_above_margin: false,
+            d0: None,
+        })
+    }
+}
+
+/// The syntax of a configuration document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConfigFormat {
+    /// JSON.
+    Json,
+    /// TOML.
+    Toml,
+}
+
+impl ConfigFormat {
+    /// TOML for a `.toml` path, JSON otherwise.
+    pub fn from_path(path: &str) -> ConfigFormat {
+        if path.ends_with(".toml") {
+            ConfigFormat::Toml
+        } else {
+            ConfigFormat::Json
+        }
+    }
+}
+
+/// The three documents [`SettlementConfig::from_document`] tries, widest first.
+#[derive(Clone, Copy)]
+enum Reading {
+    Settlement,
+    Pricing,
+    Merchant,
 }

@@ -30,13 +30,13 @@ use paycore::calendar::{
     Calendar, CalendarError, DayKind, DayOverride, DecemberPolicy, UncoveredYears,
 };
 use paycore::fees::{
-    CardType, Channel, D0Error, D0Request, FeeError, FeeSchedule, FeeScheduleError, MerchantType,
-    PricingConfig, PricingEngine, PricingInput, refund_fee_returned,
+    CardType, Channel, D0Error, D0Request, FeeError, FeeScheduleError, MerchantType, PricingEngine,
+    PricingInput, refund_fee_returned,
 };
 use paycore::money::Currency;
 use paycore::settlement::csv::{CsvError, read_records};
 use paycore::settlement::{
-    CarryState, CompiledTerms, NetworkCutoff, SettlementConfig, SettlementDateError,
+    CarryState, CompiledTerms, ConfigFormat, NetworkCutoff, SettlementConfig, SettlementDateError,
     SettlementError, parse_event_time, settle, settlement_dates,
 };
 use std::os::raw::c_char;
@@ -392,65 +392,14 @@ fn date_out(d: NaiveDate) -> paycore_date {
     }
 }
 
-/// Reads a configuration document as a settlement config, a pricing config or a bare merchant
-/// schedule; on failure reports the reading that parsed furthest.
+/// Reads a settlement config, a pricing config or a bare merchant schedule.
 pub(crate) fn load_config(text: &str, toml: bool) -> Result<SettlementConfig, FeeScheduleError> {
-    let full = if toml {
-        SettlementConfig::from_toml(text)
+    let format = if toml {
+        ConfigFormat::Toml
     } else {
-        SettlementConfig::from_json(text)
+        ConfigFormat::Json
     };
-    let full_err = match full {
-        Ok(c) => return Ok(c),
-        Err(e) => e,
-    };
-    let pricing = if toml {
-        PricingConfig::from_toml(text)
-    } else {
-        PricingConfig::from_json(text)
-    };
-    let pricing_err = match pricing {
-        Ok(pricing) => {
-            return Ok(SettlementConfig {
-                pricing,
-                settlement: Default::default(),
-            });
-        }
-        Err(e) => e,
-    };
-    let merchant = if toml {
-        FeeSchedule::from_toml(text)
-    } else {
-        FeeSchedule::from_json(text)
-    };
-    let merchant_err = match merchant {
-        Ok(merchant) => {
-            return Ok(SettlementConfig {
-                pricing: PricingConfig {
-                    merchant,
-                    costs: Default::default(),
-                    agents: Vec::new(),
-                    direct_agent: None,
-                    allow_agent_profit_above_margin: false,
-                    d0: None,
-                },
-                settlement: Default::default(),
-            });
-        }
-        Err(e) => e,
-    };
-    let reach = |e: &FeeScheduleError| match e {
-        FeeScheduleError::Parse { line, column, .. } => (*line, *column),
-        _ => (0, 0),
-    };
-    Err([pricing_err, merchant_err]
-        .into_iter()
-        .fold(
-            full_err,
-            |best, e| {
-                if reach(&e) > reach(&best) { e } else { best }
-            },
-        ))
+    SettlementConfig::from_document(text, format)
 }
 
 fn compile(text: &str, toml: bool) -> Result<paycore_fee_schedule, FfiError> {

@@ -418,68 +418,17 @@ fn money(minor: i64, currency: Currency) -> Money {
     }
 }
 
-/// Reads a settlement config, a pricing config or a bare merchant schedule; on failure reports
-/// the reading that parsed furthest.
+/// Reads a settlement config, a pricing config or a bare merchant schedule.
 fn load_config(
     text: &str,
     toml: bool,
 ) -> Result<core_set::SettlementConfig, core::FeeScheduleError> {
-    let full = if toml {
-        core_set::SettlementConfig::from_toml(text)
+    let format = if toml {
+        core_set::ConfigFormat::Toml
     } else {
-        core_set::SettlementConfig::from_json(text)
+        core_set::ConfigFormat::Json
     };
-    let full_err = match full {
-        Ok(c) => return Ok(c),
-        Err(e) => e,
-    };
-    let pricing = if toml {
-        core::PricingConfig::from_toml(text)
-    } else {
-        core::PricingConfig::from_json(text)
-    };
-    let pricing_err = match pricing {
-        Ok(pricing) => {
-            return Ok(core_set::SettlementConfig {
-                pricing,
-                settlement: Default::default(),
-            });
-        }
-        Err(e) => e,
-    };
-    let merchant = if toml {
-        core::FeeSchedule::from_toml(text)
-    } else {
-        core::FeeSchedule::from_json(text)
-    };
-    let merchant_err = match merchant {
-        Ok(merchant) => {
-            return Ok(core_set::SettlementConfig {
-                pricing: core::PricingConfig {
-                    merchant,
-                    costs: Default::default(),
-                    agents: Vec::new(),
-                    direct_agent: None,
-                    allow_agent_profit_above_margin: false,
-                    d0: None,
-                },
-                settlement: Default::default(),
-            });
-        }
-        Err(e) => e,
-    };
-    let reach = |e: &core::FeeScheduleError| match e {
-        core::FeeScheduleError::Parse { line, column, .. } => (*line, *column),
-        _ => (0, 0),
-    };
-    Err([pricing_err, merchant_err]
-        .into_iter()
-        .fold(
-            full_err,
-            |best, e| {
-                if reach(&e) > reach(&best) { e } else { best }
-            },
-        ))
+    core_set::SettlementConfig::from_document(text, format)
 }
 
 /// A compiled fee schedule: merchant pricing, IC++ costs, agent tree, D0 terms and settlement

@@ -2,14 +2,12 @@
 //! and settlement runs from files.
 
 use paycore::calendar::{Calendar, UncoveredYears};
-use paycore::fees::{
-    CardType, Channel, D0Request, MerchantType, PricingConfig, PricingEngine, PricingInput,
-};
+use paycore::fees::{CardType, Channel, D0Request, MerchantType, PricingEngine, PricingInput};
 use paycore::money::{Currency, Money};
 use paycore::settlement::csv::read_records;
 use paycore::settlement::{
-    CarryState, NetworkCutoff, SettlementConfig, SettlementCycle, SettlementRun, parse_event_time,
-    settle, settlement_dates,
+    CarryState, ConfigFormat, NetworkCutoff, SettlementConfig, SettlementCycle, SettlementRun,
+    parse_event_time, settle, settlement_dates,
 };
 use std::io::Read;
 
@@ -111,28 +109,8 @@ fn read_text(path: &str) -> Result<String, String> {
 
 fn load_config(path: &str) -> Result<SettlementConfig, String> {
     let text = read_text(path)?;
-    let toml = path.ends_with(".toml");
-    let full = if toml {
-        SettlementConfig::from_toml(&text)
-    } else {
-        SettlementConfig::from_json(&text)
-    };
-    match full {
-        Ok(c) => Ok(c),
-        Err(full_err) => {
-            let pricing = if toml {
-                PricingConfig::from_toml(&text)
-            } else {
-                PricingConfig::from_json(&text)
-            };
-            pricing
-                .map(|pricing| SettlementConfig {
-                    pricing,
-                    settlement: Default::default(),
-                })
-                .map_err(|_| format!("{path}: {full_err}"))
-        }
-    }
+    SettlementConfig::from_document(&text, ConfigFormat::from_path(path))
+        .map_err(|e| format!("{path}: {e}"))
 }
 
 fn engine(path: &str) -> Result<(SettlementConfig, PricingEngine), String> {
