@@ -89,6 +89,24 @@ pub enum LineKind {
     CarriedIn,
 }
 
+impl LineKind {
+    /// The snake_case name, as in the JSON and on statements (`"refunded_fee"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LineKind::Sale => "sale",
+            LineKind::Fee => "fee",
+            LineKind::Refund => "refund",
+            LineKind::RefundedFee => "refunded_fee",
+            LineKind::Adjustment => "adjustment",
+            LineKind::D0Advance => "d0_advance",
+            LineKind::ReserveWithheld => "reserve_withheld",
+            LineKind::ReserveReleased => "reserve_released",
+            LineKind::PeriodicFee => "periodic_fee",
+            LineKind::CarriedIn => "carried_in",
+        }
+    }
+}
+
 /// One line of a statement.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatementLine {

@@ -516,14 +516,26 @@ impl SettlementBatch {
 }
 
 /// The result of a settlement run.
-#[pyclass(frozen, get_all, module = "paycore")]
+#[pyclass(frozen, module = "paycore")]
 pub struct SettlementRun {
     /// Batches sorted by merchant, currency and payout day.
+    #[pyo3(get)]
     batches: Vec<SettlementBatch>,
     /// Carried state: pass it as `state=` to the next run.
+    #[pyo3(get)]
     state_json: String,
+    /// The core's run, serialised only when `json` is asked for (a million-record run's JSON
+    /// is most of the time of a call that only wanted the batches).
+    run: core_set::SettlementRun,
+}
+
+#[pymethods]
+impl SettlementRun {
     /// The whole run as the core's JSON.
-    json: String,
+    #[getter]
+    fn json(&self) -> Result<String> {
+        serde_json::to_string(&self.run).map_err(|e| SettlementError::new_err(e.to_string()).into())
+    }
 }
 
 /// The dates of one event under one settlement cycle.
@@ -790,10 +802,7 @@ impl FeeSchedule {
                     .lines
                     .iter()
                     .map(|l| StatementLine {
-                        kind: serde_json::to_value(l.kind)
-                            .ok()
-                            .and_then(|v| v.as_str().map(str::to_owned))
-                            .unwrap_or_default(),
+                        kind: l.kind.as_str().to_owned(),
                         reference: l.reference.clone(),
                         amount: m(l.amount_minor),
                     })
@@ -803,7 +812,7 @@ impl FeeSchedule {
         Ok(SettlementRun {
             batches,
             state_json: serde_json::to_string(&run.state).map_err(json_err)?,
-            json: serde_json::to_string(&run).map_err(json_err)?,
+            run,
         })
     }
 

@@ -612,12 +612,7 @@ impl FeeSchedule {
             .map(|b| {
                 let c = Currency::from_code(&b.currency)?;
                 let t = &b.totals;
-                let kind = |k: core_set::LineKind| {
-                    serde_json::to_value(k)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_owned))
-                        .unwrap_or_default()
-                };
+                let kind = |k: core_set::LineKind| k.as_str().to_owned();
                 Ok(SettlementBatch {
                     batch_id: b.batch_id.clone(),
                     digest: b.digest.clone(),
