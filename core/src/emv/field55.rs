@@ -199,24 +199,10 @@ pub fn parse_field55_response(bytes: &[u8]) -> Result<Field55Response, Field55Er
                 }
                 resp.scripts.push(s);
             }
-            _ => resp.other.push(object_of(&node)),
+            _ => resp.other.push(TlvObject::from_node(node)),
         }
     }
     Ok(resp)
-}
-
-fn object_of(node: &crate::tlv::Node<'_, '_>) -> TlvObject {
-    // Depth is bounded by ParseOptions::max_depth.
-    TlvObject {
-        tag: node.tag(),
-        offset: node.offset(),
-        value: if node.tag().is_constructed() {
-            Vec::new()
-        } else {
-            node.value().to_vec()
-        },
-        children: node.children().map(|c| object_of(&c)).collect(),
-    }
 }
 
 /// The outcome of one issuer script, for the UnionPay `DF31` Issuer Script Results.

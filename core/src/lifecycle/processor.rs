@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Timelike, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::error::LifecycleError;
@@ -565,16 +565,7 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
         }
         m.remove(2);
         let local = self.config.cutoff.local(now);
-        m.set(
-            12,
-            format!(
-                "{:02}{:02}{:02}",
-                local.hour(),
-                local.minute(),
-                local.second()
-            ),
-        );
-        m.set(13, format!("{:02}{:02}", local.month(), local.day()));
+        m.set_local_time(local);
         m.set(39, code);
         m
     }

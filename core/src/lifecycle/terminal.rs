@@ -2,7 +2,7 @@
 
 use std::collections::VecDeque;
 
-use chrono::{DateTime, Datelike, Duration, Timelike, Utc};
+use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::error::{LifecycleError, ResponseCode};
@@ -458,16 +458,7 @@ impl TerminalSession {
         let local = self.config.cutoff.local(now);
         let mut m = Message::new(mti);
         m.set_num(11, u64::from(stan.value()));
-        m.set(
-            12,
-            format!(
-                "{:02}{:02}{:02}",
-                local.hour(),
-                local.minute(),
-                local.second()
-            ),
-        );
-        m.set(13, format!("{:02}{:02}", local.month(), local.day()));
+        m.set_local_time(local);
         m.set(41, self.config.terminal_id.as_str());
         m.set(42, self.config.merchant_id.as_str());
         m
@@ -913,24 +904,29 @@ impl TerminalSession {
             }
             State::Admin { kind, .. } => {
                 // A lost 0830: sign-off takes effect locally anyway; an echo failed.
-                match kind {
-                    AdminKind::SignOff => {
-                        self.keys = None;
-                        self.state = State::SignedOff;
-                        self.events.push_back(TerminalEvent::SignedOff);
-                    }
-                    AdminKind::Echo => {
-                        self.state = State::Ready {
-                            last_reversible: None,
-                        };
-                        self.events
-                            .push_back(TerminalEvent::EchoAnswered { ok: false });
-                    }
-                }
+                self.finish_admin(kind, false);
             }
             s @ (State::SignedOff | State::Ready { .. }) => self.state = s,
         }
         Ok(())
+    }
+
+    /// A sign-off takes effect even when its 0830 is lost; an echo just reports whether the
+    /// host answered.
+    fn finish_admin(&mut self, kind: AdminKind, ok: bool) {
+        match kind {
+            AdminKind::SignOff => {
+                self.keys = None;
+                self.state = State::SignedOff;
+                self.events.push_back(TerminalEvent::SignedOff);
+            }
+            AdminKind::Echo => {
+                self.state = State::Ready {
+                    last_reversible: None,
+                };
+                self.events.push_back(TerminalEvent::EchoAnswered { ok });
+            }
+        }
     }
 
     fn finish_mac(&self, m: Message) -> Result<Vec<u8>, LifecycleError> {
@@ -1148,19 +1144,7 @@ impl TerminalSession {
                 let (stan, kind) = (*stan, *kind);
                 self.check_common(&m, 830, stan)?;
                 let ok = m.text(39) == Some("00");
-                match kind {
-                    AdminKind::SignOff => {
-                        self.keys = None;
-                        self.state = State::SignedOff;
-                        self.events.push_back(TerminalEvent::SignedOff);
-                    }
-                    AdminKind::Echo => {
-                        self.state = State::Ready {
-                            last_reversible: None,
-                        };
-                        self.events.push_back(TerminalEvent::EchoAnswered { ok });
-                    }
-                }
+                self.finish_admin(kind, ok);
                 Ok(())
             }
             State::Settling { stan, phase, .. } => {

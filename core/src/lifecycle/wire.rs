@@ -100,6 +100,22 @@ impl Message {
         }
     }
 
+    /// Sets F12 (hhmmss) and F13 (MMDD) from a local date-time: both sides stamp messages in
+    /// the network's local time, not UTC.
+    pub fn set_local_time(&mut self, local: chrono::NaiveDateTime) -> &mut Self {
+        use chrono::{Datelike, Timelike};
+        self.set(
+            12,
+            format!(
+                "{:02}{:02}{:02}",
+                local.hour(),
+                local.minute(),
+                local.second()
+            ),
+        );
+        self.set(13, format!("{:02}{:02}", local.month(), local.day()))
+    }
+
     /// Sets a field (replacing it). Values are checked on [`Message::encode`].
     pub fn set(&mut self, field: u8, value: impl Into<Vec<u8>>) -> &mut Self {
         let value = value.into();

@@ -64,19 +64,6 @@ fn err_at(node: &Node<'_, '_>, kind: QrErrorKind) -> QrError {
     QrError::new(node.offset(), node.path(), kind)
 }
 
-fn object(node: &Node<'_, '_>) -> TlvObject {
-    TlvObject {
-        tag: node.tag(),
-        offset: node.offset(),
-        value: if node.tag().is_constructed() {
-            Vec::new()
-        } else {
-            node.value().to_vec()
-        },
-        children: node.children().map(|c| object(&c)).collect(),
-    }
-}
-
 /// Parses a CPM payload given as Base64 text (standard alphabet, padding optional).
 pub fn parse_cpm(base64_text: &str) -> Result<ConsumerPayload, QrError> {
     let text = base64_text.trim();
@@ -146,9 +133,9 @@ pub fn parse_cpm_bytes(bytes: &[u8]) -> Result<ConsumerPayload, QrError> {
                             app.adf_name = c.value().to_vec();
                         }
                         APP_TRANSPARENT => {
-                            app.transparent = c.children().map(|x| object(&x)).collect()
+                            app.transparent = c.children().map(TlvObject::from_node).collect()
                         }
-                        _ => app.data.push(object(&c)),
+                        _ => app.data.push(TlvObject::from_node(c)),
                     }
                 }
                 if !has_adf {
@@ -164,9 +151,9 @@ pub fn parse_cpm_bytes(bytes: &[u8]) -> Result<ConsumerPayload, QrError> {
                 let mut common = CpmCommonData::default();
                 for c in n.children() {
                     if c.tag() == COMMON_TRANSPARENT {
-                        common.transparent = c.children().map(|x| object(&x)).collect();
+                        common.transparent = c.children().map(TlvObject::from_node).collect();
                     } else {
-                        common.data.push(object(&c));
+                        common.data.push(TlvObject::from_node(c));
                     }
                 }
                 payload.common = Some(common);

@@ -53,7 +53,9 @@ impl TlvObject {
         }
     }
 
-    fn from_node(node: Node<'_, '_>) -> Self {
+    /// The owned copy of one tree node and its subtree (values of constructed objects are
+    /// carried by their children).
+    pub fn from_node(node: Node<'_, '_>) -> Self {
         // Depth is bounded by ParseOptions::max_depth (a u8), so recursion here is bounded.
         let children: Vec<TlvObject> = node.children().map(TlvObject::from_node).collect();
         TlvObject {
