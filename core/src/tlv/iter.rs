@@ -12,43 +12,52 @@ use super::{Mode, ParseOptions, Tag, TlvError, TlvErrorKind};
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Tlv<'a> {
     tag: Tag,
+    /// Bytes of tag and length; a `u32` so it packs with the tag and the object stays four
+    /// words, which the iterator hands back by value.
+    header_len: u32,
     offset: usize,
-    header_len: usize,
     raw: &'a [u8],
 }
 
 impl<'a> Tlv<'a> {
     /// The tag.
+    #[inline]
     pub fn tag(&self) -> Tag {
         self.tag
     }
 
     /// Byte offset of the first tag byte, from the start of the input given to the parser.
+    #[inline]
     pub fn offset(&self) -> usize {
         self.offset
     }
 
     /// The full encoded object: tag, length and value, exactly as in the input.
+    #[inline]
     pub fn raw(&self) -> &'a [u8] {
         self.raw
     }
 
     /// The value bytes.
+    #[inline]
     pub fn value(&self) -> &'a [u8] {
-        &self.raw[self.header_len..]
+        &self.raw[self.header_len as usize..]
     }
 
     /// Byte offset of the first value byte.
+    #[inline]
     pub fn value_offset(&self) -> usize {
-        self.offset + self.header_len
+        self.offset + self.header_len()
     }
 
     /// Number of bytes of tag and length.
+    #[inline]
     pub fn header_len(&self) -> usize {
-        self.header_len
+        self.header_len as usize
     }
 
     /// Whether the tag marks a constructed object.
+    #[inline]
     pub fn is_constructed(&self) -> bool {
         self.tag.is_constructed()
     }
@@ -120,14 +129,12 @@ pub fn parse_length(bytes: &[u8], options: &ParseOptions) -> Result<(usize, usiz
 /// Allocation-free on success; after the first error it yields `None`.
 #[derive(Debug, Clone)]
 pub struct TlvIter<'a> {
-    data: &'a [u8],
-    pos: usize,
-    base: usize,
+    /// What is left to read; emptied after an error so the iterator is fused.
+    rest: &'a [u8],
+    /// Offset just past the input in the caller's coordinates (`base + data.len()`): the
+    /// offset of `rest` is `end - rest.len()`, so only `rest` changes per object.
+    end: usize,
     options: ParseOptions,
-    /// Padding bytes skipped in this mode (`00`, `FF`), precomputed for the hot loop.
-    skip_00: bool,
-    skip_ff: bool,
-    done: bool,
 }
 
 impl<'a> TlvIter<'a> {
@@ -140,24 +147,78 @@ impl<'a> TlvIter<'a> {
     /// a slice of a larger message.
     pub fn with_base(data: &'a [u8], base: usize, options: ParseOptions) -> Self {
         TlvIter {
-            data,
-            pos: 0,
-            base,
+            rest: data,
+            end: base + data.len(),
             options,
-            skip_00: options.is_padding(0x00),
-            skip_ff: options.is_padding(0xFF),
-            done: false,
         }
     }
 
-    fn fail(
-        &mut self,
-        at: usize,
-        path: String,
-        kind: TlvErrorKind,
-    ) -> Option<Result<Tlv<'a>, TlvError>> {
-        self.done = true;
-        Some(Err(TlvError::new(self.base + at, path, kind)))
+    /// Offset of the next unread byte, in the caller's coordinates.
+    #[inline]
+    fn at(&self) -> usize {
+        self.end - self.rest.len()
+    }
+
+    /// Ends the iteration with an error `skip` bytes into `rest`. Errors are rare, so the
+    /// formatting of the path stays out of the hot loop.
+    #[cold]
+    #[inline(never)]
+    fn fail(&mut self, skip: usize, tag: Option<Tag>, kind: TlvErrorKind) -> Box<TlvError> {
+        let at = self.at() + skip;
+        self.rest = &[];
+        let path = tag.map(|t| t.to_string()).unwrap_or_default();
+        // Boxed so the hot path only carries a pointer: a by-value error would force every
+        // returned object through memory.
+        Box::new(TlvError::new(at, path, kind))
+    }
+
+    /// The slow path for a `00` or `FF` where a tag should start: padding this mode skips, or
+    /// an error ("trailing" if only such bytes are left).
+    #[cold]
+    #[inline(never)]
+    fn padding(&mut self) -> Option<Result<(), Box<TlvError>>> {
+        let (skip_00, skip_ff) = (self.options.is_padding(0x00), self.options.is_padding(0xFF));
+        let skipped = self
+            .rest
+            .iter()
+            .take_while(|&&b| (b == 0x00 && skip_00) || (b == 0xFF && skip_ff))
+            .count();
+        self.rest = &self.rest[skipped..];
+        match self.rest.first() {
+            None => None,
+            Some(&(0x00 | 0xFF)) => {
+                let kind = if self.rest.iter().all(|&b| b == 0x00 || b == 0xFF) {
+                    TlvErrorKind::Trailing
+                } else {
+                    TlvErrorKind::BadTag
+                };
+                Some(Err(self.fail(0, None, kind)))
+            }
+            Some(_) => Some(Ok(())),
+        }
+    }
+
+    /// Long-form lengths (`81`…`84`) and every malformed length.
+    #[cold]
+    fn long_length(&mut self, tag: Tag, tag_len: usize) -> Result<(usize, usize), Box<TlvError>> {
+        match parse_length(&self.rest[tag_len..], &self.options) {
+            Ok(l) => Ok(l),
+            Err(kind) => Err(self.fail(tag_len, Some(tag), kind)),
+        }
+    }
+
+    /// Tags of three or more bytes, and every malformed tag.
+    #[cold]
+    fn long_tag(&mut self) -> Result<(Tag, usize), Box<TlvError>> {
+        match Tag::read(self.rest, self.options.max_tag_len as usize) {
+            Ok(t) => Ok(t),
+            Err(TagReadError::Truncated) => Err(self.fail(0, None, TlvErrorKind::Truncated)),
+            Err(TagReadError::Bad) => Err(self.fail(0, None, TlvErrorKind::BadTag)),
+            Err(TagReadError::TooLong) => {
+                let max = self.options.max_tag_len;
+                Err(self.fail(0, None, TlvErrorKind::TagTooLong { max }))
+            }
+        }
     }
 }
 
@@ -166,72 +227,48 @@ impl<'a> Iterator for TlvIter<'a> {
 
     #[inline]
     fn next(&mut self) -> Option<Self::Item> {
-        if self.done {
-            return None;
-        }
-        let data = self.data;
-        let mut start = self.pos;
-        while let Some(&b) = data.get(start) {
-            if (b == 0x00 && self.skip_00) || (b == 0xFF && self.skip_ff) {
-                start += 1;
-            } else {
-                break;
-            }
-        }
-        self.pos = start;
-        let &first = data.get(start)?;
-        if first == 0x00 || first == 0xFF {
-            // Padding bytes this mode does not accept: "trailing" if only padding is left.
-            let rest = &data[start..];
-            let kind = if rest.iter().all(|&b| b == 0x00 || b == 0xFF) {
-                TlvErrorKind::Trailing
-            } else {
-                TlvErrorKind::BadTag
-            };
-            return self.fail(start, String::new(), kind);
-        }
+        let rest = self.rest;
         // Fast paths for the shapes EMV data is made of (1- or 2-byte tag, short length);
         // everything else goes through the general readers.
-        let rest = &data[start..];
         let (tag, tag_len) = match *rest {
+            [] => return None,
+            [0x00 | 0xFF, ..] => {
+                return match self.padding()? {
+                    Ok(()) => self.next(),
+                    Err(e) => Some(Err(*e)),
+                };
+            }
             [t0, ..] if t0 & 0x1F != 0x1F => (Tag::from_checked(t0 as u32), 1),
             [t0, t1, ..] if t1 & 0x80 == 0 && self.options.max_tag_len >= 2 => {
                 (Tag::from_checked((t0 as u32) << 8 | t1 as u32), 2)
             }
-            _ => match Tag::read(rest, self.options.max_tag_len as usize) {
+            _ => match self.long_tag() {
                 Ok(t) => t,
-                Err(TagReadError::Truncated) => {
-                    return self.fail(start, String::new(), TlvErrorKind::Truncated);
-                }
-                Err(TagReadError::Bad) => {
-                    return self.fail(start, String::new(), TlvErrorKind::BadTag);
-                }
-                Err(TagReadError::TooLong) => {
-                    let max = self.options.max_tag_len;
-                    return self.fail(start, String::new(), TlvErrorKind::TagTooLong { max });
-                }
+                Err(e) => return Some(Err(*e)),
             },
         };
-        let len_at = start + tag_len;
         let (len, len_len) = match rest.get(tag_len) {
             Some(&l) if l < 0x80 => (l as usize, 1),
-            _ => match parse_length(&data[len_at..], &self.options) {
+            _ => match self.long_length(tag, tag_len) {
                 Ok(l) => l,
-                Err(kind) => return self.fail(len_at, tag.to_string(), kind),
+                Err(e) => return Some(Err(*e)),
             },
         };
-        let value_at = len_at + len_len;
-        let available = data.len() - value_at;
-        if len > available {
-            return self.fail(value_at, tag.to_string(), TlvErrorKind::Truncated);
-        }
-        let end = value_at + len;
-        self.pos = end;
+        let header_len = tag_len + len_len;
+        let Some((raw, after)) = rest.split_at_checked(header_len.saturating_add(len)) else {
+            return Some(Err(*self.fail(
+                header_len,
+                Some(tag),
+                TlvErrorKind::Truncated,
+            )));
+        };
+        let offset = self.at();
+        self.rest = after;
         Some(Ok(Tlv {
             tag,
-            offset: self.base + start,
-            header_len: tag_len + len_len,
-            raw: &data[start..end],
+            header_len: header_len as u32,
+            offset,
+            raw,
         }))
     }
 }
