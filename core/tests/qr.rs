@@ -110,6 +110,36 @@ fn dynamic_code_with_fees_and_templates() {
 }
 
 #[test]
+fn borrowed_parse_matches_owned() {
+    let owned = parse_mpm(EMVCO).unwrap();
+    let borrowed: MerchantPayload<&str> = parse_mpm_borrowed(EMVCO).unwrap();
+    assert_eq!(borrowed.merchant_name, "BEST TRANSPORT");
+    assert_eq!(
+        borrowed.language.as_ref().unwrap().merchant_name,
+        "最佳运输"
+    );
+    assert_eq!(borrowed.transaction_amount, Some("23.72"));
+    assert_eq!(
+        serde_json::to_value(&borrowed).unwrap(),
+        serde_json::to_value(&owned).unwrap()
+    );
+    // Every rejection is the same error, at the same place.
+    for bad in [
+        EMVCO.replace("6304A13A", "63040000"),
+        EMVCO.replace("0202北京", "02X2北京"),
+        EMVCO.replace("5802CN", "5802C1"),
+        EMVCO[..EMVCO.len() - 8].to_string(),
+        EMVCO.replacen("000201", "000202", 1),
+    ] {
+        assert_eq!(
+            parse_mpm_borrowed(&bad).unwrap_err(),
+            parse_mpm(&bad).unwrap_err(),
+            "{bad}"
+        );
+    }
+}
+
+#[test]
 fn structural_errors_with_character_offsets() {
     // CRC mismatch reports expected and actual.
     let e = parse_mpm(&EMVCO.replace("6304A13A", "63040000")).unwrap_err();
@@ -246,7 +276,10 @@ proptest! {
         // values of 31 ASCII characters would legitimately parse as the UnionPay layout).
         prop_assume!(p.merchant_accounts.iter().all(|a| !matches!(a, MerchantAccount::Primitive { id: 15 | 16, value } if value.chars().count() == 31 && value.is_ascii())));
         let s = build_mpm(&p).unwrap();
-        prop_assert_eq!(parse_mpm(&s).unwrap(), p);
+        prop_assert_eq!(parse_mpm(&s).unwrap(), p.clone());
+        // The borrowed parse reads the same payload (JSON compares String and &str alike).
+        let borrowed = parse_mpm_borrowed(&s).unwrap();
+        prop_assert_eq!(serde_json::to_value(&borrowed).unwrap(), serde_json::to_value(&p).unwrap());
         // Any single-character change breaks the CRC or the structure.
         let chars: Vec<char> = s.chars().collect();
         let i = chars.len() / 2;
@@ -260,6 +293,7 @@ proptest! {
     fn mpm_arbitrary_text_never_panics(s in "[0-9A-Z最.]{0,80}") {
         if let Err(e) = parse_mpm(&s) {
             prop_assert!(e.offset <= s.chars().count());
+            prop_assert_eq!(parse_mpm_borrowed(&s).unwrap_err(), e);
         }
     }
 

@@ -20,5 +20,6 @@ pub use crc::crc16_ccitt_false;
 pub use error::{QrError, QrErrorKind};
 pub use mpm::{
     AccountTemplate, AdditionalData, MerchantAccount, MerchantLanguage, MerchantPayload,
-    PointOfInitiation, QrField, TipOrConvenience, build_mpm, parse_mpm, parse_template,
+    PointOfInitiation, QrField, TipOrConvenience, build_mpm, parse_mpm, parse_mpm_borrowed,
+    parse_template,
 };

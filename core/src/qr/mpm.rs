@@ -9,42 +9,42 @@ const MAX_PAYLOAD_CHARS: usize = 10_400;
 
 /// One `ID ‖ LEN ‖ VALUE` object as text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct QrField {
+pub struct QrField<S = String> {
     /// The ID, 0–99.
     pub id: u8,
     /// The value (1–99 characters).
-    pub value: String,
+    pub value: S,
 }
 
 /// A template of sub-objects (IDs 26–51 merchant accounts, 80–99 unreserved templates).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AccountTemplate {
+pub struct AccountTemplate<S = String> {
     /// The template's ID.
     pub id: u8,
     /// Sub-objects; sub-ID `00` is the Globally Unique Identifier (AID or reverse domain).
-    pub fields: Vec<QrField>,
+    pub fields: Vec<QrField<S>>,
 }
 
-impl AccountTemplate {
+impl<S: AsRef<str>> AccountTemplate<S> {
     /// The Globally Unique Identifier (sub-ID `00`), if present.
     pub fn guid(&self) -> Option<&str> {
         self.fields
             .iter()
             .find(|f| f.id == 0)
-            .map(|f| f.value.as_str())
+            .map(|f| f.value.as_ref())
     }
 }
 
 /// Merchant account information (IDs 02–51).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
-pub enum MerchantAccount {
+pub enum MerchantAccount<S = String> {
     /// IDs 02–25 (Visa, Mastercard, EMVCo reserved, Discover, Amex, JCB, UnionPay…): a string.
     Primitive {
         /// The ID.
         id: u8,
         /// The value.
-        value: String,
+        value: S,
     },
     /// UnionPay (ID 15 or 16) with the 31-character layout: acquirer IIN (8) ‖ forwarding IIN
     /// (8) ‖ merchant ID (15).
@@ -52,17 +52,17 @@ pub enum MerchantAccount {
         /// 15 or 16.
         id: u8,
         /// Acquirer IIN, 8 characters.
-        acquirer_iin: String,
+        acquirer_iin: S,
         /// Forwarding IIN, 8 characters.
-        forwarding_iin: String,
+        forwarding_iin: S,
         /// Merchant ID, 15 characters.
-        merchant_id: String,
+        merchant_id: S,
     },
     /// IDs 26–51: a template with a Globally Unique Identifier.
-    Template(AccountTemplate),
+    Template(AccountTemplate<S>),
 }
 
-impl MerchantAccount {
+impl<S> MerchantAccount<S> {
     /// The ID.
     pub fn id(&self) -> u8 {
         match self {
@@ -85,123 +85,146 @@ pub enum PointOfInitiation {
 /// Tip or Convenience Indicator (ID 55) with its fee.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
-pub enum TipOrConvenience {
+pub enum TipOrConvenience<S = String> {
     /// `01`: the mobile app prompts the consumer for a tip.
     PromptForTip,
     /// `02`: fixed convenience fee (ID 56), e.g. `"1.00"`.
-    FixedFee(String),
+    FixedFee(S),
     /// `03`: percentage convenience fee (ID 57), `"00.01"`–`"99.99"`.
-    PercentageFee(String),
+    PercentageFee(S),
 }
 
 /// Additional Data Field Template (ID 62).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct AdditionalData {
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdditionalData<S = String> {
     /// 01 Bill Number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bill_number: Option<String>,
+    pub bill_number: Option<S>,
     /// 02 Mobile Number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mobile_number: Option<String>,
+    pub mobile_number: Option<S>,
     /// 03 Store Label.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub store_label: Option<String>,
+    pub store_label: Option<S>,
     /// 04 Loyalty Number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub loyalty_number: Option<String>,
+    pub loyalty_number: Option<S>,
     /// 05 Reference Label.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reference_label: Option<String>,
+    pub reference_label: Option<S>,
     /// 06 Customer Label.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_label: Option<String>,
+    pub customer_label: Option<S>,
     /// 07 Terminal Label.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub terminal_label: Option<String>,
+    pub terminal_label: Option<S>,
     /// 08 Purpose of Transaction.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub purpose_of_transaction: Option<String>,
+    pub purpose_of_transaction: Option<S>,
     /// 09 Additional Consumer Data Request: any of `A` (address), `M` (mobile), `E` (email).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub consumer_data_request: Option<String>,
+    pub consumer_data_request: Option<S>,
     /// 10 Merchant Tax ID (v1.1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub merchant_tax_id: Option<String>,
+    pub merchant_tax_id: Option<S>,
     /// 11 Merchant Channel (v1.1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub merchant_channel: Option<String>,
+    pub merchant_channel: Option<S>,
     /// Other sub-objects (RFU 12–49, payment-system-specific 50–99), kept as text.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub other: Vec<QrField>,
+    pub other: Vec<QrField<S>>,
+}
+
+impl<S> Default for AdditionalData<S> {
+    fn default() -> Self {
+        AdditionalData {
+            bill_number: None,
+            mobile_number: None,
+            store_label: None,
+            loyalty_number: None,
+            reference_label: None,
+            customer_label: None,
+            terminal_label: None,
+            purpose_of_transaction: None,
+            consumer_data_request: None,
+            merchant_tax_id: None,
+            merchant_channel: None,
+            other: Vec::new(),
+        }
+    }
 }
 
 /// Merchant Information—Language Template (ID 64).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MerchantLanguage {
+pub struct MerchantLanguage<S = String> {
     /// 00 Language Preference (ISO 639 alpha-2, e.g. `ZH`).
-    pub language_preference: String,
+    pub language_preference: S,
     /// 01 Merchant Name in the alternate language.
-    pub merchant_name: String,
+    pub merchant_name: S,
     /// 02 Merchant City in the alternate language.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub merchant_city: Option<String>,
+    pub merchant_city: Option<S>,
     /// Other sub-objects (RFU).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub other: Vec<QrField>,
+    pub other: Vec<QrField<S>>,
 }
 
 /// A merchant-presented payload.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MerchantPayload {
+pub struct MerchantPayload<S = String> {
     /// 01; `None` when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub point_of_initiation: Option<PointOfInitiation>,
     /// 02–51, in payload order; at least one is required.
-    pub merchant_accounts: Vec<MerchantAccount>,
+    pub merchant_accounts: Vec<MerchantAccount<S>>,
     /// 52 Merchant Category Code (ISO 18245, 4 digits).
-    pub merchant_category_code: String,
+    pub merchant_category_code: S,
     /// 53 Transaction Currency (ISO 4217 numeric, 3 digits, e.g. `156`).
-    pub transaction_currency: String,
+    pub transaction_currency: S,
     /// 54 Transaction Amount as written (`"23.72"`); exact decimal text, never a float.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transaction_amount: Option<String>,
+    pub transaction_amount: Option<S>,
     /// 55 with 56/57.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tip_or_convenience: Option<TipOrConvenience>,
+    pub tip_or_convenience: Option<TipOrConvenience<S>>,
     /// 58 Country Code (ISO 3166-1 alpha-2).
-    pub country_code: String,
+    pub country_code: S,
     /// 59 Merchant Name (≤ 25 characters).
-    pub merchant_name: String,
+    pub merchant_name: S,
     /// 60 Merchant City (≤ 15 characters).
-    pub merchant_city: String,
+    pub merchant_city: S,
     /// 61 Postal Code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub postal_code: Option<String>,
+    pub postal_code: Option<S>,
     /// 62.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub additional_data: Option<AdditionalData>,
+    pub additional_data: Option<AdditionalData<S>>,
     /// 64.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub language: Option<MerchantLanguage>,
+    pub language: Option<MerchantLanguage<S>>,
     /// 65–79 RFU objects, kept as text.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub rfu: Vec<QrField>,
+    pub rfu: Vec<QrField<S>>,
     /// 80–99 unreserved templates.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub unreserved_templates: Vec<AccountTemplate>,
+    pub unreserved_templates: Vec<AccountTemplate<S>>,
 }
 
-/// A raw object found while scanning.
+/// A raw object found while scanning. Kept to four words: a payload's objects are collected
+/// in a `Vec`, and a small one stays in the allocator's fast size classes.
 #[derive(Debug, Clone, Copy)]
 struct RawObject<'a> {
-    id: u8,
     value: &'a str,
     /// Character offset of the ID.
     offset: usize,
-    /// Character offset of the value.
-    value_offset: usize,
-    /// Byte offset of the value in the scanned text.
-    value_byte: usize,
+    id: u8,
+}
+
+impl RawObject<'_> {
+    /// Character offset of the value (after the 2-digit ID and the 2-digit length).
+    fn value_offset(&self) -> usize {
+        self.offset + 4
+    }
 }
 
 fn utf8_width(lead: u8) -> usize {
@@ -262,6 +285,19 @@ fn scan<'a>(
             }
         };
         let start = pos + 4;
+        // Lengths count characters; an all-ASCII value (the usual case) has as many bytes.
+        if let Some(value) = bytes.get(start..start + len)
+            && value.is_ascii()
+        {
+            push(RawObject {
+                id,
+                value: &text[start..start + len],
+                offset,
+            });
+            pos = start + len;
+            chars = offset + 4 + len;
+            continue;
+        }
         let mut end = start;
         for _ in 0..len {
             let Some(&b) = bytes.get(end) else {
@@ -277,8 +313,6 @@ fn scan<'a>(
             id,
             value: &text[start..end],
             offset,
-            value_offset: offset + 4,
-            value_byte: start,
         });
         pos = end;
         chars = offset + 4 + len;
@@ -286,18 +320,40 @@ fn scan<'a>(
     Ok(())
 }
 
-fn no_duplicates(objects: &[RawObject<'_>], parent: Option<u8>) -> Result<(), QrError> {
-    let mut seen = [false; 100];
-    for o in objects {
-        if std::mem::replace(&mut seen[o.id as usize], true) {
-            let p = match parent {
-                None => format!("{:02}", o.id),
-                Some(p) => format!("{p:02}/{:02}", o.id),
-            };
-            return Err(QrError::new(o.offset, p, QrErrorKind::Duplicate));
+/// The top-level objects by ID, once duplicates are ruled out.
+struct ById<'o, 'a> {
+    objs: &'o [RawObject<'a>],
+    /// `index[id]` is the object's position in `objs`, or [`ById::ABSENT`].
+    index: [u8; 100],
+}
+
+impl<'o, 'a> ById<'o, 'a> {
+    const ABSENT: u8 = u8::MAX;
+
+    /// Indexes `objs` by ID, rejecting the first repeated ID.
+    fn new(objs: &'o [RawObject<'a>]) -> Result<Self, QrError> {
+        let mut index = [Self::ABSENT; 100];
+        for (i, o) in objs.iter().enumerate() {
+            let slot = &mut index[o.id as usize];
+            if *slot != Self::ABSENT {
+                return Err(QrError::new(
+                    o.offset,
+                    format!("{:02}", o.id),
+                    QrErrorKind::Duplicate,
+                ));
+            }
+            // At most 100 distinct IDs, so the position fits.
+            *slot = i as u8;
+        }
+        Ok(ById { objs, index })
+    }
+
+    fn get(&self, id: u8) -> Option<&'o RawObject<'a>> {
+        match self.index[id as usize] {
+            Self::ABSENT => None,
+            i => self.objs.get(i as usize),
         }
     }
-    Ok(())
 }
 
 /// Parses a template value (e.g. of ID 26 or 62) into its sub-objects, without semantics.
@@ -306,18 +362,36 @@ pub fn parse_template(value: &str) -> Result<Vec<QrField>, QrError> {
 }
 
 /// Scans a template value straight into fields, rejecting duplicate sub-IDs.
-fn fields_of(value: &str, base: usize, parent: Option<u8>) -> Result<Vec<QrField>, QrError> {
+fn fields_of<'a, S: From<&'a str>>(
+    value: &'a str,
+    base: usize,
+    parent: Option<u8>,
+) -> Result<Vec<QrField<S>>, QrError> {
     let mut out = Vec::with_capacity(4);
+    each_field(value, base, parent, |o| {
+        out.push(QrField {
+            id: o.id,
+            value: S::from(o.value),
+        })
+    })?;
+    Ok(out)
+}
+
+/// Scans a template value, handing each sub-object to `visit`; a repeated sub-ID is an error,
+/// reported after the structure of the whole template has been checked.
+fn each_field<'a>(
+    value: &'a str,
+    base: usize,
+    parent: Option<u8>,
+    mut visit: impl FnMut(RawObject<'a>),
+) -> Result<(), QrError> {
     let mut seen = [false; 100];
     let mut duplicate = None;
     scan(value, base, parent, |o| {
         if std::mem::replace(&mut seen[o.id as usize], true) {
             duplicate.get_or_insert((o.offset, o.id));
         }
-        out.push(QrField {
-            id: o.id,
-            value: o.value.to_string(),
-        });
+        visit(o);
     })?;
     if let Some((offset, id)) = duplicate {
         let path = match parent {
@@ -326,37 +400,45 @@ fn fields_of(value: &str, base: usize, parent: Option<u8>) -> Result<Vec<QrField
         };
         return Err(QrError::new(offset, path, QrErrorKind::Duplicate));
     }
-    Ok(out)
+    Ok(())
 }
 
-fn template_fields(o: &RawObject<'_>) -> Result<Vec<QrField>, QrError> {
-    fields_of(o.value, o.value_offset, Some(o.id))
+fn template_fields<'a, S: From<&'a str>>(o: &RawObject<'a>) -> Result<Vec<QrField<S>>, QrError> {
+    fields_of(o.value, o.value_offset(), Some(o.id))
+}
+
+/// Visits the sub-objects of template `o`.
+fn each_template_field<'a>(
+    o: &RawObject<'a>,
+    visit: impl FnMut(RawObject<'a>),
+) -> Result<(), QrError> {
+    each_field(o.value, o.value_offset(), Some(o.id), visit)
 }
 
 fn bad(o: &RawObject<'_>, reason: impl Into<String>) -> QrError {
     QrError::new(
-        o.value_offset,
+        o.value_offset(),
         format!("{:02}", o.id),
         QrErrorKind::BadValue(reason.into()),
     )
 }
 
-fn check_digits(o: &RawObject<'_>, n: usize) -> Result<String, QrError> {
+fn check_digits<'a, S: From<&'a str>>(o: &RawObject<'a>, n: usize) -> Result<S, QrError> {
     if o.value.len() != n || !o.value.bytes().all(|b| b.is_ascii_digit()) {
         return Err(bad(o, format!("must be {n} digits")));
     }
-    Ok(o.value.to_string())
+    Ok(S::from(o.value))
 }
 
-fn check_max(o: &RawObject<'_>, max: usize) -> Result<String, QrError> {
+fn check_max<'a, S: From<&'a str>>(o: &RawObject<'a>, max: usize) -> Result<S, QrError> {
     if o.value.chars().count() > max {
         return Err(bad(o, format!("longer than {max} characters")));
     }
-    Ok(o.value.to_string())
+    Ok(S::from(o.value))
 }
 
 /// Amount text: digits with at most one `.`; at least one digit; ≤ 13 characters.
-fn check_amount(o: &RawObject<'_>, max: usize) -> Result<String, QrError> {
+fn check_amount<'a, S: From<&'a str>>(o: &RawObject<'a>, max: usize) -> Result<S, QrError> {
     let v = o.value;
     let digits = v.bytes().filter(u8::is_ascii_digit).count();
     let dots = v.bytes().filter(|&b| b == b'.').count();
@@ -366,7 +448,7 @@ fn check_amount(o: &RawObject<'_>, max: usize) -> Result<String, QrError> {
             format!("{v:?} is not an amount (digits and one '.' at most, ≤ {max} characters)"),
         ));
     }
-    Ok(v.to_string())
+    Ok(S::from(v))
 }
 
 /// Parses and validates a merchant-presented payload.
@@ -376,6 +458,21 @@ fn check_amount(o: &RawObject<'_>, max: usize) -> Result<String, QrError> {
 /// `"6304"` (upper- or lower-case hex accepted), duplicate IDs, mandatory objects (00, a
 /// merchant account 02–51, 52, 53, 58, 59, 60, 63) and value formats.
 pub fn parse_mpm(payload: &str) -> Result<MerchantPayload, QrError> {
+    parse_mpm_as(payload)
+}
+
+/// [`parse_mpm`] without copying: every text field borrows from `payload`.
+///
+/// Same checks and errors as [`parse_mpm`]. For a switch that validates and routes a scanned
+/// code and keeps only a few fields, this skips the string allocations (one per field) that
+/// dominate the owned parse; only the lists (accounts, template fields) are allocated.
+pub fn parse_mpm_borrowed(payload: &str) -> Result<MerchantPayload<&str>, QrError> {
+    parse_mpm_as(payload)
+}
+
+fn parse_mpm_as<'a, S: From<&'a str> + AsRef<str>>(
+    payload: &'a str,
+) -> Result<MerchantPayload<S>, QrError> {
     // Bytes bound characters from above, so the cheap check comes first.
     if payload.len() > MAX_PAYLOAD_CHARS && payload.chars().count() > MAX_PAYLOAD_CHARS {
         return Err(QrError::new(
@@ -427,7 +524,8 @@ pub fn parse_mpm(payload: &str) -> Result<MerchantPayload, QrError> {
         Some(_) => {}
     }
     let crc_obj = &objs[last];
-    let computed = crc16_ccitt_false(&payload.as_bytes()[..crc_obj.value_byte]);
+    // The CRC object is last, so its value is the payload's last bytes.
+    let computed = crc16_ccitt_false(&payload.as_bytes()[..payload.len() - crc_obj.value.len()]);
     let written = crc_obj
         .value
         .bytes()
@@ -437,7 +535,7 @@ pub fn parse_mpm(payload: &str) -> Result<MerchantPayload, QrError> {
     if written != Some(computed) {
         let expected = format!("{computed:04X}");
         return Err(QrError::new(
-            crc_obj.value_offset,
+            crc_obj.value_offset(),
             "63",
             QrErrorKind::CrcMismatch {
                 expected,
@@ -445,13 +543,17 @@ pub fn parse_mpm(payload: &str) -> Result<MerchantPayload, QrError> {
             },
         ));
     }
-    no_duplicates(&objs, None)?;
+    let by_id = ById::new(&objs)?;
     // The CRC is last, so the payload ends 4 characters after its value starts.
-    interpret(&objs, crc_obj.value_offset + 4)
+    interpret(&by_id, crc_obj.value_offset() + 4)
 }
 
-fn interpret(objs: &[RawObject<'_>], total_chars: usize) -> Result<MerchantPayload, QrError> {
-    let find = |id: u8| objs.iter().find(|o| o.id == id);
+fn interpret<'a, S: From<&'a str> + AsRef<str>>(
+    by_id: &ById<'_, 'a>,
+    total_chars: usize,
+) -> Result<MerchantPayload<S>, QrError> {
+    let objs = by_id.objs;
+    let find = |id: u8| by_id.get(id);
     let need = |id: u8| {
         find(id).ok_or_else(|| {
             QrError::new(
@@ -477,14 +579,14 @@ fn interpret(objs: &[RawObject<'_>], total_chars: usize) -> Result<MerchantPaylo
                 if (o.id == 15 || o.id == 16) && v.chars().count() == 31 && v.is_ascii() {
                     merchant_accounts.push(MerchantAccount::UnionPay {
                         id: o.id,
-                        acquirer_iin: v[..8].to_string(),
-                        forwarding_iin: v[8..16].to_string(),
-                        merchant_id: v[16..].to_string(),
+                        acquirer_iin: S::from(&v[..8]),
+                        forwarding_iin: S::from(&v[8..16]),
+                        merchant_id: S::from(&v[16..]),
                     });
                 } else {
                     merchant_accounts.push(MerchantAccount::Primitive {
                         id: o.id,
-                        value: v.to_string(),
+                        value: S::from(v),
                     });
                 }
             }
@@ -494,7 +596,7 @@ fn interpret(objs: &[RawObject<'_>], total_chars: usize) -> Result<MerchantPaylo
             })),
             65..=79 => rfu.push(QrField {
                 id: o.id,
-                value: o.value.to_string(),
+                value: S::from(o.value),
             }),
             80..=99 => unreserved_templates.push(AccountTemplate {
                 id: o.id,
@@ -521,7 +623,7 @@ fn interpret(objs: &[RawObject<'_>], total_chars: usize) -> Result<MerchantPaylo
             None
         }
         Some(o) => {
-            let fee = |id: u8, max: usize| -> Result<String, QrError> {
+            let fee = |id: u8, max: usize| -> Result<S, QrError> {
                 let f = find(id).ok_or_else(|| {
                     QrError::new(
                         o.offset,
@@ -568,7 +670,7 @@ fn interpret(objs: &[RawObject<'_>], total_chars: usize) -> Result<MerchantPaylo
         transaction_currency: check_digits(need(53)?, 3)?,
         transaction_amount: find(54).map(|o| check_amount(o, 13)).transpose()?,
         tip_or_convenience,
-        country_code: country.value.to_string(),
+        country_code: S::from(country.value),
         merchant_name: check_max(need(59)?, 25)?,
         merchant_city: check_max(need(60)?, 15)?,
         postal_code: find(61).map(|o| check_max(o, 10)).transpose()?,
@@ -579,9 +681,11 @@ fn interpret(objs: &[RawObject<'_>], total_chars: usize) -> Result<MerchantPaylo
     })
 }
 
-fn additional_data(o: &RawObject<'_>) -> Result<AdditionalData, QrError> {
+fn additional_data<'a, S: From<&'a str> + AsRef<str>>(
+    o: &RawObject<'a>,
+) -> Result<AdditionalData<S>, QrError> {
     let mut a = AdditionalData::default();
-    for f in template_fields(o)? {
+    each_template_field(o, |f| {
         let slot = match f.id {
             1 => &mut a.bill_number,
             2 => &mut a.mobile_number,
@@ -595,17 +699,20 @@ fn additional_data(o: &RawObject<'_>) -> Result<AdditionalData, QrError> {
             10 => &mut a.merchant_tax_id,
             11 => &mut a.merchant_channel,
             _ => {
-                a.other.push(f);
-                continue;
+                a.other.push(QrField {
+                    id: f.id,
+                    value: S::from(f.value),
+                });
+                return;
             }
         };
-        *slot = Some(f.value);
-    }
+        *slot = Some(S::from(f.value));
+    })?;
     if let Some(r) = &a.consumer_data_request
-        && !r.chars().all(|c| matches!(c, 'A' | 'M' | 'E'))
+        && !r.as_ref().chars().all(|c| matches!(c, 'A' | 'M' | 'E'))
     {
         return Err(QrError::new(
-            o.value_offset,
+            o.value_offset(),
             "62/09",
             QrErrorKind::BadValue("consumer data request takes only A, M, E".into()),
         ));
@@ -613,20 +720,21 @@ fn additional_data(o: &RawObject<'_>) -> Result<AdditionalData, QrError> {
     Ok(a)
 }
 
-fn language(o: &RawObject<'_>) -> Result<MerchantLanguage, QrError> {
+fn language<'a, S: From<&'a str>>(o: &RawObject<'a>) -> Result<MerchantLanguage<S>, QrError> {
     let (mut language_preference, mut merchant_name, mut merchant_city) = (None, None, None);
     let mut other = Vec::new();
-    for f in template_fields(o)? {
-        match f.id {
-            0 => language_preference = Some(f.value),
-            1 => merchant_name = Some(f.value),
-            2 => merchant_city = Some(f.value),
-            _ => other.push(f),
-        }
-    }
+    each_template_field(o, |f| match f.id {
+        0 => language_preference = Some(S::from(f.value)),
+        1 => merchant_name = Some(S::from(f.value)),
+        2 => merchant_city = Some(S::from(f.value)),
+        _ => other.push(QrField {
+            id: f.id,
+            value: S::from(f.value),
+        }),
+    })?;
     let missing = |id: u8| {
         QrError::new(
-            o.value_offset,
+            o.value_offset(),
             format!("64/{id:02}"),
             QrErrorKind::MissingMandatory(format!("64/{id:02}")),
         )
