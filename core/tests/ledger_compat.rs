@@ -150,7 +150,7 @@ fn workload(seed: u64) -> (Ledger, Vec<CreateTransferResult>) {
     (l, results)
 }
 
-const SEED: u64 = 0x1ed6_e7_2026;
+const SEED: u64 = 0x001e_d6e7_2026;
 /// Pinned by the engine before the performance work (see the module doc).
 const JOURNAL_DIGEST: u64 = 0x90e9_63a3_1b3b_f6f2;
 const RESULTS_DIGEST: u64 = 0xc703_a53b_cbbc_5e9e;
@@ -175,12 +175,8 @@ fn fixed_workload_keeps_its_journal_results_and_state() {
         got.0, got.1, got.2
     );
     // Sanity: the workload exercises successes and failures alike.
-    assert!(results.iter().any(|r| *r == CreateTransferResult::Created));
-    assert!(
-        results
-            .iter()
-            .any(|r| *r == CreateTransferResult::LinkedEventFailed)
-    );
+    assert!(results.contains(&CreateTransferResult::Created));
+    assert!(results.contains(&CreateTransferResult::LinkedEventFailed));
     assert_eq!(got, (JOURNAL_DIGEST, RESULTS_DIGEST, STATE_DIGEST));
     let replayed = journal::replay(&text).expect("journal replays");
     assert_eq!(replayed.digest(), STATE_DIGEST);
