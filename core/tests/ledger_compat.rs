@@ -182,3 +182,109 @@ fn fixed_workload_keeps_its_journal_results_and_state() {
     assert_eq!(replayed.digest(), STATE_DIGEST);
     l.check_invariants().expect("invariants hold");
 }
+
+/// A chain that posts and voids earlier pending transfers, closes and reopens accounts,
+/// touches history accounts and adds expiring reservations, then fails on its last event,
+/// leaves every account, transfer, pending status, history row, per-account listing and
+/// expiry exactly as before (rollback recomputes all of it from the stored transfers).
+#[test]
+fn failed_chain_with_every_effect_rolls_back_exactly() {
+    use paycore::ledger::{AccountFilter, CreateTransferResult as R, PendingStatus, Snapshot};
+    let mut l = Ledger::new();
+    let account = |id: u128, flags| Account {
+        id,
+        ledger: 1,
+        code: 1,
+        flags,
+        ..Account::default()
+    };
+    l.create_accounts(
+        &[
+            account(1, AF::HISTORY),
+            account(2, AF::NONE),
+            account(3, AF::HISTORY),
+        ],
+        NS,
+    );
+    let t = |id, dr, cr, amount, flags, timeout, pending_id| Transfer {
+        id,
+        debit_account_id: dr,
+        credit_account_id: cr,
+        amount,
+        flags,
+        timeout,
+        pending_id,
+        ledger: 1,
+        code: 1,
+        ..Transfer::default()
+    };
+    let setup = [
+        t(10, 1, 2, 100, F::PENDING, 10, 0),
+        t(11, 2, 3, 5, F::PENDING.with(F::CLOSING_CREDIT), 20, 0),
+        t(12, 1, 2, 50, F::NONE, 0, 0),
+    ];
+    assert!(
+        l.create_transfers(&setup, 2 * NS)
+            .iter()
+            .all(|r| *r == R::Created)
+    );
+    let state = |l: &Ledger| Snapshot {
+        clock: 0,
+        journal_seq: 0,
+        ..l.snapshot()
+    };
+    let listing = |l: &Ledger, id| {
+        l.transfers_by_account(&AccountFilter::new(id, 100))
+            .unwrap()
+            .transfers
+    };
+    let before = state(&l);
+    let lists_before: Vec<_> = (1..=3).map(|id| listing(&l, id)).collect();
+    let linked = F::LINKED;
+    let chain = [
+        t(20, 0, 0, 60, F::POST_PENDING_TRANSFER.with(linked), 0, 10),
+        t(21, 0, 0, 0, F::VOID_PENDING_TRANSFER.with(linked), 0, 11),
+        t(22, 2, 1, 30, linked, 0, 0),
+        t(
+            23,
+            3,
+            2,
+            1,
+            F::PENDING.with(F::CLOSING_DEBIT).with(linked),
+            3,
+            0,
+        ),
+        t(24, 1, 2, 7, F::PENDING.with(linked), 4, 0),
+        t(25, 1, 2, 0, F::NONE, 0, 0),
+    ];
+    let results = l.create_transfers(&chain, 3 * NS);
+    assert_eq!(
+        results,
+        [
+            R::LinkedEventFailed,
+            R::LinkedEventFailed,
+            R::LinkedEventFailed,
+            R::LinkedEventFailed,
+            R::LinkedEventFailed,
+            R::AmountMustNotBeZero
+        ]
+    );
+    assert_eq!(state(&l), before);
+    let lists_after: Vec<_> = (1..=3).map(|id| listing(&l, id)).collect();
+    assert_eq!(lists_after, lists_before);
+    assert!(l.account(3).unwrap().flags.contains(AF::CLOSED));
+    l.check_invariants().unwrap();
+    // Only the two original reservations are still due; they expire and reopen account 3.
+    assert_eq!(l.expire_pending(100 * NS), 2);
+    assert_eq!(l.pending_status(10), Some(PendingStatus::Expired));
+    assert_eq!(l.pending_status(11), Some(PendingStatus::Expired));
+    assert!(!l.account(3).unwrap().flags.contains(AF::CLOSED));
+    let a1 = l.account(1).unwrap();
+    assert_eq!((a1.debits_pending, a1.debits_posted), (0, 50));
+    // The rolled-back ids were never stored: they can be used again.
+    assert_eq!(
+        l.create_transfers(&[t(22, 2, 1, 30, F::NONE, 0, 0)], 101 * NS),
+        [R::Created]
+    );
+    l.check_invariants().unwrap();
+}
