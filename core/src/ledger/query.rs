@@ -78,7 +78,7 @@ impl Ledger {
     #[must_use]
     pub fn account(&self, id: u128) -> Option<&Account> {
         self.account_index
-            .get(&id)
+            .get(id)
             .map(|&i| &self.accounts[i as usize])
     }
 
@@ -86,14 +86,14 @@ impl Ledger {
     #[must_use]
     pub fn transfer(&self, id: u128) -> Option<&Transfer> {
         self.transfer_index
-            .get(&id)
+            .get(id)
             .map(|s| &self.transfers[s.index as usize])
     }
 
     /// For a pending transfer: whether it is still pending, posted, voided or expired.
     #[must_use]
     pub fn pending_status(&self, id: u128) -> Option<PendingStatus> {
-        self.transfer_index.get(&id).map(|s| s.status)
+        self.transfer_index.get(id).map(|s| s.status)
     }
 
     /// All accounts, in creation order.
@@ -111,13 +111,13 @@ impl Ledger {
     /// Transient failure memoised for `id`, if any.
     #[must_use]
     pub fn failed_result(&self, id: u128) -> Option<super::CreateTransferResult> {
-        self.failed.get(&id).copied()
+        self.failed.get(id).copied()
     }
 
     fn history_index(&self, id: u128) -> Result<u32, QueryError> {
         let &i = self
             .account_index
-            .get(&id)
+            .get(id)
             .ok_or(QueryError::AccountNotFound(id))?;
         if !self.accounts[i as usize]
             .flags
@@ -157,7 +157,7 @@ impl Ledger {
         let id = filter.account_id;
         let &i = self
             .account_index
-            .get(&id)
+            .get(id)
             .ok_or(QueryError::AccountNotFound(id))?;
         let list = &self.by_account[i as usize];
         let ts = |k: &u32| self.transfers[*k as usize].timestamp;

@@ -97,9 +97,9 @@ impl Ledger {
             .transfers
             .iter()
             .filter(|t| t.flags.contains(TransferFlags::PENDING))
-            .map(|t| (t.id, self.transfer_index[&t.id].status))
+            .map(|t| (t.id, self.transfer_index[t.id].status))
             .collect();
-        let mut failed: Vec<_> = self.failed.iter().map(|(k, v)| (*k, *v)).collect();
+        let mut failed: Vec<_> = self.failed.iter().map(|(k, v)| (k, *v)).collect();
         failed.sort_unstable_by_key(|e| e.0);
         let mut history: Vec<_> = self
             .history
@@ -183,11 +183,11 @@ impl Ledger {
             }
             let dr = *l
                 .account_index
-                .get(&t.debit_account_id)
+                .get(t.debit_account_id)
                 .ok_or_else(|| invalid(at("debit_account_id"), "unknown account"))?;
             let cr = *l
                 .account_index
-                .get(&t.credit_account_id)
+                .get(t.credit_account_id)
                 .ok_or_else(|| invalid(at("credit_account_id"), "unknown account"))?;
             if dr == cr {
                 return Err(invalid(at("credit_account_id"), "same as debit account"));
@@ -209,7 +209,7 @@ impl Ledger {
             if resolving {
                 let p = l
                     .transfer_index
-                    .get(&t.pending_id)
+                    .get(t.pending_id)
                     .ok_or_else(|| invalid(at("pending_id"), "unknown transfer"))?;
                 let pt = s.transfers[p.index as usize];
                 if !pt.flags.contains(TransferFlags::PENDING) {
@@ -251,7 +251,9 @@ impl Ledger {
             l.by_account[cr as usize].push(index);
         }
         if statuses.len() != s.pending.len()
-            || statuses.keys().any(|id| !l.transfer_index.contains_key(id))
+            || statuses
+                .keys()
+                .any(|id| !l.transfer_index.contains_key(*id))
         {
             return Err(invalid("pending", "duplicate or unknown transfer id"));
         }
@@ -265,7 +267,7 @@ impl Ledger {
         }
         l.transfers = s.transfers;
         for (i, (id, r)) in s.failed.into_iter().enumerate() {
-            if !r.is_transient() || l.transfer_index.contains_key(&id) {
+            if !r.is_transient() || l.transfer_index.contains_key(id) {
                 return Err(invalid(
                     format!("failed[{i}]"),
                     "not a transient failure of an unknown id",
@@ -276,7 +278,7 @@ impl Ledger {
         for (i, (id, rows)) in s.history.into_iter().enumerate() {
             let &idx = l
                 .account_index
-                .get(&id)
+                .get(id)
                 .ok_or_else(|| invalid(format!("history[{i}]"), "unknown account"))?;
             if !l.accounts[idx as usize]
                 .flags
@@ -343,9 +345,9 @@ impl Ledger {
         }
         let mut expected = vec![Counters::default(); self.accounts.len()];
         for t in &self.transfers {
-            let dr = self.account_index[&t.debit_account_id] as usize;
-            let cr = self.account_index[&t.credit_account_id] as usize;
-            let status = self.transfer_index[&t.id].status;
+            let dr = self.account_index[t.debit_account_id] as usize;
+            let cr = self.account_index[t.credit_account_id] as usize;
+            let status = self.transfer_index[t.id].status;
             if t.flags.contains(TransferFlags::PENDING) {
                 if status == PendingStatus::Pending {
                     expected[dr].debits_pending =

@@ -69,6 +69,9 @@ pub const AMOUNT_MAX: u128 = u128::MAX;
 ///
 /// For post/void, `debit_account_id`, `credit_account_id`, `ledger` and `code` may be zero
 /// (inherited from the pending transfer); the stored transfer carries the resolved values.
+///
+/// (Not cache-line aligned, unlike [`Account`](super::Account): the transfer log grows
+/// without bound, and over-aligned vectors cannot grow in place — every growth would copy.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub struct Transfer {
     /// Unique id (idempotency key); 0 and `u128::MAX` are reserved.
