@@ -26,6 +26,7 @@ use super::dates::parse_event_time;
 use super::run::{RecordKind, TxnRecord};
 use crate::fees::{CardType, Channel};
 use crate::money::{Currency, Money};
+use std::borrow::Cow;
 
 /// Longest accepted line, bytes.
 pub const MAX_LINE_BYTES: usize = 64 * 1024;
@@ -59,53 +60,90 @@ const COLUMNS: [&str; 11] = [
 ];
 const REQUIRED: usize = 6;
 
-/// Splits one line into fields, honouring quotes. Returns the byte offset of a bad quote.
-fn split(line: &str) -> Result<Vec<String>, usize> {
-    let mut fields = Vec::new();
-    let mut field = String::new();
-    let mut chars = line.char_indices().peekable();
-    let mut quoted = false;
-    let mut at_start = true;
-    while let Some((i, c)) = chars.next() {
-        if quoted {
-            if c == '"' {
-                if chars.peek().is_some_and(|(_, n)| *n == '"') {
-                    chars.next();
-                    field.push('"');
-                } else {
-                    quoted = false;
-                    if chars.peek().is_some_and(|(_, n)| *n != ',') {
-                        return Err(i + 1);
-                    }
+/// Splits one line into `fields`, honouring quotes; returns the byte offset of a bad quote.
+/// Fields borrow from the line: only a quoted field with a doubled quote (`""`) is copied,
+/// so a million-line file costs no allocation per field. `fields` is reused across lines.
+fn split_into<'a>(line: &'a str, fields: &mut Vec<Cow<'a, str>>) -> Result<(), usize> {
+    fields.clear();
+    let b = line.as_bytes();
+    // `"` and `,` are ASCII, so every offset found below is a character boundary.
+    let mut i = 0;
+    loop {
+        if b.get(i) == Some(&b'"') {
+            let start = i + 1;
+            let mut copied: Option<String> = None;
+            let mut segment = start;
+            loop {
+                let Some(k) = b[segment..].iter().position(|&c| c == b'"') else {
+                    return Err(line.len());
+                };
+                let quote = segment + k;
+                if b.get(quote + 1) == Some(&b'"') {
+                    // `""` is one quote: keep the text up to and including the first.
+                    copied
+                        .get_or_insert_with(String::new)
+                        .push_str(&line[segment..=quote]);
+                    segment = quote + 2;
+                    continue;
                 }
-            } else {
-                field.push(c);
+                fields.push(match copied {
+                    Some(mut text) => {
+                        text.push_str(&line[segment..quote]);
+                        Cow::Owned(text)
+                    }
+                    None => Cow::Borrowed(&line[start..quote]),
+                });
+                match b.get(quote + 1) {
+                    None => return Ok(()),
+                    Some(b',') => {
+                        i = quote + 2;
+                        break;
+                    }
+                    Some(_) => return Err(quote + 1),
+                }
             }
-        } else if c == '"' && at_start {
-            quoted = true;
-            at_start = false;
-        } else if c == '"' {
-            return Err(i);
-        } else if c == ',' {
-            fields.push(std::mem::take(&mut field));
-            at_start = true;
         } else {
-            field.push(c);
-            at_start = false;
+            match b[i..].iter().position(|&c| c == b',' || c == b'"') {
+                None => {
+                    fields.push(Cow::Borrowed(&line[i..]));
+                    return Ok(());
+                }
+                Some(k) if b[i + k] == b'"' => return Err(i + k),
+                Some(k) => {
+                    fields.push(Cow::Borrowed(&line[i..i + k]));
+                    i += k + 1;
+                }
+            }
         }
     }
-    if quoted {
-        return Err(line.len());
+}
+
+/// `str::trim` without its Unicode scan when both ends are plain ASCII (the usual case).
+fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(f), Some(l))
+            if f.is_ascii()
+                && !f.is_ascii_whitespace()
+                && l.is_ascii()
+                && !l.is_ascii_whitespace() =>
+        {
+            s
+        }
+        _ => s.trim(),
     }
-    fields.push(field);
-    Ok(fields)
 }
 
 /// Reads records from CSV text; at most `max_records` records (an error beyond).
 pub fn read_records(text: &str, max_records: usize) -> Result<Vec<TxnRecord>, CsvError> {
     let mut columns: Option<[Option<usize>; 11]> = None;
     let mut width = 0;
-    let mut out = Vec::new();
+    // One record per line at most: size the output once (bounded by `max_records`) instead of
+    // regrowing and copying a vector of a million records.
+    let lines = text.bytes().filter(|&b| b == b'\n').count() + 1;
+    let mut out = Vec::with_capacity(lines.min(max_records));
+    let mut fields: Vec<Cow<'_, str>> = Vec::with_capacity(COLUMNS.len());
+    // Files carry one currency: look the code up once, not once per line.
+    let mut last_currency: Option<(String, Currency)> = None;
     for (n, raw) in text.split('\n').enumerate() {
         let line_no = n + 1;
         let line = raw.strip_suffix('\r').unwrap_or(raw);
@@ -122,10 +160,10 @@ pub fn read_records(text: &str, max_records: usize) -> Result<Vec<TxnRecord>, Cs
                 format!("longer than {MAX_LINE_BYTES} bytes"),
             ));
         }
-        if line.trim().is_empty() || line.starts_with('#') {
+        if trim(line).is_empty() || line.starts_with('#') {
             continue;
         }
-        let fields = split(line)
+        split_into(line, &mut fields)
             .map_err(|offset| err(0, "line", format!("bad quoting at byte offset {offset}")))?;
         let Some(cols) = &columns else {
             let mut map = [None; 11];
@@ -163,7 +201,7 @@ pub fn read_records(text: &str, max_records: usize) -> Result<Vec<TxnRecord>, Cs
         }
         let get = |k: usize| -> Option<(usize, &str)> {
             cols[k]
-                .map(|i| (i + 1, fields[i].trim()))
+                .map(|i| (i + 1, trim(&fields[i])))
                 .filter(|(_, v)| !v.is_empty())
         };
         let need = |k: usize| {
@@ -182,7 +220,15 @@ pub fn read_records(text: &str, max_records: usize) -> Result<Vec<TxnRecord>, Cs
             }
         };
         let (cc, cur) = need(4)?;
-        let currency = Currency::from_alpha(cur).map_err(|e| err(cc, "currency", e.to_string()))?;
+        let currency = match &last_currency {
+            Some((code, currency)) if code == cur => *currency,
+            _ => {
+                let c =
+                    Currency::from_alpha(cur).map_err(|e| err(cc, "currency", e.to_string()))?;
+                last_currency = Some((cur.to_owned(), c));
+                c
+            }
+        };
         let amount = |k: usize| -> Result<Option<i64>, CsvError> {
             get(k)
                 .map(|(c, v)| {
@@ -266,6 +312,88 @@ pub fn read_records(text: &str, max_records: usize) -> Result<Vec<TxnRecord>, Cs
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The character-by-character splitter `split_into` replaced, kept as the reference its
+    /// fields and error offsets must agree with.
+    fn reference_split(line: &str) -> Result<Vec<String>, usize> {
+        let mut fields = Vec::new();
+        let mut field = String::new();
+        let mut chars = line.char_indices().peekable();
+        let mut quoted = false;
+        let mut at_start = true;
+        while let Some((i, c)) = chars.next() {
+            if quoted {
+                if c == '"' {
+                    if chars.peek().is_some_and(|(_, n)| *n == '"') {
+                        chars.next();
+                        field.push('"');
+                    } else {
+                        quoted = false;
+                        if chars.peek().is_some_and(|(_, n)| *n != ',') {
+                            return Err(i + 1);
+                        }
+                    }
+                } else {
+                    field.push(c);
+                }
+            } else if c == '"' && at_start {
+                quoted = true;
+                at_start = false;
+            } else if c == '"' {
+                return Err(i);
+            } else if c == ',' {
+                fields.push(std::mem::take(&mut field));
+                at_start = true;
+            } else {
+                field.push(c);
+                at_start = false;
+            }
+        }
+        if quoted {
+            return Err(line.len());
+        }
+        fields.push(field);
+        Ok(fields)
+    }
+
+    fn split(line: &str) -> Result<Vec<String>, usize> {
+        let mut fields = Vec::new();
+        split_into(line, &mut fields)?;
+        Ok(fields.into_iter().map(Cow::into_owned).collect())
+    }
+
+    #[test]
+    fn splits_quoted_fields_without_copying_plain_ones() {
+        assert_eq!(split("a,,b,").unwrap(), ["a", "", "b", ""]);
+        assert_eq!(
+            split("\"a,b\",\"x\"\"y\",\"\"").unwrap(),
+            ["a,b", "x\"y", ""]
+        );
+        assert_eq!(split("\"\"\"\"").unwrap(), ["\""]);
+        assert_eq!(split("a\"b"), Err(1));
+        assert_eq!(split("\"ab\"c,d"), Err(4));
+        assert_eq!(split("x,\"ab"), Err(5));
+        let mut fields = Vec::new();
+        split_into("id,\"M,1\",\"q\"\"\"", &mut fields).unwrap();
+        assert!(matches!(fields[0], Cow::Borrowed("id")));
+        assert!(matches!(fields[1], Cow::Borrowed("M,1")));
+        assert!(matches!(&fields[2], Cow::Owned(s) if s == "q\""));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn split_agrees_with_the_reference(line in "[a,\" é\t]{0,24}") {
+            prop_assert_eq!(split(&line), reference_split(&line));
+        }
+
+        #[test]
+        fn trim_agrees_with_str_trim(s in "[ a\u{3000}\té]{0,6}") {
+            prop_assert_eq!(trim(&s), s.trim());
+        }
+    }
 
     #[test]
     fn reads_and_reports_positions() {
