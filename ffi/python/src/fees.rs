@@ -972,7 +972,7 @@ impl FeeSchedule {
         let bytes = bytes.as_bytes();
         // Parsing and settling touch no Python object: let other threads run meanwhile.
         let run = py.detach(|| {
-            let records = core_set::csv::read_records(utf8(bytes)?, MAX_SETTLE_RECORDS)
+            let records = core_set::csv::read_records_borrowed(utf8(bytes)?, MAX_SETTLE_RECORDS)
                 .map_err(SettleFailure::Csv)?;
             core_set::settle(&records, &self.engine, &self.terms, &calendar.0, &state)
                 .map_err(SettleFailure::Run)
@@ -1167,7 +1167,7 @@ fn _settle_core_timings(
     let state = core_set::CarryState::default();
     let timings = py.detach(|| {
         let t1 = Instant::now();
-        let records = core_set::csv::read_records(utf8(bytes)?, MAX_SETTLE_RECORDS)
+        let records = core_set::csv::read_records_borrowed(utf8(bytes)?, MAX_SETTLE_RECORDS)
             .map_err(SettleFailure::Csv)?;
         let read = t1.elapsed().as_secs_f64();
         let mut settles = Vec::with_capacity(repeats);
