@@ -4,11 +4,16 @@
 //!   payout date of one transaction (target ≤ 200 ns).
 //! * `fees/settle_1m_txns_10k_merchants`: one settlement run over 1,000,000 records across
 //!   10,000 merchants (target ≤ 1 s).
+//! * `fees/read_records_1m` / `fees/read_records_borrowed_1m`: reading those records from CSV
+//!   text (about 90 MB, as `bindings/python/bench/settle_million_bench.py` hands it over), into
+//!   owned records or records borrowing their ids from the text (what the Python one-call
+//!   settle does before settling).
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use paycore::calendar::Calendar;
 use paycore::fees::{CardType, Channel, MerchantType, PricingEngine, PricingInput};
 use paycore::money::Currency;
+use paycore::settlement::csv::{read_records, read_records_borrowed};
 use paycore::settlement::{
     CarryState, NetworkCutoff, RecordKind, SettlementConfig, SettlementCycle, TxnRecord,
     parse_event_time, settle, settlement_dates,
@@ -105,5 +110,50 @@ fn settle_million(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, price_and_date, settle_million);
+/// The records as the CSV the inspector and the bindings read.
+fn to_csv(records: &[TxnRecord]) -> String {
+    let mut text = String::from(
+        "id,merchant_id,kind,amount,currency,time,card,channel,original_id,original_amount,refunded_before\n",
+    );
+    for r in records {
+        text.push_str(&format!(
+            "{},{},sale,{}.{:02},CNY,{},{},{},,,\n",
+            r.id,
+            r.merchant_id,
+            r.amount_minor / 100,
+            r.amount_minor % 100,
+            r.at.format("%Y-%m-%dT%H:%M:%S%:z"),
+            r.card.map_or("", CardType::name),
+            r.channel.map_or("", Channel::name),
+        ));
+    }
+    text
+}
+
+fn read_million(c: &mut Criterion) {
+    let recs = if cfg!(debug_assertions) {
+        records(10_000, 100)
+    } else {
+        records(1_000_000, 10_000)
+    };
+    let text = to_csv(&recs);
+    assert_eq!(read_records(&text, 10_000_000).unwrap(), recs);
+    let mut group = c.benchmark_group("fees");
+    group.sample_size(10);
+    group.bench_function("read_records_1m", |b| {
+        b.iter(|| black_box(read_records(black_box(&text), 10_000_000).unwrap().len()))
+    });
+    group.bench_function("read_records_borrowed_1m", |b| {
+        b.iter(|| {
+            black_box(
+                read_records_borrowed(black_box(&text), 10_000_000)
+                    .unwrap()
+                    .len(),
+            )
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, price_and_date, settle_million, read_million);
 criterion_main!(benches);

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use paycore::calendar::Calendar;
 use paycore::fees::{CardType, Channel, PricingEngine};
 use paycore::money::Currency;
-use paycore::settlement::csv::read_records;
+use paycore::settlement::csv::{read_records, read_records_borrowed};
 use paycore::settlement::{
     CarryState, CompiledTerms, LineKind, RecordKind, SettlementConfig, SettlementError,
     SettlementRun, TxnRecord, parse_event_time, settle,
@@ -48,6 +48,40 @@ fn check_statement(r: &SettlementRun) {
         );
         assert_eq!(b.payout_minor + b.carried_forward_minor, b.net_minor);
     }
+}
+
+/// Records that borrow their ids from the file settle exactly like owned ones, quoted ids
+/// (with a doubled quote) included.
+#[test]
+fn borrowed_records_settle_like_owned_ones() {
+    let quoted = CSV.replacen("T0001,", "\"T0\"\"001\",", 1);
+    assert_ne!(quoted, CSV);
+    for text in [CSV, quoted.as_str()] {
+        let owned = read_records(text, 1000).unwrap();
+        let borrowed = read_records_borrowed(text, 1000).unwrap();
+        assert_eq!(owned.len(), borrowed.len());
+        for (o, b) in owned.iter().zip(&borrowed) {
+            assert_eq!(o.id, b.id.as_ref());
+            assert_eq!(o.merchant_id, b.merchant_id.as_ref());
+            assert_eq!(o.original_id.as_deref(), b.original_id.as_deref());
+            assert_eq!(
+                (o.kind, o.amount_minor, o.at, o.card),
+                (b.kind, b.amount_minor, b.at, b.card)
+            );
+        }
+        let (engine, terms, calendar) = setup();
+        let state = CarryState::default();
+        assert_eq!(
+            settle(&owned, &engine, &terms, &calendar, &state).unwrap(),
+            settle(&borrowed, &engine, &terms, &calendar, &state).unwrap()
+        );
+    }
+    assert!(
+        read_records(&CSV.replacen("T0001,", "\"T0\"\"001\",", 1), 1000)
+            .unwrap()
+            .iter()
+            .any(|r| r.id == "T0\"001")
+    );
 }
 
 #[test]

@@ -203,6 +203,52 @@ def test_settlement_run_example_file(schedule, china):
     assert nxt.batches[0].totals.carried_in == small.net
 
 
+def test_settlement_run_is_lazy_but_complete(schedule, china):
+    run = schedule.settle((DATA / "transactions.csv").read_text(), china)
+    core = json.loads(run.json)
+    batches = run.batches
+    # The same batch objects on every read; a new list each time.
+    assert batches[0] is run.batches[0] and batches is not run.batches
+    assert run.line_count == sum(len(b["lines"]) for b in core["batches"])
+    assert "SettlementRun(batches=4, lines=" in repr(run)
+    for batch, expected in zip(batches, core["batches"]):
+        assert batch.line_count == len(batch.lines) == len(expected["lines"])
+        assert [(line.kind, line.reference, line.amount.minor) for line in batch.lines] == [
+            (line["kind"], line["reference"], line["amount_minor"]) for line in expected["lines"]
+        ]
+        assert (batch.batch_id, batch.digest, batch.merchant_id, batch.currency, batch.cycle) == (
+            expected["batch_id"], expected["digest"], expected["merchant_id"], expected["currency"],
+            expected["cycle"],
+        )
+        assert batch.payout_day.isoformat() == expected["payout_day"]
+        assert batch.calendar_version == expected["calendar_version"] == china.version
+        assert batch.totals.captured.minor == expected["totals"]["captured_minor"]
+        assert (batch.net.minor, batch.payout.minor, batch.carried_forward.minor) == (
+            expected["net_minor"], expected["payout_minor"], expected["carried_forward_minor"],
+        )
+    assert json.loads(run.state_json) == core["state"]
+    # A batch keeps what it needs of the run alive.
+    first = batches[0]
+    del run, batches
+    assert first.lines[0].reference and first.net.currency.alpha == "CNY"
+    assert repr(first).startswith('SettlementBatch("898310048161234.CNY.20260213", payout_day=2026-02-13')
+
+
+def test_settlement_runs_in_threads_agree(schedule, china):
+    # The run releases the GIL while parsing and settling: concurrent calls must not interfere.
+    import threading
+
+    text = (DATA / "transactions.csv").read_text()
+    results: list[str] = []
+    threads = [threading.Thread(target=lambda: results.append(schedule.settle(text, china).json))
+               for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == 4 and len(set(results)) == 1
+
+
 def test_settlement_run_errors(schedule, china):
     header = "id,merchant_id,kind,amount,currency,time,card,channel\n"
     with pytest.raises(paycore.SettlementCsvError) as err:
@@ -215,6 +261,8 @@ def test_settlement_run_errors(schedule, china):
         schedule.settle(dup, china)
     with pytest.raises(paycore.SettlementRecordError):
         schedule.settle(header, china, state="{oops")
+    with pytest.raises(TypeError):
+        schedule.settle(header.encode(), china)  # type: ignore[arg-type]
 
 
 def test_schedule_documents_and_bad_input(schedule):

@@ -62,6 +62,11 @@ macro_rules! selector_enum {
         impl FromStr for $name {
             type Err = FeeError;
             fn from_str(s: &str) -> Result<Self, FeeError> {
+                // Exact names (what files and schedules carry) need no normalising copy.
+                match s {
+                    $($text $(| $alias)* => return Ok($name::$variant),)+
+                    _ => {}
+                }
                 let norm = s.trim().to_ascii_lowercase().replace(['-', ' '], "_");
                 match norm.as_str() {
                     $($text $(| $alias)* => Ok($name::$variant),)+

@@ -140,6 +140,9 @@ impl Default for NetworkCutoff {
 /// Parses an RFC 3339 time with a mandatory UTC offset. A time without a zone is a
 /// [`SettlementDateError::MissingZone`], never assumed to be local or UTC.
 pub fn parse_event_time(text: &str) -> Result<DateTime<FixedOffset>, SettlementDateError> {
+    if let Some(t) = parse_common_rfc3339(text.as_bytes()) {
+        return Ok(t);
+    }
     if let Ok(t) = DateTime::parse_from_rfc3339(text) {
         return Ok(t);
     }
@@ -163,6 +166,51 @@ pub fn parse_event_time(text: &str) -> Result<DateTime<FixedOffset>, SettlementD
         input: text.to_owned(),
         offset,
     })
+}
+
+/// The shape nearly every clearing file uses, `YYYY-MM-DDTHH:MM:SS` followed by `Z` or
+/// `±HH:MM`, read without chrono's general parser (a settlement run reads a million of them).
+/// Anything else — fractions, lower-case separators, leap seconds, `-00:00`, out-of-range
+/// fields — returns `None` and goes through [`DateTime::parse_from_rfc3339`], so the result
+/// is always the one chrono would give.
+fn parse_common_rfc3339(b: &[u8]) -> Option<DateTime<FixedOffset>> {
+    fn num(b: &[u8]) -> Option<u32> {
+        b.iter().try_fold(0u32, |acc, &d| {
+            d.is_ascii_digit().then(|| acc * 10 + u32::from(d - b'0'))
+        })
+    }
+    if b.len() < 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
+    {
+        return None;
+    }
+    let offset_seconds = match &b[19..] {
+        [b'Z'] => 0,
+        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
+            let hours = num(&[*h1, *h2])?;
+            let minutes = num(&[*m1, *m2])?;
+            if hours > 23 || minutes > 59 || (*sign == b'-' && hours == 0 && minutes == 0) {
+                return None;
+            }
+            let secs = (hours * 3600 + minutes * 60) as i32;
+            if *sign == b'-' { -secs } else { secs }
+        }
+        _ => return None,
+    };
+    let year = num(&b[0..4])?;
+    let date = NaiveDate::from_ymd_opt(year as i32, num(&b[5..7])?, num(&b[8..10])?)?;
+    let second = num(&b[17..19])?;
+    if second > 59 {
+        return None;
+    }
+    let time = chrono::NaiveTime::from_hms_opt(num(&b[11..13])?, num(&b[14..16])?, second)?;
+    let offset = FixedOffset::east_opt(offset_seconds)?;
+    let utc = date.and_time(time).checked_sub_offset(offset)?;
+    Some(DateTime::from_naive_utc_and_offset(utc, offset))
 }
 
 /// When a merchant is paid, relative to the network settlement day `T`.
@@ -348,4 +396,68 @@ pub fn settlement_dates(
         provisional: calendar.is_provisional(payout_day),
         calendar_version: calendar.version().to_owned(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn common_shape_matches_chrono() {
+        for text in [
+            "2026-02-13T23:30:00+08:00",
+            "2026-02-13T23:30:00Z",
+            "2026-02-13T23:30:00-05:30",
+            "2028-02-29T00:00:00+14:00",
+            "0001-01-01T00:00:00+08:00",
+        ] {
+            let fast = parse_common_rfc3339(text.as_bytes()).map(|t| (t, *t.offset()));
+            let chrono = DateTime::parse_from_rfc3339(text)
+                .ok()
+                .map(|t| (t, *t.offset()));
+            assert_eq!(fast, chrono, "{text}");
+            assert!(fast.is_some(), "{text}");
+        }
+        // Left to chrono: fractions, lower case, leap seconds, "-00:00", impossible dates.
+        for text in [
+            "2026-02-13T23:30:00.5+08:00",
+            "2026-02-13t23:30:00z",
+            "2016-12-31T23:59:60Z",
+            "2026-02-13T23:30:00-00:00",
+            "2026-02-30T10:00:00Z",
+            "2026-02-13T24:00:00Z",
+            "2026-02-13 23:30:00+08:00",
+        ] {
+            assert_eq!(parse_common_rfc3339(text.as_bytes()), None, "{text}");
+        }
+        assert_eq!(
+            parse_event_time("2026-02-13 23:30:00+08:00").ok(),
+            DateTime::parse_from_rfc3339("2026-02-13 23:30:00+08:00").ok()
+        );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        /// Whenever the fast path answers, chrono gives the same instant and offset.
+        #[test]
+        fn fast_path_never_disagrees_with_chrono(
+            y in 0u32..10000, mo in 0u32..14, d in 0u32..33, h in 0u32..26, mi in 0u32..61,
+            s in 0u32..62, zone in prop_oneof![
+                Just("Z".to_owned()),
+                (any::<bool>(), 0u32..26, 0u32..61).prop_map(|(neg, oh, om)| {
+                    format!("{}{oh:02}:{om:02}", if neg { '-' } else { '+' })
+                }),
+            ],
+        ) {
+            let text = format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}{zone}");
+            let chrono = DateTime::parse_from_rfc3339(&text).ok();
+            if let Some(fast) = parse_common_rfc3339(text.as_bytes()) {
+                // `DateTime` equality compares instants only: compare the offsets too.
+                prop_assert_eq!(Some((fast, *fast.offset())), chrono.map(|c| (c, *c.offset())));
+            }
+            prop_assert_eq!(parse_event_time(&text).ok(), chrono);
+        }
+    }
 }

@@ -37,12 +37,15 @@ pub enum RecordKind {
 }
 
 /// One transaction record, as the acquirer's books or the network's clearing file give it.
+///
+/// `S` is the type of the ids: owned `String`s (the default), or text borrowed from a file
+/// (`Cow<str>`, see [`read_records_borrowed`](super::csv::read_records_borrowed)).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TxnRecord {
+pub struct TxnRecord<S = String> {
     /// Unique id (e.g. RRN + date); duplicates are rejected.
-    pub id: String,
+    pub id: S,
     /// Merchant id.
-    pub merchant_id: String,
+    pub merchant_id: S,
     /// Kind.
     pub kind: RecordKind,
     /// Amount in minor units (≥ 0, except adjustments).
@@ -56,7 +59,7 @@ pub struct TxnRecord {
     /// Channel (required for sales and refunds).
     pub channel: Option<Channel>,
     /// For refunds: the sale refunded.
-    pub original_id: Option<String>,
+    pub original_id: Option<S>,
     /// For refunds whose sale is not in the run: the sale's amount.
     pub original_amount_minor: Option<i64>,
     /// For refunds whose sale is not in the run: refunds already made against it.
@@ -299,13 +302,13 @@ fn fnv(hash: &mut u64, bytes: &[u8]) {
 /// Rejects repeated record ids, reporting the earliest second occurrence. Sorting 64-bit
 /// digests (then comparing the strings of equal digests) is deterministic and much faster than
 /// a hash set of a million strings.
-fn check_unique_ids(records: &[TxnRecord]) -> Result<(), SettlementError> {
+fn check_unique_ids<S: AsRef<str>>(records: &[TxnRecord<S>]) -> Result<(), SettlementError> {
     let mut digests: Vec<(u64, u32)> = records
         .iter()
         .enumerate()
         .map(|(i, r)| {
             let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-            fnv(&mut h, r.id.as_bytes());
+            fnv(&mut h, r.id.as_ref().as_bytes());
             (h, i as u32)
         })
         .collect();
@@ -322,14 +325,16 @@ fn check_unique_ids(records: &[TxnRecord]) -> Result<(), SettlementError> {
             group.sort_unstable_by(|a, b| {
                 records[*a as usize]
                     .id
-                    .cmp(&records[*b as usize].id)
+                    .as_ref()
+                    .cmp(records[*b as usize].id.as_ref())
                     .then(a.cmp(b))
             });
             let mut k = 0;
             while k < group.len() {
                 let first = group[k];
                 let mut m = k + 1;
-                while m < group.len() && records[group[m] as usize].id == records[first as usize].id
+                while m < group.len()
+                    && records[group[m] as usize].id.as_ref() == records[first as usize].id.as_ref()
                 {
                     if worst.is_none_or(|(second, _)| group[m] < second) {
                         worst = Some((group[m], first));
@@ -344,7 +349,7 @@ fn check_unique_ids(records: &[TxnRecord]) -> Result<(), SettlementError> {
     match worst {
         Some((index, first)) => Err(SettlementError::DuplicateId {
             index: index as usize,
-            id: records[index as usize].id.clone(),
+            id: records[index as usize].id.as_ref().to_owned(),
             first: first as usize,
         }),
         None => Ok(()),
@@ -357,8 +362,9 @@ fn month_start(d: NaiveDate) -> NaiveDate {
 
 /// Settles `records`. `state` is the carried state of the previous run (use the default for
 /// the first run); the new state is returned with the batches.
-pub fn settle(
-    records: &[TxnRecord],
+/// The result does not depend on whether the records own their ids or borrow them.
+pub fn settle<S: AsRef<str>>(
+    records: &[TxnRecord<S>],
     engine: &PricingEngine,
     terms: &CompiledTerms,
     calendar: &Calendar,
@@ -376,7 +382,7 @@ pub fn settle(
     for (i, r) in records.iter().enumerate() {
         let invalid = |reason: String| SettlementError::InvalidRecord {
             index: i,
-            id: r.id.clone(),
+            id: r.id.as_ref().to_owned(),
             reason,
         };
         if r.currency != currency {
@@ -403,7 +409,7 @@ pub fn settle(
     let mut merchant_of: Vec<u32> = Vec::with_capacity(records.len());
     for r in records {
         let next = first_seen.len() as u32;
-        merchant_of.push(*first_seen.entry(r.merchant_id.as_str()).or_insert(next));
+        merchant_of.push(*first_seen.entry(r.merchant_id.as_ref()).or_insert(next));
     }
     let mut names: Vec<(&str, u32)> = first_seen.into_iter().collect();
     names.sort_unstable();
@@ -424,9 +430,12 @@ pub fn settle(
         })
         .collect();
     keyed.sort_unstable_by(|a, b| {
-        (a.0, a.1, a.2)
-            .cmp(&(b.0, b.1, b.2))
-            .then_with(|| records[a.3 as usize].id.cmp(&records[b.3 as usize].id))
+        (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)).then_with(|| {
+            records[a.3 as usize]
+                .id
+                .as_ref()
+                .cmp(records[b.3 as usize].id.as_ref())
+        })
     });
     let order: Vec<usize> = keyed.iter().map(|k| k.3 as usize).collect();
     let order_rank: Vec<u32> = keyed.into_iter().map(|k| k.0).collect();
@@ -434,7 +443,7 @@ pub fn settle(
     let wanted: std::collections::HashSet<&str> = records
         .iter()
         .filter(|r| r.kind == RecordKind::Refund)
-        .filter_map(|r| r.original_id.as_deref())
+        .filter_map(|r| r.original_id.as_ref().map(AsRef::as_ref))
         .collect();
     let mut states: HashMap<&str, &MerchantState> = state
         .merchants
@@ -448,7 +457,7 @@ pub fn settle(
     let mut sales: HashMap<&str, (i64, i64, i64)> = HashMap::new();
     let mut start = 0;
     while start < order.len() {
-        let merchant = records[order[start]].merchant_id.as_str();
+        let merchant = records[order[start]].merchant_id.as_ref();
         let mut end = start;
         while end < order.len() && order_rank[end] == order_rank[start] {
             end += 1;
@@ -473,7 +482,7 @@ pub fn settle(
             let r = &records[i];
             let date_err = |e| SettlementError::Date {
                 index: i,
-                id: r.id.clone(),
+                id: r.id.as_ref().to_owned(),
                 source: e,
             };
             let local_date = terms.cutoff.local_date(r.at).map_err(date_err)?;
@@ -492,7 +501,7 @@ pub fn settle(
             };
             let fee_err = |e| SettlementError::Fee {
                 index: i,
-                id: r.id.clone(),
+                id: r.id.as_ref().to_owned(),
                 source: e,
             };
             let input = |amount_minor, volume| PricingInput {
@@ -514,20 +523,24 @@ pub fn settle(
                         .map_err(fee_err)?
                         .minor;
                     ms.month_volume_minor = ms.month_volume_minor.saturating_add(r.amount_minor);
-                    if !wanted.is_empty() && wanted.contains(r.id.as_str()) {
-                        sales.insert(r.id.as_str(), (r.amount_minor, fee, 0));
+                    if !wanted.is_empty() && wanted.contains(r.id.as_ref()) {
+                        sales.insert(r.id.as_ref(), (r.amount_minor, fee, 0));
                     }
                     ([(LineKind::Sale, r.amount_minor), (LineKind::Fee, -fee)], 2)
                 }
                 RecordKind::Refund => {
-                    let in_run = r.original_id.as_deref().and_then(|o| sales.get_mut(o));
+                    let in_run = r
+                        .original_id
+                        .as_ref()
+                        .map(AsRef::as_ref)
+                        .and_then(|o| sales.get_mut(o));
                     let (amount, fee, before) = match in_run {
                         Some(s) => *s,
                         None => {
                             let amount = r.original_amount_minor.ok_or_else(|| {
                                 SettlementError::InvalidRecord {
                                     index: i,
-                                    id: r.id.clone(),
+                                    id: r.id.as_ref().to_owned(),
                                     reason:
                                         "refund of a sale not in this run needs original_amount"
                                             .into(),
@@ -546,7 +559,12 @@ pub fn settle(
                         r.amount_minor,
                     )
                     .map_err(fee_err)?;
-                    if let Some(s) = r.original_id.as_deref().and_then(|o| sales.get_mut(o)) {
+                    if let Some(s) = r
+                        .original_id
+                        .as_ref()
+                        .map(AsRef::as_ref)
+                        .and_then(|o| sales.get_mut(o))
+                    {
                         s.2 += r.amount_minor;
                     }
                     let count = if returned.returned_minor == 0 { 1 } else { 2 };
@@ -631,8 +649,8 @@ fn push_line(
 }
 
 #[allow(clippy::too_many_arguments)]
-fn close_batch(
-    records: &[TxnRecord],
+fn close_batch<S: AsRef<str>>(
+    records: &[TxnRecord<S>],
     merchant: &str,
     currency: Currency,
     payout_day: NaiveDate,
@@ -662,7 +680,7 @@ fn close_batch(
     for (i, p) in items {
         debug_assert_eq!(p.payout_day, payout_day);
         let r = &records[*i];
-        fnv(&mut digest, r.id.as_bytes());
+        fnv(&mut digest, r.id.as_ref().as_bytes());
         fnv(&mut digest, &[0]);
         for &(kind, amount) in &p.lines[..usize::from(p.count)] {
             let (total, sign) = match kind {
@@ -677,7 +695,8 @@ fn close_batch(
                 .checked_mul(sign)
                 .and_then(|v| total.checked_add(v))
                 .ok_or_else(overflow)?;
-            push_line(&mut lines, &mut net, kind, r.id.clone(), amount).ok_or_else(overflow)?;
+            push_line(&mut lines, &mut net, kind, r.id.as_ref().to_owned(), amount)
+                .ok_or_else(overflow)?;
         }
     }
     // Reserve released: rolling holds due on or before the payout day.

@@ -18,8 +18,11 @@ use paycore::settlement as core_set;
 use pyo3::create_exception;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDateTime, PyDict, PyString};
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBytes, PyDateTime, PyDict, PyList, PyString};
 use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Instant;
 
 create_exception!(
     paycore,
@@ -465,77 +468,269 @@ pub struct SettlementTotals {
 }
 
 /// One line of a payout statement.
-#[pyclass(frozen, get_all, module = "paycore")]
-#[derive(Clone)]
+#[pyclass(frozen, module = "paycore")]
 pub struct StatementLine {
-    /// sale, fee, refund, refunded_fee, adjustment, d0_advance, reserve_withheld,
-    /// reserve_released, periodic_fee or carried_in.
-    kind: String,
-    /// Record id or description.
+    kind: core_set::LineKind,
     reference: String,
-    /// Signed effect on the net.
     amount: Money,
 }
 
 #[pymethods]
 impl StatementLine {
+    /// sale, fee, refund, refunded_fee, adjustment, d0_advance, reserve_withheld,
+    /// reserve_released, periodic_fee or carried_in.
+    #[getter]
+    fn kind(&self) -> &'static str {
+        self.kind.as_str()
+    }
+
+    /// Record id or description.
+    #[getter]
+    fn reference(&self) -> &str {
+        &self.reference
+    }
+
+    /// Signed effect on the net.
+    #[getter]
+    fn amount(&self) -> Money {
+        self.amount
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "StatementLine({:?}, {:?}, {})",
-            self.kind, self.reference, self.amount.0
+            self.kind.as_str(),
+            self.reference,
+            self.amount.0
         )
     }
 }
 
 /// One merchant × currency × payout day batch with its statement.
-#[pyclass(frozen, get_all, module = "paycore")]
-#[derive(Clone)]
+///
+/// A view into its run (which it keeps alive): a million-record run has a couple of million
+/// statement lines, so they become Python objects only when `lines` is read, batch by batch.
+#[pyclass(frozen, module = "paycore")]
 pub struct SettlementBatch {
-    batch_id: String,
-    digest: String,
-    merchant_id: String,
-    currency: String,
-    payout_day: NaiveDate,
-    cycle: String,
-    calendar_version: String,
-    totals: SettlementTotals,
-    net: Money,
-    payout: Money,
-    carried_forward: Money,
-    lines: Vec<StatementLine>,
+    run: Arc<core_set::SettlementRun>,
+    index: usize,
+    currency: core_money::Currency,
+}
+
+impl SettlementBatch {
+    fn batch(&self) -> &core_set::Batch {
+        &self.run.batches[self.index]
+    }
+
+    fn m(&self, minor: i64) -> Money {
+        Money(core_money::Money::from_minor(minor, self.currency))
+    }
 }
 
 #[pymethods]
 impl SettlementBatch {
+    /// Deterministic id: `<merchant>.<currency>.<YYYYMMDD>`.
+    #[getter]
+    fn batch_id(&self) -> &str {
+        &self.batch().batch_id
+    }
+
+    /// FNV-1a digest of the batch's record ids.
+    #[getter]
+    fn digest(&self) -> &str {
+        &self.batch().digest
+    }
+
+    #[getter]
+    fn merchant_id(&self) -> &str {
+        &self.batch().merchant_id
+    }
+
+    #[getter]
+    fn currency(&self) -> &str {
+        &self.batch().currency
+    }
+
+    #[getter]
+    fn payout_day(&self) -> NaiveDate {
+        self.batch().payout_day
+    }
+
+    #[getter]
+    fn cycle(&self) -> &str {
+        &self.batch().cycle
+    }
+
+    #[getter]
+    fn calendar_version(&self) -> &str {
+        &self.batch().calendar_version
+    }
+
+    #[getter]
+    fn totals(&self) -> SettlementTotals {
+        let t = &self.batch().totals;
+        SettlementTotals {
+            captured: self.m(t.captured_minor),
+            refunds: self.m(t.refunds_minor),
+            fees: self.m(t.fees_minor),
+            refunded_fees: self.m(t.refunded_fees_minor),
+            adjustments: self.m(t.adjustments_minor),
+            reserve_withheld: self.m(t.reserve_withheld_minor),
+            reserve_released: self.m(t.reserve_released_minor),
+            d0_advances: self.m(t.d0_advances_minor),
+            periodic_fees: self.m(t.periodic_fees_minor),
+            carried_in: self.m(t.carried_in_minor),
+        }
+    }
+
+    #[getter]
+    fn net(&self) -> Money {
+        self.m(self.batch().net_minor)
+    }
+
+    #[getter]
+    fn payout(&self) -> Money {
+        self.m(self.batch().payout_minor)
+    }
+
+    #[getter]
+    fn carried_forward(&self) -> Money {
+        self.m(self.batch().carried_forward_minor)
+    }
+
+    /// The statement, one line per item (a new list on each read).
+    #[getter]
+    fn lines(&self) -> Vec<StatementLine> {
+        self.batch()
+            .lines
+            .iter()
+            .map(|l| StatementLine {
+                kind: l.kind,
+                reference: l.reference.clone(),
+                amount: self.m(l.amount_minor),
+            })
+            .collect()
+    }
+
+    /// Number of statement lines, without building them.
+    #[getter]
+    fn line_count(&self) -> usize {
+        self.batch().lines.len()
+    }
+
     fn __repr__(&self) -> String {
+        let b = self.batch();
         format!(
             "SettlementBatch({:?}, payout_day={}, net={}, payout={})",
-            self.batch_id, self.payout_day, self.net.0, self.payout.0
+            b.batch_id,
+            b.payout_day,
+            self.m(b.net_minor).0,
+            self.m(b.payout_minor).0
         )
     }
 }
 
-/// The result of a settlement run.
+/// The result of a settlement run. Holds the core's run; batch objects are made on the first
+/// read of `batches`, statement lines only when a batch's `lines` is read, and the JSON texts
+/// when asked for.
 #[pyclass(frozen, module = "paycore")]
 pub struct SettlementRun {
-    /// Batches sorted by merchant, currency and payout day.
-    #[pyo3(get)]
-    batches: Vec<SettlementBatch>,
-    /// Carried state: pass it as `state=` to the next run.
-    #[pyo3(get)]
-    state_json: String,
-    /// The core's run, serialised only when `json` is asked for (a million-record run's JSON
-    /// is most of the time of a call that only wanted the batches).
-    run: core_set::SettlementRun,
+    run: Arc<core_set::SettlementRun>,
+    currency: core_money::Currency,
+    batches: PyOnceLock<Vec<Py<SettlementBatch>>>,
+    state_json: PyOnceLock<String>,
 }
 
 #[pymethods]
 impl SettlementRun {
+    /// Batches sorted by merchant, currency and payout day (a new list of the same objects on
+    /// each read).
+    #[getter]
+    fn batches<'py>(&self, py: Python<'py>) -> Result<Bound<'py, PyList>> {
+        let batches = self.batches.get_or_try_init(py, || {
+            (0..self.run.batches.len())
+                .map(|index| {
+                    Py::new(
+                        py,
+                        SettlementBatch {
+                            run: Arc::clone(&self.run),
+                            index,
+                            currency: self.currency,
+                        },
+                    )
+                })
+                .collect::<PyResult<Vec<_>>>()
+        })?;
+        Ok(PyList::new(py, batches.iter().map(|b| b.bind(py)))?)
+    }
+
+    /// Carried state: pass it as `state=` to the next run.
+    #[getter]
+    fn state_json(&self, py: Python<'_>) -> Result<&str> {
+        let text = self.state_json.get_or_try_init(py, || {
+            serde_json::to_string(&self.run.state)
+                .map_err(|e| Error(SettlementError::new_err(e.to_string())))
+        })?;
+        Ok(text)
+    }
+
     /// The whole run as the core's JSON.
     #[getter]
     fn json(&self) -> Result<String> {
-        serde_json::to_string(&self.run).map_err(|e| SettlementError::new_err(e.to_string()).into())
+        serde_json::to_string(&*self.run)
+            .map_err(|e| SettlementError::new_err(e.to_string()).into())
     }
+
+    /// Number of statement lines over all batches, without building them.
+    #[getter]
+    fn line_count(&self) -> usize {
+        self.run.batches.iter().map(|b| b.lines.len()).sum()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "SettlementRun(batches={}, lines={})",
+            self.run.batches.len(),
+            self.line_count()
+        )
+    }
+}
+
+/// Why a settlement call failed before any Python object was made (errors become exceptions
+/// once the GIL is held again).
+enum SettleFailure {
+    Csv(core_set::csv::CsvError),
+    Run(core_set::SettlementError),
+}
+
+impl From<SettleFailure> for Error {
+    fn from(e: SettleFailure) -> Self {
+        match e {
+            SettleFailure::Csv(e) => e.into(),
+            SettleFailure::Run(e) => e.into(),
+        }
+    }
+}
+
+/// The CSV argument as UTF-8. Python 3.9's stable ABI has no borrowed UTF-8 view of a `str`,
+/// so it is encoded once into a `bytes` (one copy) that the parser then borrows — never copied
+/// again into a Rust `String`.
+fn csv_bytes<'py>(csv: &Bound<'py, PyAny>) -> Result<Bound<'py, PyBytes>> {
+    let text = csv
+        .cast::<PyString>()
+        .map_err(|_| PyTypeError::new_err("csv must be a str"))?;
+    Ok(text.encode_utf8()?)
+}
+
+fn utf8(bytes: &[u8]) -> std::result::Result<&str, SettleFailure> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        SettleFailure::Csv(core_set::csv::CsvError {
+            line: 0,
+            column: 0,
+            field: "text".into(),
+            reason: format!("not UTF-8 at byte offset {}", e.valid_up_to()),
+        })
+    })
 }
 
 /// The dates of one event under one settlement cycle.
@@ -756,7 +951,13 @@ impl FeeSchedule {
     /// original_id,original_amount,refunded_before`) with this schedule's pricing and terms.
     /// `state` is the previous run's `state_json` (None: first run).
     #[pyo3(signature = (csv, calendar, state = None))]
-    fn settle(&self, csv: &str, calendar: &Calendar, state: Option<&str>) -> Result<SettlementRun> {
+    fn settle(
+        &self,
+        py: Python<'_>,
+        csv: &Bound<'_, PyAny>,
+        calendar: &Calendar,
+        state: Option<&str>,
+    ) -> Result<SettlementRun> {
         let state: core_set::CarryState = match state.map(str::trim) {
             None | Some("") => core_set::CarryState::default(),
             Some(text) => serde_json::from_str(text).map_err(|e| {
@@ -767,52 +968,20 @@ impl FeeSchedule {
                 ))
             })?,
         };
-        let records = core_set::csv::read_records(csv, 10_000_000)?;
-        let run = core_set::settle(&records, &self.engine, &self.terms, &calendar.0, &state)?;
-        let json_err = |e: serde_json::Error| SettlementError::new_err(e.to_string());
-        let mut batches = Vec::with_capacity(run.batches.len());
-        for b in &run.batches {
-            let c = core_money::Currency::from_code(&b.currency)?;
-            let m = |minor: i64| Money(core_money::Money::from_minor(minor, c));
-            let t = &b.totals;
-            batches.push(SettlementBatch {
-                batch_id: b.batch_id.clone(),
-                digest: b.digest.clone(),
-                merchant_id: b.merchant_id.clone(),
-                currency: b.currency.clone(),
-                payout_day: b.payout_day,
-                cycle: b.cycle.clone(),
-                calendar_version: b.calendar_version.clone(),
-                totals: SettlementTotals {
-                    captured: m(t.captured_minor),
-                    refunds: m(t.refunds_minor),
-                    fees: m(t.fees_minor),
-                    refunded_fees: m(t.refunded_fees_minor),
-                    adjustments: m(t.adjustments_minor),
-                    reserve_withheld: m(t.reserve_withheld_minor),
-                    reserve_released: m(t.reserve_released_minor),
-                    d0_advances: m(t.d0_advances_minor),
-                    periodic_fees: m(t.periodic_fees_minor),
-                    carried_in: m(t.carried_in_minor),
-                },
-                net: m(b.net_minor),
-                payout: m(b.payout_minor),
-                carried_forward: m(b.carried_forward_minor),
-                lines: b
-                    .lines
-                    .iter()
-                    .map(|l| StatementLine {
-                        kind: l.kind.as_str().to_owned(),
-                        reference: l.reference.clone(),
-                        amount: m(l.amount_minor),
-                    })
-                    .collect(),
-            });
-        }
+        let bytes = csv_bytes(csv)?;
+        let bytes = bytes.as_bytes();
+        // Parsing and settling touch no Python object: let other threads run meanwhile.
+        let run = py.detach(|| {
+            let records = core_set::csv::read_records_borrowed(utf8(bytes)?, MAX_SETTLE_RECORDS)
+                .map_err(SettleFailure::Csv)?;
+            core_set::settle(&records, &self.engine, &self.terms, &calendar.0, &state)
+                .map_err(SettleFailure::Run)
+        })?;
         Ok(SettlementRun {
-            batches,
-            state_json: serde_json::to_string(&run.state).map_err(json_err)?,
-            run,
+            run: Arc::new(run),
+            currency: self.engine.currency(),
+            batches: PyOnceLock::new(),
+            state_json: PyOnceLock::new(),
         })
     }
 
@@ -976,6 +1145,50 @@ fn settlement_dates(
     })
 }
 
+/// Most records one `settle` call reads.
+const MAX_SETTLE_RECORDS: usize = 10_000_000;
+
+/// For `bindings/python/bench/settle_million_bench.py`: the core's own figures on the same
+/// CSV in the same process — seconds to encode the `str` to UTF-8, to read the records, and
+/// to settle them (`repeats` times, each including dropping the run, as the criterion bench
+/// `fees/settle_1m_txns_10k_merchants` measures it).
+#[pyfunction]
+fn _settle_core_timings(
+    py: Python<'_>,
+    schedule: &FeeSchedule,
+    csv: &Bound<'_, PyAny>,
+    calendar: &Calendar,
+    repeats: usize,
+) -> Result<(f64, f64, Vec<f64>)> {
+    let t0 = Instant::now();
+    let bytes = csv_bytes(csv)?;
+    let encode = t0.elapsed().as_secs_f64();
+    let bytes = bytes.as_bytes();
+    let state = core_set::CarryState::default();
+    let timings = py.detach(|| {
+        let t1 = Instant::now();
+        let records = core_set::csv::read_records_borrowed(utf8(bytes)?, MAX_SETTLE_RECORDS)
+            .map_err(SettleFailure::Csv)?;
+        let read = t1.elapsed().as_secs_f64();
+        let mut settles = Vec::with_capacity(repeats);
+        for _ in 0..repeats {
+            let t2 = Instant::now();
+            let run = core_set::settle(
+                &records,
+                &schedule.engine,
+                &schedule.terms,
+                &calendar.0,
+                &state,
+            )
+            .map_err(SettleFailure::Run)?;
+            drop(run);
+            settles.push(t2.elapsed().as_secs_f64());
+        }
+        Ok::<_, SettleFailure>((read, settles))
+    })?;
+    Ok((encode, timings.0, timings.1))
+}
+
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     m.add("FeeError", py.get_type::<FeeError>())?;
@@ -1032,5 +1245,6 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Calendar>()?;
     m.add("CHINA_CALENDAR_VERSION", core_cal::CHINA_CALENDAR_VERSION)?;
     m.add_function(wrap_pyfunction!(settlement_dates, m)?)?;
+    m.add_function(wrap_pyfunction!(_settle_core_timings, m)?)?;
     Ok(())
 }

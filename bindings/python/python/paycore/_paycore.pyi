@@ -1053,6 +1053,8 @@ class SettlementBatch:
     def carried_forward(self) -> Money: ...
     @property
     def lines(self) -> list[StatementLine]: ...
+    @property
+    def line_count(self) -> int: ...
 
 @final
 class SettlementRun:
@@ -1062,6 +1064,8 @@ class SettlementRun:
     def state_json(self) -> str: ...
     @property
     def json(self) -> str: ...
+    @property
+    def line_count(self) -> int: ...
 
 @final
 class SettlementDates:
@@ -1143,6 +1147,9 @@ def settlement_dates(
     cutoff: Optional[datetime.time] = None,
     utc_offset_seconds: int = 28800,
 ) -> SettlementDates: ...
+def _settle_core_timings(
+    schedule: FeeSchedule, csv: str, calendar: Calendar, repeats: int
+) -> tuple[float, float, list[float]]: ...
 
 # lifecycle
 
