@@ -229,8 +229,9 @@ struct InFlight {
 /// What a lost response means for a request.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 enum TimeoutPolicy {
-    /// Reversible: the reversal is armed before the request leaves.
-    Reverse(Reversal),
+    /// Reversible: the reversal is armed before the request leaves (boxed: a message is
+    /// large; serialised as the bare reversal).
+    Reverse(Box<Reversal>),
     /// A notification (refund): repeat it until answered; the host is idempotent on STAN.
     Repeat,
     /// A balance inquiry: nothing moved, just report.
@@ -464,7 +465,7 @@ impl TerminalSession {
         m
     }
 
-    fn mac_and_queue(&mut self, m: Message) -> Result<(), LifecycleError> {
+    fn mac_and_queue(&mut self, m: &Message) -> Result<(), LifecycleError> {
         let frame = self.finish_mac(m)?;
         self.outbox.push_back(frame);
         Ok(())
@@ -642,28 +643,26 @@ impl TerminalSession {
                 ),
             );
         }
-        // Validate the encoding before committing to any state change.
-        let mut probe = m.clone();
-        probe.set(64, [0u8; 8]);
-        probe.encode()?;
+        // Encode (and so validate) before committing to any state change.
+        let frame = self.finish_mac(&m)?;
         let on_timeout = if kind.is_reversible() {
             let mut r = m.clone();
             r.mti = 400;
             for f in [12, 13, 26, 37, 52, 53] {
                 r.remove(f);
             }
-            TimeoutPolicy::Reverse(Reversal {
+            TimeoutPolicy::Reverse(Box::new(Reversal {
                 txn,
                 kind,
                 message: r,
-            })
+            }))
         } else if kind == TransactionKind::Refund {
             TimeoutPolicy::Repeat
         } else {
             TimeoutPolicy::GiveUp
         };
         let date_mmdd = m.num(13).unwrap_or(0) as u16;
-        self.mac_and_queue(m.clone())?;
+        self.outbox.push_back(frame);
         self.state = State::InFlight(Box::new(InFlight {
             txn,
             request: req,
@@ -697,7 +696,7 @@ impl TerminalSession {
         m.set(49, "156");
         m.set(60, format!("00{:06}201", batch.value()));
         m.set(63, "001");
-        self.mac_and_queue(m.clone())?;
+        self.mac_and_queue(&m)?;
         self.state = State::Settling {
             stan,
             message: m,
@@ -739,7 +738,7 @@ impl TerminalSession {
             m.set(60, format!("00{:06}202", batch.value()));
             SettlePhase::UploadEnd
         };
-        self.mac_and_queue(m.clone())?;
+        self.mac_and_queue(&m)?;
         self.state = State::Settling {
             stan,
             message: m,
@@ -779,7 +778,7 @@ impl TerminalSession {
         reason: UnknownOutcome,
     ) -> Result<(), LifecycleError> {
         rev.message.set(39, reason.f39());
-        self.mac_and_queue(rev.message.clone())?;
+        self.mac_and_queue(&rev.message)?;
         self.state = State::Reversing {
             reversal: rev,
             phase: ReversalPhase::AwaitingAck {
@@ -819,10 +818,10 @@ impl TerminalSession {
                         reason: UnknownOutcome::Timeout,
                         reversing: true,
                     });
-                    self.start_reversal(now, rev, UnknownOutcome::Timeout)?;
+                    self.start_reversal(now, *rev, UnknownOutcome::Timeout)?;
                 }
                 TimeoutPolicy::Repeat => {
-                    self.mac_and_queue(f.message.clone())?;
+                    self.mac_and_queue(&f.message)?;
                     f.deadline = self.deadline(now);
                     self.state = State::InFlight(f);
                 }
@@ -860,7 +859,7 @@ impl TerminalSession {
                         }
                     }
                     ReversalPhase::WaitingToSend { .. } => {
-                        self.mac_and_queue(reversal.message.clone())?;
+                        self.mac_and_queue(&reversal.message)?;
                         ReversalPhase::AwaitingAck {
                             deadline: self.deadline(now),
                         }
@@ -894,7 +893,7 @@ impl TerminalSession {
                 ..
             } => {
                 // Settlement messages are idempotent at the host: repeat as is.
-                self.outbox.push_back(self.finish_mac(message.clone())?);
+                self.outbox.push_back(self.finish_mac(&message)?);
                 self.state = State::Settling {
                     stan,
                     message,
@@ -929,9 +928,9 @@ impl TerminalSession {
         }
     }
 
-    fn finish_mac(&self, m: Message) -> Result<Vec<u8>, LifecycleError> {
+    fn finish_mac(&self, m: &Message) -> Result<Vec<u8>, LifecycleError> {
         match &self.keys {
-            Some(k) => keys::encode_signed(m, &k.mak),
+            Some(k) => keys::sign(m, &k.mak),
             None => Ok(m.encode()?),
         }
     }
@@ -1095,7 +1094,7 @@ impl TerminalSession {
                     balance,
                 });
                 let last_reversible = match f.on_timeout {
-                    TimeoutPolicy::Reverse(r) => Some(r),
+                    TimeoutPolicy::Reverse(r) => Some(*r),
                     _ => None,
                 };
                 if f.request.kind != TransactionKind::BalanceInquiry {
@@ -1234,11 +1233,11 @@ impl TerminalSession {
                     reason,
                     reversing: true,
                 });
-                self.start_reversal(now, rev, reason)
+                self.start_reversal(now, *rev, reason)
             }
             TimeoutPolicy::Repeat => {
                 // A refund notification with an untrustworthy answer: repeat it.
-                self.mac_and_queue(f.message.clone())?;
+                self.mac_and_queue(&f.message)?;
                 let deadline = self.deadline(now);
                 self.state = State::InFlight(Box::new(InFlight { deadline, ..f }));
                 Ok(())
