@@ -118,3 +118,56 @@ fn mac_key_cache_is_invisible() {
     assert!(serde_json::from_str::<MacKey>("\"zz23456789ABCDEF\"").is_err());
     assert_eq!(format!("{k:?}"), "MacKey(<redacted>)");
 }
+
+fn recompute(t: &TerminalSession) -> BatchTotals {
+    let mut b = BatchTotals::default();
+    for e in t.journal().iter().filter(|e| !e.reversed) {
+        if let Some(side) = e.kind.totals_side() {
+            b.apply(e.brand.is_domestic(), side, e.amount.minor, 1);
+        }
+    }
+    b
+}
+
+#[test]
+fn running_totals_follow_the_journal() {
+    let mut w = World::new();
+    assert!(matches!(
+        w.run(req(TransactionKind::Sale, 100, PAN)),
+        TerminalEvent::Approved { .. }
+    ));
+    assert!(matches!(
+        w.run(req(TransactionKind::Sale, 200, VISA)),
+        TerminalEvent::Approved { .. }
+    ));
+    assert_eq!(w.term.totals(), recompute(&w.term));
+    assert_eq!(w.term.totals().domestic.debit_amount, 100);
+    assert_eq!(w.term.totals().foreign.debit_amount, 200);
+    // A local failure reverses the last approval: it leaves the totals.
+    w.term.handle_local_failure(w.now).unwrap();
+    w.pump();
+    assert_eq!(w.term.totals(), recompute(&w.term));
+    assert_eq!(w.term.totals().foreign.debit_amount, 0);
+    assert!(matches!(
+        w.run(req(TransactionKind::Sale, 300, PAN)),
+        TerminalEvent::Approved { .. }
+    ));
+    assert_eq!(w.term.totals().domestic.debit_amount, 400);
+    assert_eq!(w.term.totals(), recompute(&w.term));
+    // A restored session (no cached totals) reports and continues the same.
+    let mut back: TerminalSession =
+        serde_json::from_str(&serde_json::to_string(&w.term).unwrap()).unwrap();
+    assert_eq!(back, w.term);
+    assert_eq!(back.totals(), w.term.totals());
+    back.begin(w.now, req(TransactionKind::Sale, 50, PAN))
+        .unwrap();
+    // Settlement empties the batch.
+    w.term.settle(w.now).unwrap();
+    w.pump();
+    assert!(
+        w.t_events
+            .iter()
+            .any(|e| matches!(e, TerminalEvent::BatchSettled { .. }))
+    );
+    assert_eq!(w.term.totals(), BatchTotals::default());
+}

@@ -9,7 +9,9 @@ use zeroize::Zeroize;
 use super::codec::{self, Sink, SliceSink, Span};
 use super::error::{DecodeCause, DecodeError, EncodeCause, EncodeError, FIELD_BITMAP, FIELD_MTI};
 use super::mti::Mti;
-use super::spec::{BitmapEncoding, Encoding, FieldSpec, Format, MtiEncoding, Spec, Structure};
+use super::spec::{
+    Align, BitmapEncoding, Encoding, FieldSpec, Format, MtiEncoding, Spec, Structure,
+};
 
 /// Presence bits for fields 1–192, most significant bit first (field 1 = bit 63 of word 0).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
@@ -428,6 +430,21 @@ impl<'a> FieldRef<'a> {
         match self.spec.encoding {
             Encoding::Ascii | Encoding::Binary => out.extend_from_slice(self.data),
             Encoding::Hex => out.extend_from_slice(&self.value()),
+            Encoding::Bcd if self.spec.format != Format::Xn => {
+                // Two digits per byte; an odd count drops the pad nibble (first when right
+                // aligned, last when left aligned). Same characters as `for_each_char`.
+                let start = out.len();
+                out.extend(
+                    self.data
+                        .iter()
+                        .flat_map(|&b| [b'0' + (b >> 4), b'0' + (b & 0x0F)]),
+                );
+                let skip = usize::from(self.chars % 2 == 1 && self.spec.align == Align::Right);
+                if skip == 1 && out.len() > start {
+                    out.copy_within(start + 1.., start);
+                }
+                out.truncate(start + self.chars);
+            }
             _ => {
                 out.reserve(self.chars);
                 codec::for_each_char(self.spec, self.data, self.chars, |c| out.push(c));

@@ -354,7 +354,24 @@ pub struct TerminalSession {
     journal: Vec<JournalEntry>,
     outbox: VecDeque<Vec<u8>>,
     events: VecDeque<TerminalEvent>,
+    /// Running totals of `journal` (derived data: not serialised, rebuilt when missing).
+    #[serde(skip)]
+    running: RunningTotals,
 }
+
+/// The journal's totals kept up to date as entries are added, so that starting a transaction
+/// does not rescan the batch. A cache: `None` means "recompute", and it never takes part in
+/// equality.
+#[derive(Clone, Debug, Default)]
+struct RunningTotals(Option<BatchTotals>);
+
+impl PartialEq for RunningTotals {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for RunningTotals {}
 
 /// Batch upload records per 0320 message.
 const UPLOAD_PER_MESSAGE: usize = 8;
@@ -371,6 +388,7 @@ impl TerminalSession {
             journal: Vec::new(),
             outbox: VecDeque::new(),
             events: VecDeque::new(),
+            running: RunningTotals(Some(BatchTotals::default())),
         }
     }
 
@@ -411,6 +429,20 @@ impl TerminalSession {
 
     /// Totals of the current batch, as the 0500 will report them.
     pub fn totals(&self) -> BatchTotals {
+        self.running.0.unwrap_or_else(|| self.journal_totals())
+    }
+
+    /// The totals, computed once and then kept up to date.
+    fn running_totals(&mut self) -> BatchTotals {
+        if let Some(t) = self.running.0 {
+            return t;
+        }
+        let t = self.journal_totals();
+        self.running.0 = Some(t);
+        t
+    }
+
+    fn journal_totals(&self) -> BatchTotals {
         let mut t = BatchTotals::default();
         for e in self.journal.iter().filter(|e| !e.reversed) {
             if let Some(side) = e.kind.totals_side() {
@@ -571,7 +603,7 @@ impl TerminalSession {
         }
         if let Some(side) = req.kind.totals_side() {
             // F48 carries n3 counts and n12 amounts: a full batch must be settled first.
-            let t = self.totals();
+            let t = self.running_totals();
             let full = [t.domestic, t.foreign].iter().any(|o| match side {
                 TotalsSide::Debit => {
                     o.debit_count >= 999 || o.debit_amount + req.amount.minor > Amount::MAX_MINOR
@@ -761,6 +793,7 @@ impl TerminalSession {
                 };
                 if let Some(e) = self.journal.iter_mut().find(|e| e.txn == rev.txn) {
                     e.reversed = true;
+                    self.running = RunningTotals(None);
                 }
                 self.start_reversal(now, rev, UnknownOutcome::LocalFailure)
             }
@@ -1098,6 +1131,11 @@ impl TerminalSession {
                     _ => None,
                 };
                 if f.request.kind != TransactionKind::BalanceInquiry {
+                    if let (Some(t), Some(side)) =
+                        (&mut self.running.0, f.request.kind.totals_side())
+                    {
+                        t.apply(brand.is_domestic(), side, f.request.amount.minor, 1);
+                    }
                     self.journal.push(JournalEntry {
                         txn: f.txn,
                         kind: f.request.kind,
@@ -1187,6 +1225,7 @@ impl TerminalSession {
                                 })?;
                                 let totals = self.totals();
                                 self.journal.clear();
+                                self.running = RunningTotals(Some(BatchTotals::default()));
                                 self.batch = Some(batch.next());
                                 self.events.push_back(TerminalEvent::BatchSettled {
                                     batch,

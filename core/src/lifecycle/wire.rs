@@ -380,7 +380,7 @@ impl Message {
 
     /// Encodes with an optional trailing F64 placeholder (`mac`), without building an owned
     /// `iso8583::Message`.
-    fn encode_with(&self, mac: Option<&[u8; 8]>) -> Result<Vec<u8>, WireError> {
+    fn encode_with<'a>(&'a self, mac: Option<&'a [u8; 8]>) -> Result<Vec<u8>, WireError> {
         // The first field the POS dialect cannot carry, in field order (as `to_iso` reports).
         if let Some(f) = self
             .fields()
@@ -394,19 +394,15 @@ impl Message {
         let spec = cup_pos()?;
         let mti = self.iso_mti()?;
         let mut out = Vec::with_capacity(self.data.len() + 48);
-        match mac {
-            Some(mac) => {
-                let fields = self
-                    .fields()
-                    .filter(|(f, _)| *f != 64)
-                    .chain(std::iter::once((64u8, &mac[..])))
-                    .map(|(f, v)| (u16::from(f), v));
-                iso8583::encode_fields(spec, mti, fields, &mut out)?;
-            }
-            None => {
-                let fields = self.fields().map(|(f, v)| (u16::from(f), v));
-                iso8583::encode_fields(spec, mti, fields, &mut out)?;
-            }
+        let to_u16 = |(f, v): (u8, &'a [u8])| (u16::from(f), v);
+        let mac = mac.map(|m| (64u8, &m[..]));
+        if self.aside.is_empty() {
+            // The usual case: every field in the table.
+            let fields = self.table().filter(|(f, _)| mac.is_none() || *f != 64);
+            iso8583::encode_fields(spec, mti, fields.chain(mac).map(to_u16), &mut out)?;
+        } else {
+            let fields = self.fields().filter(|(f, _)| mac.is_none() || *f != 64);
+            iso8583::encode_fields(spec, mti, fields.chain(mac).map(to_u16), &mut out)?;
         }
         Ok(out)
     }
@@ -648,6 +644,41 @@ mod tests {
             .unwrap();
         m.set_local_time(t);
         assert_eq!((m.text(12), m.text(13)), (Some("090507"), Some("0302")));
+    }
+
+    #[test]
+    fn decode_matches_the_owned_iso8583_decoder() {
+        // Odd and even BCD lengths, left- and right-aligned, track data, ASCII and binary.
+        let mut m = Message::new(200);
+        m.set(2, "6228480402564890018")
+            .set(3, "000000")
+            .set(4, "000000012345")
+            .set(11, "000123")
+            .set(14, "2912")
+            .set(22, "051")
+            .set(23, "001")
+            .set(25, "00")
+            .set(35, "6228480402564890018=29122011234567")
+            .set(41, "T0000001")
+            .set(49, "156")
+            .set(52, [0x11u8; 8])
+            .set(55, [0x9Fu8, 0x26, 0x01, 0xAB])
+            .set(60, "22000001000500")
+            .set(61, "0000010000010302")
+            .set(64, [0u8; 8]);
+        for cut in [0usize, 1] {
+            // Also with an odd-length F2 / F60.
+            if cut == 1 {
+                m.set(2, "622848040256489001").set(60, "2200000100050");
+            }
+            let bytes = m.encode().unwrap();
+            let ours = Message::decode(&bytes).unwrap();
+            let theirs = iso8583::decode(cup_pos().unwrap(), &bytes).unwrap();
+            assert_eq!(ours, m);
+            for (n, v) in theirs.iter() {
+                assert_eq!(ours.get(n as u8), Some(v), "field {n}");
+            }
+        }
     }
 
     #[test]
