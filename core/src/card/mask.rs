@@ -56,8 +56,7 @@ impl FromStr for MaskStyle {
 /// first-6/last-4 shows `1234****9012`, a 4-digit value shows only its last 2. This keeps the
 /// helper safe to call on any field that might hold card data.
 pub fn mask_digits(digits: &str, style: MaskStyle) -> String {
-    let chars: Vec<char> = digits.chars().collect();
-    let n = chars.len();
+    let n = digits.chars().count();
     let (mut first, mut last) = style.keep();
     let min_hidden = if n >= 12 { 4 } else { n.div_ceil(2) };
     let max_visible = n - min_hidden;
@@ -65,11 +64,11 @@ pub fn mask_digits(digits: &str, style: MaskStyle) -> String {
         first = first.min(max_visible.saturating_sub(last.min(max_visible)));
         last = last.min(max_visible - first);
     }
-    chars
-        .iter()
-        .enumerate()
-        .map(|(i, &c)| if i < first || i >= n - last { c } else { '*' })
-        .collect()
+    let mut out = String::with_capacity(digits.len());
+    for (i, c) in digits.chars().enumerate() {
+        out.push(if i < first || i >= n - last { c } else { '*' });
+    }
+    out
 }
 
 #[cfg(test)]

@@ -9,7 +9,9 @@ use zeroize::Zeroize;
 use super::codec::{self, Sink, SliceSink, Span};
 use super::error::{DecodeCause, DecodeError, EncodeCause, EncodeError, FIELD_BITMAP, FIELD_MTI};
 use super::mti::Mti;
-use super::spec::{BitmapEncoding, Encoding, FieldSpec, Format, MtiEncoding, Spec, Structure};
+use super::spec::{
+    Align, BitmapEncoding, Encoding, FieldSpec, Format, MtiEncoding, Spec, Structure,
+};
 
 /// Presence bits for fields 1–192, most significant bit first (field 1 = bit 63 of word 0).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
@@ -50,17 +52,32 @@ impl Bitmap {
 
     /// Marked field numbers in ascending order.
     pub fn iter(&self) -> impl Iterator<Item = u16> + '_ {
-        (0..3).flat_map(move |w| {
-            let mut bits = self.0[w];
-            std::iter::from_fn(move || {
-                if bits == 0 {
-                    return None;
-                }
+        BitmapIter {
+            words: self.0,
+            word: 0,
+        }
+    }
+}
+
+/// Walks the set bits word by word (a flat iterator: the decoder's inner loop).
+struct BitmapIter {
+    words: [u64; 3],
+    word: usize,
+}
+
+impl Iterator for BitmapIter {
+    type Item = u16;
+    #[inline]
+    fn next(&mut self) -> Option<u16> {
+        loop {
+            let bits = self.words.get_mut(self.word)?;
+            if *bits != 0 {
                 let lz = bits.leading_zeros();
-                bits &= !(1u64 << (63 - lz));
-                Some(w as u16 * 64 + lz as u16 + 1)
-            })
-        })
+                *bits &= !(1u64 << (63 - lz));
+                return Some(self.word as u16 * 64 + lz as u16 + 1);
+            }
+            self.word += 1;
+        }
     }
 }
 
@@ -163,6 +180,45 @@ pub struct MessageRef<'a> {
 
 /// Decodes a message body (MTI onwards, no framing) into a borrowed view.
 pub fn decode_ref<'a>(spec: &'a Spec, bytes: &'a [u8]) -> Result<MessageRef<'a>, DecodeError> {
+    let mut spans = [Span::default(); 193];
+    let (mti, bitmap) = walk(spec, bytes, |n, _, span| {
+        spans[usize::from(n)] = span;
+    })?;
+    Ok(MessageRef {
+        spec,
+        bytes,
+        mti,
+        bitmap,
+        spans,
+    })
+}
+
+/// Decodes like [`decode_ref`], handing each data element to `f` in field order as soon as it
+/// is validated, without building a view. The message is only valid if the call returns `Ok`:
+/// a later field may still fail after `f` saw earlier ones.
+pub(crate) fn decode_each<'a>(
+    spec: &'a Spec,
+    bytes: &'a [u8],
+    mut f: impl FnMut(FieldRef<'a>),
+) -> Result<Mti, DecodeError> {
+    let (mti, _) = walk(spec, bytes, |n, fs, s| {
+        f(FieldRef {
+            number: n,
+            spec: fs,
+            wire: &bytes[s.start as usize..s.end as usize],
+            data: &bytes[s.data as usize..s.end as usize],
+            chars: s.chars as usize,
+        })
+    })?;
+    Ok(mti)
+}
+
+/// The decoder proper: validates MTI, bitmaps and every field, reporting each field's span.
+fn walk<'a>(
+    spec: &'a Spec,
+    bytes: &[u8],
+    mut on_field: impl FnMut(u16, &'a FieldSpec, Span),
+) -> Result<(Mti, Bitmap), DecodeError> {
     let mti = decode_mti(spec, bytes)?;
     let mut pos = spec.mti_width();
     let mut bitmap = Bitmap([decode_bitmap_word(spec, bytes, pos)?, 0, 0]);
@@ -189,7 +245,6 @@ pub fn decode_ref<'a>(spec: &'a Spec, bytes: &'a [u8]) -> Result<MessageRef<'a>,
         }
         pos += spec.bitmap_width();
     }
-    let mut spans = [Span::default(); 193];
     let mut last = FIELD_BITMAP;
     for n in bitmap.iter() {
         if is_bitmap_field(spec, n) {
@@ -200,7 +255,7 @@ pub fn decode_ref<'a>(spec: &'a Spec, bytes: &'a [u8]) -> Result<MessageRef<'a>,
         };
         let span = codec::decode_field(fs, n, bytes, pos)?;
         pos = span.end as usize;
-        spans[usize::from(n)] = span;
+        on_field(n, fs, span);
         last = n;
     }
     if pos != bytes.len() {
@@ -212,13 +267,7 @@ pub fn decode_ref<'a>(spec: &'a Spec, bytes: &'a [u8]) -> Result<MessageRef<'a>,
             },
         ));
     }
-    Ok(MessageRef {
-        spec,
-        bytes,
-        mti,
-        bitmap,
-        spans,
-    })
+    Ok((mti, bitmap))
 }
 
 /// Decodes a message body into an owned [`Message`].
@@ -372,6 +421,34 @@ impl<'a> FieldRef<'a> {
         match self.spec.encoding {
             Encoding::Ascii | Encoding::Binary => Cow::Borrowed(self.data),
             _ => Cow::Owned(codec::logical_value(self.spec, self.data, self.chars)),
+        }
+    }
+
+    /// Appends the logical value (what [`FieldRef::value`] returns) to `out`, without an
+    /// intermediate allocation.
+    pub fn extend_value(&self, out: &mut Vec<u8>) {
+        match self.spec.encoding {
+            Encoding::Ascii | Encoding::Binary => out.extend_from_slice(self.data),
+            Encoding::Hex => out.extend_from_slice(&self.value()),
+            Encoding::Bcd if self.spec.format != Format::Xn => {
+                // Two digits per byte; an odd count drops the pad nibble (first when right
+                // aligned, last when left aligned). Same characters as `for_each_char`.
+                let start = out.len();
+                out.extend(
+                    self.data
+                        .iter()
+                        .flat_map(|&b| [b'0' + (b >> 4), b'0' + (b & 0x0F)]),
+                );
+                let skip = usize::from(self.chars % 2 == 1 && self.spec.align == Align::Right);
+                if skip == 1 && out.len() > start {
+                    out.copy_within(start + 1.., start);
+                }
+                out.truncate(start + self.chars);
+            }
+            _ => {
+                out.reserve(self.chars);
+                codec::for_each_char(self.spec, self.data, self.chars, |c| out.push(c));
+            }
         }
     }
 
@@ -631,8 +708,37 @@ pub(crate) fn encode_into_sink<S: Sink>(
     out: &mut S,
     mark: u16,
 ) -> Result<Option<usize>, EncodeError> {
+    let fields = msg.fields.iter().map(|(k, v)| (*k, v.as_slice()));
+    encode_parts(spec, msg.mti, fields, out, mark)
+}
+
+/// Encodes an MTI and field values without building a [`Message`] (for callers that keep
+/// their fields in another shape). `fields` must yield ascending, distinct field numbers, as
+/// [`Message::iter`] does; it is walked twice (bitmap, then values).
+pub(crate) fn encode_fields<'v, I>(
+    spec: &Spec,
+    mti: Mti,
+    fields: I,
+    out: &mut Vec<u8>,
+) -> Result<(), EncodeError>
+where
+    I: Iterator<Item = (u16, &'v [u8])> + Clone,
+{
+    encode_parts(spec, mti, fields, out, 0).map(|_| ())
+}
+
+fn encode_parts<'v, S: Sink, I>(
+    spec: &Spec,
+    mti: Mti,
+    fields: I,
+    out: &mut S,
+    mark: u16,
+) -> Result<Option<usize>, EncodeError>
+where
+    I: Iterator<Item = (u16, &'v [u8])> + Clone,
+{
     let e0 = |c| EncodeError::new(FIELD_MTI, c);
-    let d = msg.mti.digits();
+    let d = mti.digits();
     match spec.mti_encoding() {
         MtiEncoding::Ascii => out.put(d).map_err(e0)?,
         MtiEncoding::Ebcdic => out.put(&d.map(|c| 0xF0 | (c - b'0'))).map_err(e0)?,
@@ -643,10 +749,24 @@ pub(crate) fn encode_into_sink<S: Sink>(
             ])
             .map_err(e0)?,
     }
-    let bitmap = msg.bitmap(spec);
+    let mut bitmap = Bitmap::default();
+    for (n, _) in fields.clone() {
+        debug_assert!(!bitmap.has(n), "field {n} given twice or out of order");
+        bitmap.set(n);
+    }
+    if bitmap.0[2] != 0 && spec.has_tertiary() {
+        bitmap.set(65);
+    }
+    if bitmap.0[1] != 0 || bitmap.0[2] != 0 {
+        bitmap.set(1);
+    }
     let words = if bitmap.0[2] != 0 {
         if !spec.has_tertiary() {
-            let n = msg.fields.keys().copied().find(|&n| n > 128).unwrap_or(129);
+            let n = fields
+                .clone()
+                .map(|(n, _)| n)
+                .find(|&n| n > 128)
+                .unwrap_or(129);
             return Err(EncodeError::new(n, EncodeCause::FieldNotInSpec));
         }
         3
@@ -675,7 +795,7 @@ pub(crate) fn encode_into_sink<S: Sink>(
         }
     }
     let mut marked = None;
-    for (&n, v) in &msg.fields {
+    for (n, v) in fields {
         let fs = field_spec(spec, n)?;
         if n == mark {
             marked = Some(out.len());

@@ -40,6 +40,7 @@ pub use frame::{CupHeader, Deframer, Frame, FrameError, Framing, LengthHeader, T
 pub use json::{from_json, from_json_value, to_json, to_json_with};
 pub use mac::{MacError, MacHookError, MessageMac};
 pub use message::{Bitmap, FieldRef, Message, MessageRef, SubFieldValues, decode, decode_ref};
+pub(crate) use message::{decode_each, encode_fields};
 pub use mti::{BadMti, Mti, MtiClass, MtiFunction, MtiOrigin, MtiVersion};
 pub use spec::{
     Align, BitmapEncoding, Encoding, FieldSpec, Format, LengthType, LengthUnit, MAX_FIELD, Mask,

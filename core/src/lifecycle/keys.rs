@@ -6,14 +6,15 @@
 //! session must survive an app restart; the host must store serialised sessions encrypted.
 
 use std::fmt;
+use std::sync::OnceLock;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use subtle::ConstantTimeEq;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use super::LifecycleError;
-use super::wire::Message;
-use crate::security::{self, Key, SignOnLayout};
+use super::wire::{Message, WireError};
+use crate::security::{self, CupEcbMacEngine, Key, SignOnLayout};
 
 macro_rules! secret {
     ($name:ident, $len:expr, $doc:expr) => {
@@ -65,13 +66,102 @@ secret!(
     16,
     "Terminal master key (TMK), double-length 3DES."
 );
-secret!(
-    MacKey,
-    8,
-    "Working MAC key (MAK) for the CUP ECB MAC, single DES."
-);
 secret!(PinKey, 16, "Working PIN key (PIK), double-length 3DES.");
 
+/// Working MAC key (MAK) for the CUP ECB MAC, single DES.
+///
+/// The key keeps its DES key schedule once built, so that every message of a session or of a
+/// terminal at the processor is MAC'd without re-keying the cipher. The schedule is a cache:
+/// it is never serialised (a deserialised key rebuilds it on first use), not cloned (a clone
+/// rebuilds its own), and wiped with the key. A new key (sign-on) comes with a new cache, so a
+/// stale schedule can never outlive its key.
+pub struct MacKey {
+    bytes: [u8; 8],
+    engine: OnceLock<Option<CupEcbMacEngine>>,
+}
+
+impl MacKey {
+    /// Wraps key bytes.
+    pub fn new(bytes: [u8; 8]) -> Self {
+        MacKey {
+            bytes,
+            engine: OnceLock::new(),
+        }
+    }
+    /// The key bytes (for the security module; never log them).
+    pub fn expose(&self) -> &[u8; 8] {
+        &self.bytes
+    }
+
+    /// The keyed MAC engine, built on first use. `None` only if the security module refused
+    /// an 8-byte DES key, which it never does.
+    fn engine(&self) -> Option<&CupEcbMacEngine> {
+        self.engine
+            .get_or_init(|| {
+                des_key(&self.bytes)
+                    .ok()
+                    .and_then(|k| CupEcbMacEngine::new(&k).ok())
+            })
+            .as_ref()
+    }
+}
+
+impl Clone for MacKey {
+    fn clone(&self) -> Self {
+        MacKey::new(self.bytes)
+    }
+}
+
+impl PartialEq for MacKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.bytes == other.bytes
+    }
+}
+
+impl Eq for MacKey {}
+
+impl Zeroize for MacKey {
+    fn zeroize(&mut self) {
+        self.bytes.zeroize();
+        // Dropping the engine wipes its round keys.
+        self.engine.take();
+    }
+}
+
+impl Drop for MacKey {
+    fn drop(&mut self) {
+        self.zeroize();
+    }
+}
+
+impl ZeroizeOnDrop for MacKey {}
+
+impl fmt::Debug for MacKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("MacKey(<redacted>)")
+    }
+}
+
+impl Serialize for MacKey {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&crate::hex::encode(&self.bytes))
+    }
+}
+
+impl<'de> Deserialize<'de> for MacKey {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut s = String::deserialize(d)?;
+        let r = crate::hex::decode(&s);
+        s.zeroize();
+        let mut v = r.map_err(|_| serde::de::Error::custom("key: invalid hex"))?;
+        let Ok(k) = <[u8; 8]>::try_from(v.as_slice()) else {
+            v.zeroize();
+            return Err(serde::de::Error::custom("key: wrong length"));
+        };
+        v.zeroize();
+        Ok(MacKey::new(k))
+    }
+}
 /// The working keys installed by a sign-on.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WorkingKeys {
@@ -89,20 +179,20 @@ fn des_key(bytes: &[u8]) -> Result<Key, LifecycleError> {
 
 /// Computes the CUP POS "ECB" MAC (reference `iso8583-cup-pos.md` §4.8) with the security
 /// module's implementation: XOR the zero-padded 8-byte blocks, hex-expand, DES the first half,
-/// XOR the second half, DES again, hex-expand and keep the first 8 characters.
+/// XOR the second half, DES again, hex-expand and keep the first 8 characters. The key's DES
+/// schedule is built once per key and reused.
 pub fn cup_ecb_mac(mak: &MacKey, mab: &[u8]) -> [u8; 8] {
     // A MacKey is always 8 bytes, which `Key::des` always accepts; the fallback is unreachable
     // in practice and yields a MAC that never verifies rather than a panic.
-    des_key(mak.expose())
-        .and_then(|k| {
-            security::cup_ecb_mac(&k, mab).map_err(|_| LifecycleError::KeyBlock { reason: "MAC" })
-        })
-        .unwrap_or_default()
+    mak.engine().map(|e| e.mac(mab)).unwrap_or_default()
 }
 
 /// Verifies a MAC in constant time.
 pub fn verify_cup_ecb_mac(mak: &MacKey, mab: &[u8], mac: &[u8]) -> bool {
-    let expected = cup_ecb_mac(mak, mab);
+    let Some(engine) = mak.engine() else {
+        return false;
+    };
+    let expected = engine.mac(mab);
     mac.len() == 8 && bool::from(expected.ct_eq(mac))
 }
 
@@ -122,12 +212,22 @@ impl crate::iso8583::MessageMac for CupEcbMac<'_> {
 
 /// Encodes `m` with F64 = the CUP ECB MAC of every byte before it, in one encoding pass (F64 is
 /// fixed-length and last, so the MAC block is the encoding minus its last 8 bytes).
-pub fn encode_signed(mut m: Message, mak: &MacKey) -> Result<Vec<u8>, LifecycleError> {
-    m.set(64, [0u8; 8]);
-    let mut bytes = m.encode()?;
-    let n = bytes.len();
-    let mac = cup_ecb_mac(mak, &bytes[..n - 8]);
-    bytes[n - 8..].copy_from_slice(&mac);
+pub fn encode_signed(m: Message, mak: &MacKey) -> Result<Vec<u8>, LifecycleError> {
+    sign(&m, mak)
+}
+
+/// [`encode_signed`] without taking the message.
+pub(crate) fn sign(m: &Message, mak: &MacKey) -> Result<Vec<u8>, LifecycleError> {
+    let mut bytes = m.encode_with_mac(&[0u8; 8])?;
+    // The encoding ends with the 8 bytes of F64.
+    let Some(at) = bytes.len().checked_sub(8) else {
+        return Err(LifecycleError::from(WireError::Encode {
+            field: 64,
+            reason: "no room for the MAC".into(),
+        }));
+    };
+    let (mab, f64) = bytes.split_at_mut(at);
+    f64.copy_from_slice(&cup_ecb_mac(mak, mab));
     Ok(bytes)
 }
 

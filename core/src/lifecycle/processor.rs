@@ -443,8 +443,25 @@ fn fingerprint(bytes: &[u8]) -> u64 {
     })
 }
 
-fn mmdd(d: NaiveDate) -> String {
-    format!("{:02}{:02}", d.month(), d.day())
+fn mmdd(d: NaiveDate) -> [u8; 4] {
+    let two = |n: u32| [b'0' + (n / 10 % 10) as u8, b'0' + (n % 10) as u8];
+    let (m, d) = (two(d.month()), two(d.day()));
+    [m[0], m[1], d[0], d[1]]
+}
+
+/// `n` as 12 decimal digits (F37), the last 12 if it ever had more.
+fn rrn(n: u64) -> String {
+    let mut b = [b'0'; 12];
+    let mut v = n;
+    for c in b.iter_mut().rev() {
+        *c = b'0' + (v % 10) as u8;
+        v /= 10;
+    }
+    if v != 0 {
+        // Beyond 10^12 requests: keep the historic `{:012}` rendering (longer than F37).
+        return format!("{n:012}");
+    }
+    b.iter().map(|&c| char::from(c)).collect()
 }
 
 impl<S: TransactionStore> AcquirerProcessor<S> {
@@ -549,7 +566,7 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
 
     fn respond(&mut self, tid: &TerminalId, m: Message, mac: bool) -> Result<(), LifecycleError> {
         let frame = match self.terminals.get(tid).and_then(|t| t.keys.as_ref()) {
-            Some(k) if mac => keys::encode_signed(m, &k.mak)?,
+            Some(k) if mac => keys::sign(&m, &k.mak)?,
             _ => m.encode()?,
         };
         self.to_terminal.push_back((tid.clone(), frame));
@@ -560,7 +577,7 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
         let mut m = Message::new(req.mti + 10);
         for f in [2u8, 3, 4, 11, 22, 25, 37, 38, 41, 42, 49, 60, 61] {
             if let Some(v) = req.get(f) {
-                m.set(f, v.to_vec());
+                m.set(f, v);
             }
         }
         m.remove(2);
@@ -578,7 +595,7 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
         frame: &[u8],
     ) -> Result<(), LifecycleError> {
         let m = Message::decode(frame)?;
-        let tid = TerminalId::new(m.text(41).unwrap_or_default())?;
+        let tid = TerminalId::parse(m.text(41).unwrap_or_default())?;
         let Some(term) = self.terminals.get(&tid) else {
             return Err(LifecycleError::UnknownTerminal);
         };
@@ -732,8 +749,6 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
             batch,
             stan,
         };
-        let mut body = m.clone();
-        body.remove(64);
         let rec = TransactionRecord {
             key: key.clone(),
             kind,
@@ -1000,7 +1015,7 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
                     .chain(std::iter::repeat(' '))
                     .take(6)
                     .collect();
-                rec.rrn = format!("{:012}", self.next_rrn);
+                rec.rrn = rrn(self.next_rrn);
                 self.next_rrn += 1;
                 if let Some(d) = settlement_date {
                     rec.settlement_date = d;

@@ -229,8 +229,9 @@ struct InFlight {
 /// What a lost response means for a request.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 enum TimeoutPolicy {
-    /// Reversible: the reversal is armed before the request leaves.
-    Reverse(Reversal),
+    /// Reversible: the reversal is armed before the request leaves (boxed: a message is
+    /// large; serialised as the bare reversal).
+    Reverse(Box<Reversal>),
     /// A notification (refund): repeat it until answered; the host is idempotent on STAN.
     Repeat,
     /// A balance inquiry: nothing moved, just report.
@@ -353,7 +354,24 @@ pub struct TerminalSession {
     journal: Vec<JournalEntry>,
     outbox: VecDeque<Vec<u8>>,
     events: VecDeque<TerminalEvent>,
+    /// Running totals of `journal` (derived data: not serialised, rebuilt when missing).
+    #[serde(skip)]
+    running: RunningTotals,
 }
+
+/// The journal's totals kept up to date as entries are added, so that starting a transaction
+/// does not rescan the batch. A cache: `None` means "recompute", and it never takes part in
+/// equality.
+#[derive(Clone, Debug, Default)]
+struct RunningTotals(Option<BatchTotals>);
+
+impl PartialEq for RunningTotals {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for RunningTotals {}
 
 /// Batch upload records per 0320 message.
 const UPLOAD_PER_MESSAGE: usize = 8;
@@ -370,6 +388,7 @@ impl TerminalSession {
             journal: Vec::new(),
             outbox: VecDeque::new(),
             events: VecDeque::new(),
+            running: RunningTotals(Some(BatchTotals::default())),
         }
     }
 
@@ -410,6 +429,20 @@ impl TerminalSession {
 
     /// Totals of the current batch, as the 0500 will report them.
     pub fn totals(&self) -> BatchTotals {
+        self.running.0.unwrap_or_else(|| self.journal_totals())
+    }
+
+    /// The totals, computed once and then kept up to date.
+    fn running_totals(&mut self) -> BatchTotals {
+        if let Some(t) = self.running.0 {
+            return t;
+        }
+        let t = self.journal_totals();
+        self.running.0 = Some(t);
+        t
+    }
+
+    fn journal_totals(&self) -> BatchTotals {
         let mut t = BatchTotals::default();
         for e in self.journal.iter().filter(|e| !e.reversed) {
             if let Some(side) = e.kind.totals_side() {
@@ -464,7 +497,7 @@ impl TerminalSession {
         m
     }
 
-    fn mac_and_queue(&mut self, m: Message) -> Result<(), LifecycleError> {
+    fn mac_and_queue(&mut self, m: &Message) -> Result<(), LifecycleError> {
         let frame = self.finish_mac(m)?;
         self.outbox.push_back(frame);
         Ok(())
@@ -570,7 +603,7 @@ impl TerminalSession {
         }
         if let Some(side) = req.kind.totals_side() {
             // F48 carries n3 counts and n12 amounts: a full batch must be settled first.
-            let t = self.totals();
+            let t = self.running_totals();
             let full = [t.domestic, t.foreign].iter().any(|o| match side {
                 TotalsSide::Debit => {
                     o.debit_count >= 999 || o.debit_amount + req.amount.minor > Amount::MAX_MINOR
@@ -642,28 +675,26 @@ impl TerminalSession {
                 ),
             );
         }
-        // Validate the encoding before committing to any state change.
-        let mut probe = m.clone();
-        probe.set(64, [0u8; 8]);
-        probe.encode()?;
+        // Encode (and so validate) before committing to any state change.
+        let frame = self.finish_mac(&m)?;
         let on_timeout = if kind.is_reversible() {
             let mut r = m.clone();
             r.mti = 400;
             for f in [12, 13, 26, 37, 52, 53] {
                 r.remove(f);
             }
-            TimeoutPolicy::Reverse(Reversal {
+            TimeoutPolicy::Reverse(Box::new(Reversal {
                 txn,
                 kind,
                 message: r,
-            })
+            }))
         } else if kind == TransactionKind::Refund {
             TimeoutPolicy::Repeat
         } else {
             TimeoutPolicy::GiveUp
         };
         let date_mmdd = m.num(13).unwrap_or(0) as u16;
-        self.mac_and_queue(m.clone())?;
+        self.outbox.push_back(frame);
         self.state = State::InFlight(Box::new(InFlight {
             txn,
             request: req,
@@ -697,7 +728,7 @@ impl TerminalSession {
         m.set(49, "156");
         m.set(60, format!("00{:06}201", batch.value()));
         m.set(63, "001");
-        self.mac_and_queue(m.clone())?;
+        self.mac_and_queue(&m)?;
         self.state = State::Settling {
             stan,
             message: m,
@@ -739,7 +770,7 @@ impl TerminalSession {
             m.set(60, format!("00{:06}202", batch.value()));
             SettlePhase::UploadEnd
         };
-        self.mac_and_queue(m.clone())?;
+        self.mac_and_queue(&m)?;
         self.state = State::Settling {
             stan,
             message: m,
@@ -762,6 +793,7 @@ impl TerminalSession {
                 };
                 if let Some(e) = self.journal.iter_mut().find(|e| e.txn == rev.txn) {
                     e.reversed = true;
+                    self.running = RunningTotals(None);
                 }
                 self.start_reversal(now, rev, UnknownOutcome::LocalFailure)
             }
@@ -779,7 +811,7 @@ impl TerminalSession {
         reason: UnknownOutcome,
     ) -> Result<(), LifecycleError> {
         rev.message.set(39, reason.f39());
-        self.mac_and_queue(rev.message.clone())?;
+        self.mac_and_queue(&rev.message)?;
         self.state = State::Reversing {
             reversal: rev,
             phase: ReversalPhase::AwaitingAck {
@@ -819,10 +851,10 @@ impl TerminalSession {
                         reason: UnknownOutcome::Timeout,
                         reversing: true,
                     });
-                    self.start_reversal(now, rev, UnknownOutcome::Timeout)?;
+                    self.start_reversal(now, *rev, UnknownOutcome::Timeout)?;
                 }
                 TimeoutPolicy::Repeat => {
-                    self.mac_and_queue(f.message.clone())?;
+                    self.mac_and_queue(&f.message)?;
                     f.deadline = self.deadline(now);
                     self.state = State::InFlight(f);
                 }
@@ -860,7 +892,7 @@ impl TerminalSession {
                         }
                     }
                     ReversalPhase::WaitingToSend { .. } => {
-                        self.mac_and_queue(reversal.message.clone())?;
+                        self.mac_and_queue(&reversal.message)?;
                         ReversalPhase::AwaitingAck {
                             deadline: self.deadline(now),
                         }
@@ -894,7 +926,7 @@ impl TerminalSession {
                 ..
             } => {
                 // Settlement messages are idempotent at the host: repeat as is.
-                self.outbox.push_back(self.finish_mac(message.clone())?);
+                self.outbox.push_back(self.finish_mac(&message)?);
                 self.state = State::Settling {
                     stan,
                     message,
@@ -929,9 +961,9 @@ impl TerminalSession {
         }
     }
 
-    fn finish_mac(&self, m: Message) -> Result<Vec<u8>, LifecycleError> {
+    fn finish_mac(&self, m: &Message) -> Result<Vec<u8>, LifecycleError> {
         match &self.keys {
-            Some(k) => keys::encode_signed(m, &k.mak),
+            Some(k) => keys::sign(m, &k.mak),
             None => Ok(m.encode()?),
         }
     }
@@ -1095,10 +1127,15 @@ impl TerminalSession {
                     balance,
                 });
                 let last_reversible = match f.on_timeout {
-                    TimeoutPolicy::Reverse(r) => Some(r),
+                    TimeoutPolicy::Reverse(r) => Some(*r),
                     _ => None,
                 };
                 if f.request.kind != TransactionKind::BalanceInquiry {
+                    if let (Some(t), Some(side)) =
+                        (&mut self.running.0, f.request.kind.totals_side())
+                    {
+                        t.apply(brand.is_domestic(), side, f.request.amount.minor, 1);
+                    }
                     self.journal.push(JournalEntry {
                         txn: f.txn,
                         kind: f.request.kind,
@@ -1188,6 +1225,7 @@ impl TerminalSession {
                                 })?;
                                 let totals = self.totals();
                                 self.journal.clear();
+                                self.running = RunningTotals(Some(BatchTotals::default()));
                                 self.batch = Some(batch.next());
                                 self.events.push_back(TerminalEvent::BatchSettled {
                                     batch,
@@ -1234,11 +1272,11 @@ impl TerminalSession {
                     reason,
                     reversing: true,
                 });
-                self.start_reversal(now, rev, reason)
+                self.start_reversal(now, *rev, reason)
             }
             TimeoutPolicy::Repeat => {
                 // A refund notification with an untrustworthy answer: repeat it.
-                self.mac_and_queue(f.message.clone())?;
+                self.mac_and_queue(&f.message)?;
                 let deadline = self.deadline(now);
                 self.state = State::InFlight(Box::new(InFlight { deadline, ..f }));
                 Ok(())

@@ -121,85 +121,102 @@ impl fmt::Display for BatchNo {
     }
 }
 
-fn check_ans(what: &'static str, s: &str, len: usize) -> Result<(), LifecycleError> {
-    if s.len() != len || !s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
-        return Err(LifecycleError::InvalidIdentifier {
-            what,
-            expected_len: len,
-        });
+fn check_ans<const N: usize>(what: &'static str, s: &str) -> Result<[u8; N], LifecycleError> {
+    let bad = LifecycleError::InvalidIdentifier {
+        what,
+        expected_len: N,
+    };
+    if !s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return Err(bad);
     }
-    Ok(())
+    s.as_bytes().try_into().map_err(|_| bad)
 }
 
-/// Terminal id (F41): exactly 8 printable ASCII characters.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct TerminalId(String);
+/// Generates a fixed-width printable-ASCII identifier stored inline (no heap: identifiers are
+/// copied into every key, record and event), serialised as a string.
+macro_rules! ascii_id {
+    ($(#[$doc:meta])* $name:ident, $len:expr, $what:expr, $as_str_doc:expr) => {
+        $(#[$doc])*
+        #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(try_from = "String", into = "String")]
+        pub struct $name([u8; $len]);
 
-impl TerminalId {
-    /// Validates a terminal id.
-    pub fn new(s: impl Into<String>) -> Result<Self, LifecycleError> {
-        let s = s.into();
-        check_ans("terminal id", &s, 8)?;
-        Ok(TerminalId(s))
-    }
-    /// The 8 characters.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
+        const _: () = assert!($len <= 16, "ordering packs the id into a u128");
+
+        /// Text order (byte-wise), compared as one big-endian number: the identifiers key
+        /// the processor's maps.
+        impl Ord for $name {
+            fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+                fn wide(b: &[u8; $len]) -> u128 {
+                    let mut w = [0u8; 16];
+                    w[..$len].copy_from_slice(b);
+                    u128::from_be_bytes(w)
+                }
+                wide(&self.0).cmp(&wide(&other.0))
+            }
+        }
+        impl PartialOrd for $name {
+            fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+                Some(self.cmp(other))
+            }
+        }
+
+        impl $name {
+            /// Validates an identifier.
+            pub fn new(s: impl Into<String>) -> Result<Self, LifecycleError> {
+                Self::parse(&s.into())
+            }
+            /// Validates an identifier without taking ownership of the text.
+            pub(crate) fn parse(s: &str) -> Result<Self, LifecycleError> {
+                check_ans($what, s).map($name)
+            }
+            #[doc = $as_str_doc]
+            pub fn as_str(&self) -> &str {
+                // Printable ASCII, checked on construction.
+                std::str::from_utf8(&self.0).unwrap_or_default()
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = LifecycleError;
+            fn try_from(s: String) -> Result<Self, Self::Error> {
+                Self::parse(&s)
+            }
+        }
+        impl From<$name> for String {
+            fn from(t: $name) -> String {
+                t.as_str().to_owned()
+            }
+        }
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        /// Shown as the text, like the `String` it once wrapped.
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_tuple(stringify!($name)).field(&self.as_str()).finish()
+            }
+        }
+    };
 }
 
-impl TryFrom<String> for TerminalId {
-    type Error = LifecycleError;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        TerminalId::new(s)
-    }
-}
-impl From<TerminalId> for String {
-    fn from(t: TerminalId) -> String {
-        t.0
-    }
-}
-impl fmt::Display for TerminalId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+ascii_id!(
+    /// Terminal id (F41): exactly 8 printable ASCII characters.
+    TerminalId,
+    8,
+    "terminal id",
+    "The 8 characters."
+);
 
-/// Merchant id (F42): exactly 15 printable ASCII characters.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct MerchantId(String);
-
-impl MerchantId {
-    /// Validates a merchant id.
-    pub fn new(s: impl Into<String>) -> Result<Self, LifecycleError> {
-        let s = s.into();
-        check_ans("merchant id", &s, 15)?;
-        Ok(MerchantId(s))
-    }
-    /// The 15 characters.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl TryFrom<String> for MerchantId {
-    type Error = LifecycleError;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        MerchantId::new(s)
-    }
-}
-impl From<MerchantId> for String {
-    fn from(t: MerchantId) -> String {
-        t.0
-    }
-}
-impl fmt::Display for MerchantId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+ascii_id!(
+    /// Merchant id (F42): exactly 15 printable ASCII characters.
+    MerchantId,
+    15,
+    "merchant id",
+    "The 15 characters."
+);
 
 /// An amount in the currency's minor unit (fen for CNY) with its ISO 4217 numeric code.
 ///

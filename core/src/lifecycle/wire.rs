@@ -12,6 +12,7 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
+use zeroize::Zeroize;
 
 use crate::iso8583::{self, LengthType, Mti, Spec};
 
@@ -83,46 +84,198 @@ impl From<iso8583::MacError> for WireError {
     }
 }
 
+/// Where a field's value sits in a [`Message`]'s buffer.
+#[derive(Clone, Copy, Default, Debug)]
+struct Span {
+    start: u16,
+    len: u16,
+}
+
+/// Highest field number kept in the inline table (the POS dialect's primary bitmap).
+const TABLE_MAX: u8 = 64;
+
 /// A message: MTI and up to 64 fields.
-#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// The values live in one buffer indexed by field number, so decoding, building and cloning
+/// a message cost one allocation whatever the number of fields; the buffer is wiped on drop
+/// (it holds PIN blocks, track data and key blocks).
 pub struct Message {
     /// Message type indicator as a decimal number (`200` for 0200).
     pub mti: u16,
-    fields: Vec<(u8, Vec<u8>)>,
+    /// Bit `n` set: field `n` (0–64) is present, its value at `spans[n]` in `data`.
+    present: u128,
+    spans: [Span; TABLE_MAX as usize + 1],
+    data: Vec<u8>,
+    /// Fields the table cannot hold: numbers beyond the primary bitmap (kept so that `get`
+    /// sees them and `encode` refuses them) and values past the table's 64 KiB. Empty in
+    /// practice.
+    aside: Vec<(u8, Vec<u8>)>,
+}
+
+impl Default for Message {
+    fn default() -> Self {
+        Message::with_capacity(0, 0)
+    }
+}
+
+impl Clone for Message {
+    /// Copies the live values only (a replaced value may have left a gap in the buffer).
+    fn clone(&self) -> Self {
+        let mut m = Message::with_capacity(self.mti, self.data.len());
+        for (f, v) in self.table() {
+            m.push_table(f, v);
+        }
+        m.aside = self.aside.clone();
+        m
+    }
+}
+
+impl PartialEq for Message {
+    fn eq(&self, other: &Self) -> bool {
+        self.mti == other.mti
+            && self.present == other.present
+            && self.aside == other.aside
+            && self.table().zip(other.table()).all(|(a, b)| a == b)
+    }
+}
+
+impl Eq for Message {}
+
+impl Drop for Message {
+    fn drop(&mut self) {
+        self.data.zeroize();
+        for (_, v) in &mut self.aside {
+            v.zeroize();
+        }
+    }
+}
+
+/// Present fields of the inline table in ascending order.
+#[derive(Clone)]
+struct TableIter<'a> {
+    bits: u128,
+    msg: &'a Message,
+}
+
+impl<'a> Iterator for TableIter<'a> {
+    type Item = (u8, &'a [u8]);
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.bits == 0 {
+            return None;
+        }
+        let n = self.bits.trailing_zeros() as u8;
+        self.bits &= self.bits - 1;
+        Some((n, self.msg.table_value(n)))
+    }
+}
+
+/// Writes `value` as exactly `width` decimal digits (more if it needs more) into `buf`.
+fn digits(value: u64, width: usize, buf: &mut [u8; 24]) -> &[u8] {
+    let mut v = value;
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    let width = width.min(buf.len());
+    while buf.len() - i < width {
+        i -= 1;
+        buf[i] = b'0';
+    }
+    &buf[i..]
 }
 
 impl Message {
     /// An empty message of this type.
     pub fn new(mti: u16) -> Self {
+        Message::with_capacity(mti, 192)
+    }
+
+    fn with_capacity(mti: u16, bytes: usize) -> Self {
         Message {
             mti,
-            fields: Vec::with_capacity(16),
+            present: 0,
+            spans: [Span::default(); TABLE_MAX as usize + 1],
+            data: Vec::with_capacity(bytes),
+            aside: Vec::new(),
         }
+    }
+
+    fn table(&self) -> TableIter<'_> {
+        TableIter {
+            bits: self.present,
+            msg: self,
+        }
+    }
+
+    fn table_value(&self, n: u8) -> &[u8] {
+        let s = self.spans[usize::from(n)];
+        let start = s.start as usize;
+        self.data
+            .get(start..start + s.len as usize)
+            .unwrap_or_default()
+    }
+
+    /// Appends a value for a field not yet in the table; `false` if the buffer would pass
+    /// 64 KiB (the caller then keeps the field aside).
+    fn push_table(&mut self, field: u8, value: &[u8]) -> bool {
+        let (Ok(start), Ok(len)) = (u16::try_from(self.data.len()), u16::try_from(value.len()))
+        else {
+            return false;
+        };
+        if start.checked_add(len).is_none() {
+            return false;
+        }
+        self.data.extend_from_slice(value);
+        self.spans[usize::from(field)] = Span { start, len };
+        self.present |= 1u128 << field;
+        true
     }
 
     /// Sets F12 (hhmmss) and F13 (MMDD) from a local date-time: both sides stamp messages in
     /// the network's local time, not UTC.
     pub fn set_local_time(&mut self, local: chrono::NaiveDateTime) -> &mut Self {
         use chrono::{Datelike, Timelike};
-        self.set(
-            12,
-            format!(
-                "{:02}{:02}{:02}",
-                local.hour(),
-                local.minute(),
-                local.second()
-            ),
-        );
-        self.set(13, format!("{:02}{:02}", local.month(), local.day()))
+        let two = |n: u32| [b'0' + (n / 10 % 10) as u8, b'0' + (n % 10) as u8];
+        let (h, m, s) = (two(local.hour()), two(local.minute()), two(local.second()));
+        self.set(12, [h[0], h[1], m[0], m[1], s[0], s[1]]);
+        let (mo, d) = (two(local.month()), two(local.day()));
+        self.set(13, [mo[0], mo[1], d[0], d[1]])
     }
 
     /// Sets a field (replacing it). Values are checked on [`Message::encode`].
-    pub fn set(&mut self, field: u8, value: impl Into<Vec<u8>>) -> &mut Self {
-        let value = value.into();
-        match self.fields.binary_search_by_key(&field, |(f, _)| *f) {
-            Ok(i) => self.fields[i].1 = value,
-            Err(i) => self.fields.insert(i, (field, value)),
+    pub fn set(&mut self, field: u8, value: impl AsRef<[u8]>) -> &mut Self {
+        let value = value.as_ref();
+        if !self.aside.is_empty() {
+            self.aside.retain(|(f, _)| *f != field);
         }
+        if field <= TABLE_MAX {
+            let bit = 1u128 << field;
+            if self.present & bit != 0 {
+                let s = self.spans[usize::from(field)];
+                let start = s.start as usize;
+                if value.len() <= s.len as usize
+                    && let Some(dst) = self.data.get_mut(start..start + value.len())
+                {
+                    // Same length or shorter: overwrite in place (the tail, if any, is left
+                    // as a gap that clones and encodings skip).
+                    dst.copy_from_slice(value);
+                    // Not longer than the old length, which fitted.
+                    self.spans[usize::from(field)].len = value.len() as u16;
+                    return self;
+                }
+                self.present &= !bit;
+            }
+            if self.push_table(field, value) {
+                return self;
+            }
+        }
+        let at = self.aside.partition_point(|(f, _)| *f < field);
+        self.aside.insert(at, (field, value.to_vec()));
         self
     }
 
@@ -134,21 +287,33 @@ impl Message {
             .and_then(|s| s.field(u16::from(field)))
             .filter(|f| f.length == LengthType::Fixed)
             .map_or(0, |f| usize::from(f.max));
-        let s = format!("{value:0width$}");
-        self.set(field, s)
+        if width > 24 {
+            return self.set(field, format!("{value:0width$}"));
+        }
+        let mut buf = [0u8; 24];
+        let d = digits(value, width, &mut buf);
+        self.set(field, d)
     }
 
     /// Removes a field.
     pub fn remove(&mut self, field: u8) {
-        self.fields.retain(|(f, _)| *f != field);
+        if field <= TABLE_MAX {
+            self.present &= !(1u128 << field);
+        }
+        if !self.aside.is_empty() {
+            self.aside.retain(|(f, _)| *f != field);
+        }
     }
 
     /// The raw content of a field.
     pub fn get(&self, field: u8) -> Option<&[u8]> {
-        self.fields
-            .binary_search_by_key(&field, |(f, _)| *f)
-            .ok()
-            .map(|i| self.fields[i].1.as_slice())
+        if field <= TABLE_MAX && self.present & (1u128 << field) != 0 {
+            return Some(self.table_value(field));
+        }
+        self.aside
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, v)| v.as_slice())
     }
 
     /// A field as text (ASCII digits or characters); `None` if absent.
@@ -158,11 +323,11 @@ impl Message {
 
     /// A numeric field as a number; `None` if absent or too long.
     pub fn num(&self, field: u8) -> Option<u64> {
-        let t = self.text(field)?;
-        if t.is_empty() || t.len() > 18 || !t.bytes().all(|b| b.is_ascii_digit()) {
+        let t = self.get(field)?;
+        if t.is_empty() || t.len() > 18 || !t.iter().all(u8::is_ascii_digit) {
             return None;
         }
-        t.parse().ok()
+        Some(t.iter().fold(0u64, |a, &c| a * 10 + u64::from(c - b'0')))
     }
 
     /// Whether a field is present.
@@ -170,28 +335,88 @@ impl Message {
         self.get(field).is_some()
     }
 
+    /// Present fields in ascending order.
+    fn fields(&self) -> impl Iterator<Item = (u8, &[u8])> + Clone {
+        let mut table = self.table().peekable();
+        let mut aside = self
+            .aside
+            .iter()
+            .map(|(f, v)| (*f, v.as_slice()))
+            .peekable();
+        std::iter::from_fn(move || match (table.peek(), aside.peek()) {
+            (Some(a), Some(b)) if b.0 < a.0 => aside.next(),
+            (Some(_), _) => table.next(),
+            (None, _) => aside.next(),
+        })
+    }
+
     fn to_iso(&self) -> Result<iso8583::Message, WireError> {
-        let digits = format!("{:04}", self.mti);
-        let mti = Mti::parse(&digits).map_err(|_| WireError::Encode {
-            field: 0,
-            reason: "bad MTI".into(),
-        })?;
-        let mut m = iso8583::Message::new(mti);
-        for (f, v) in &self.fields {
-            if !(2..=64).contains(f) {
+        let mut m = iso8583::Message::new(self.iso_mti()?);
+        for (f, v) in self.fields() {
+            if !(2..=64).contains(&f) {
                 return Err(WireError::UnsupportedField {
-                    field: u16::from(*f),
+                    field: u16::from(f),
                 });
             }
-            m.set(u16::from(*f), v.clone());
+            m.set(u16::from(f), v);
         }
         Ok(m)
+    }
+
+    fn iso_mti(&self) -> Result<Mti, WireError> {
+        let bad = || WireError::Encode {
+            field: 0,
+            reason: "bad MTI".into(),
+        };
+        if self.mti > 9999 {
+            return Err(bad());
+        }
+        let mut buf = [0u8; 24];
+        let d = digits(u64::from(self.mti), 4, &mut buf);
+        let mut four = [0u8; 4];
+        four.copy_from_slice(d);
+        Mti::new(four).map_err(|_| bad())
+    }
+
+    /// Encodes with an optional trailing F64 placeholder (`mac`), without building an owned
+    /// `iso8583::Message`.
+    fn encode_with<'a>(&'a self, mac: Option<&'a [u8; 8]>) -> Result<Vec<u8>, WireError> {
+        // The first field the POS dialect cannot carry, in field order (as `to_iso` reports).
+        if let Some(f) = self
+            .fields()
+            .map(|(f, _)| f)
+            .find(|f| !(2..=64).contains(f))
+        {
+            return Err(WireError::UnsupportedField {
+                field: u16::from(f),
+            });
+        }
+        let spec = cup_pos()?;
+        let mti = self.iso_mti()?;
+        let mut out = Vec::with_capacity(self.data.len() + 48);
+        let to_u16 = |(f, v): (u8, &'a [u8])| (u16::from(f), v);
+        let mac = mac.map(|m| (64u8, &m[..]));
+        if self.aside.is_empty() {
+            // The usual case: every field in the table.
+            let fields = self.table().filter(|(f, _)| mac.is_none() || *f != 64);
+            iso8583::encode_fields(spec, mti, fields.chain(mac).map(to_u16), &mut out)?;
+        } else {
+            let fields = self.fields().filter(|(f, _)| mac.is_none() || *f != 64);
+            iso8583::encode_fields(spec, mti, fields.chain(mac).map(to_u16), &mut out)?;
+        }
+        Ok(out)
     }
 
     /// Encodes MTI, bitmap and fields with the `cup-pos` spec. F64, if set, is written as given;
     /// use [`Message::mab`] to compute it.
     pub fn encode(&self) -> Result<Vec<u8>, WireError> {
-        Ok(self.to_iso()?.encode(cup_pos()?)?)
+        self.encode_with(None)
+    }
+
+    /// Encodes with F64 set to `mac` (replacing any F64 of the message) without changing the
+    /// message: F64 is fixed-length and last, so the MAC block is the result minus 8 bytes.
+    pub(crate) fn encode_with_mac(&self, mac: &[u8; 8]) -> Result<Vec<u8>, WireError> {
+        self.encode_with(Some(mac))
     }
 
     /// The MAC block: the encoding up to (excluding) F64, with bit 64 set in the bitmap.
@@ -201,27 +426,77 @@ impl Message {
 
     /// Decodes a frame that starts at the MTI. Never panics; allocation bounded by the input.
     pub fn decode(bytes: &[u8]) -> Result<Message, WireError> {
-        let view = iso8583::decode_ref(cup_pos()?, bytes)?;
-        let mti = view
-            .mti()
-            .to_string()
-            .parse()
-            .map_err(|_| WireError::Decode {
+        let mut msg = Message::with_capacity(0, bytes.len().saturating_mul(2));
+        let mut beyond = None;
+        let mti = iso8583::decode_each(cup_pos()?, bytes, |f| {
+            let n = f.number();
+            match u8::try_from(n) {
+                Ok(n @ 2..=TABLE_MAX) => {
+                    let start = msg.data.len();
+                    f.extend_value(&mut msg.data);
+                    let end = msg.data.len();
+                    if let (Ok(s), Ok(len)) = (u16::try_from(start), u16::try_from(end - start)) {
+                        msg.spans[usize::from(n)] = Span { start: s, len };
+                        msg.present |= 1u128 << n;
+                    } else {
+                        // Past the table's reach (never in a real POS frame): keep it aside.
+                        let v = msg.data.split_off(start);
+                        msg.aside.push((n, v));
+                    }
+                }
+                Ok(0 | 1) => {}
+                _ => beyond = beyond.or(Some(n)),
+            }
+        })?;
+        if let Some(field) = beyond {
+            return Err(WireError::UnsupportedField { field });
+        }
+        let d = mti.digits();
+        if !d.iter().all(u8::is_ascii_digit) {
+            return Err(WireError::Decode {
                 field: 0,
                 offset: 0,
                 reason: "MTI is not four digits".into(),
-            })?;
-        let mut msg = Message::new(mti);
-        for f in view.fields() {
-            let n = f.number();
-            if n > 64 {
-                return Err(WireError::UnsupportedField { field: n });
-            }
-            if n >= 2 {
-                msg.fields.push((n as u8, f.value().into_owned()));
+            });
+        }
+        msg.mti = d.iter().fold(0u16, |a, &c| a * 10 + u16::from(c - b'0'));
+        Ok(msg)
+    }
+}
+
+/// The serialised form is the one of the original `{mti, fields: [[n, [bytes]], …]}` layout,
+/// so that saved sessions and processor states keep loading.
+impl Serialize for Message {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        struct Fields<'a>(&'a Message);
+        impl Serialize for Fields<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_seq(self.0.fields())
             }
         }
-        Ok(msg)
+        let mut st = s.serialize_struct("Message", 2)?;
+        st.serialize_field("mti", &self.mti)?;
+        st.serialize_field("fields", &Fields(self))?;
+        st.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Message {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(rename = "Message")]
+        struct Repr {
+            mti: u16,
+            fields: Vec<(u8, Vec<u8>)>,
+        }
+        let mut r = Repr::deserialize(d)?;
+        let mut m = Message::new(r.mti);
+        for (f, v) in &mut r.fields {
+            m.set(*f, &*v);
+            v.zeroize();
+        }
+        Ok(m)
     }
 }
 
@@ -230,7 +505,7 @@ impl std::fmt::Debug for Message {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut m = f.debug_map();
         m.entry(&"mti", &format_args!("{:04}", self.mti));
-        for (field, v) in &self.fields {
+        for (field, v) in self.fields() {
             match field {
                 2 => {
                     let t = String::from_utf8_lossy(v);
@@ -244,10 +519,12 @@ impl std::fmt::Debug for Message {
                     } else {
                         "*".repeat(t.len())
                     };
-                    m.entry(field, &masked)
+                    m.entry(&field, &masked)
                 }
-                35 | 36 | 52 | 55 | 62 | 64 => m.entry(field, &format_args!("<{} bytes>", v.len())),
-                _ => m.entry(field, &String::from_utf8_lossy(v)),
+                35 | 36 | 52 | 55 | 62 | 64 => {
+                    m.entry(&field, &format_args!("<{} bytes>", v.len()))
+                }
+                _ => m.entry(&field, &String::from_utf8_lossy(v)),
             };
         }
         m.finish()
@@ -280,6 +557,128 @@ mod tests {
         assert_eq!(&b[26..28], &[0x00, 0x01]);
         assert_eq!(&b[28..], &[0x00, 0x11, 0x22, 0x00, 0x00, 0x24, 0x00, 0x00]);
         assert_eq!(Message::decode(&b).unwrap(), m);
+    }
+
+    #[test]
+    fn one_buffer_behaves_like_a_field_map() {
+        let mut m = Message::new(200);
+        m.set(41, "12345678").set(3, "000000").set(11, "000001");
+        // Replace with a shorter, then a longer value; remove; re-add.
+        m.set(3, "12").set(11, "0000012345");
+        assert_eq!(m.text(3), Some("12"));
+        assert_eq!(m.text(11), Some("0000012345"));
+        assert_eq!(m.num(11), Some(12345));
+        m.remove(41);
+        assert!(!m.has(41));
+        m.set(41, "ABCDEFGH");
+        let mut n = Message::new(200);
+        n.set(3, "12").set(11, "0000012345").set(41, "ABCDEFGH");
+        // Gaps left by replaced values are invisible to equality, clones and serde.
+        assert_eq!(m, n);
+        assert_eq!(m.clone(), n);
+        assert_eq!(
+            serde_json::to_string(&m).unwrap(),
+            serde_json::to_string(&n).unwrap()
+        );
+        n.set(3, "13");
+        assert_ne!(m, n);
+        // Numbers past 18 digits, empty or non-digit are not numbers.
+        m.set(4, "1234567890123456789").set(5, "").set(6, "12a");
+        assert_eq!((m.num(4), m.num(5), m.num(6)), (None, None, None));
+    }
+
+    #[test]
+    fn serde_keeps_the_field_list_layout() {
+        let mut m = Message::new(810);
+        m.set(39, "00").set(12, [1u8, 2]);
+        let json = serde_json::to_string(&m).unwrap();
+        assert_eq!(json, r#"{"mti":810,"fields":[[12,[1,2]],[39,[48,48]]]}"#);
+        assert_eq!(serde_json::from_str::<Message>(&json).unwrap(), m);
+        // Unordered lists (never written, but harmless) load in field order.
+        let back: Message =
+            serde_json::from_str(r#"{"mti":810,"fields":[[39,[48,48]],[12,[1,2]]]}"#).unwrap();
+        assert_eq!(back, m);
+    }
+
+    #[test]
+    fn fields_outside_the_primary_bitmap_are_kept_but_refused() {
+        let mut m = Message::new(200);
+        m.set(41, "12345678").set(70, "301");
+        assert_eq!(m.text(70), Some("301"));
+        assert_eq!(m.encode(), Err(WireError::UnsupportedField { field: 70 }));
+        m.set(1, "x");
+        assert_eq!(m.encode(), Err(WireError::UnsupportedField { field: 1 }));
+        m.remove(1);
+        m.remove(70);
+        assert!(m.encode().is_ok());
+        // A value past the table's 64 KiB is kept aside, intact, and encoded in field order
+        // (here refused by the codec as too long for F55).
+        m.set(55, vec![7u8; 70_000]).set(62, "x");
+        assert_eq!(m.get(55).map(<[u8]>::len), Some(70_000));
+        assert_eq!(m.text(62), Some("x"));
+        assert!(matches!(
+            m.encode(),
+            Err(WireError::Encode { field: 55, .. })
+        ));
+        let json = serde_json::to_string(&m).unwrap();
+        assert_eq!(serde_json::from_str::<Message>(&json).unwrap(), m);
+        m.set(55, [1u8, 2]);
+        assert_eq!(m.get(55), Some(&[1u8, 2][..]));
+        m.remove(62);
+        let json = serde_json::to_string(&m).unwrap();
+        assert_eq!(serde_json::from_str::<Message>(&json).unwrap(), m);
+    }
+
+    #[test]
+    fn set_num_pads_to_the_field_and_local_time_stamps() {
+        let mut m = Message::new(200);
+        m.set_num(11, 42).set_num(4, 12_345).set_num(41, 7);
+        assert_eq!(m.text(11), Some("000042"));
+        assert_eq!(m.text(4), Some("000000012345"));
+        // A value longer than the field is kept whole, for encode to refuse.
+        m.set_num(11, 1_234_567);
+        assert_eq!(m.text(11), Some("1234567"));
+        let t = chrono::NaiveDate::from_ymd_opt(2026, 3, 2)
+            .unwrap()
+            .and_hms_opt(9, 5, 7)
+            .unwrap();
+        m.set_local_time(t);
+        assert_eq!((m.text(12), m.text(13)), (Some("090507"), Some("0302")));
+    }
+
+    #[test]
+    fn decode_matches_the_owned_iso8583_decoder() {
+        // Odd and even BCD lengths, left- and right-aligned, track data, ASCII and binary.
+        let mut m = Message::new(200);
+        m.set(2, "6228480402564890018")
+            .set(3, "000000")
+            .set(4, "000000012345")
+            .set(11, "000123")
+            .set(14, "2912")
+            .set(22, "051")
+            .set(23, "001")
+            .set(25, "00")
+            .set(35, "6228480402564890018=29122011234567")
+            .set(41, "T0000001")
+            .set(49, "156")
+            .set(52, [0x11u8; 8])
+            .set(55, [0x9Fu8, 0x26, 0x01, 0xAB])
+            .set(60, "22000001000500")
+            .set(61, "0000010000010302")
+            .set(64, [0u8; 8]);
+        for cut in [0usize, 1] {
+            // Also with an odd-length F2 / F60.
+            if cut == 1 {
+                m.set(2, "622848040256489001").set(60, "2200000100050");
+            }
+            let bytes = m.encode().unwrap();
+            let ours = Message::decode(&bytes).unwrap();
+            let theirs = iso8583::decode(cup_pos().unwrap(), &bytes).unwrap();
+            assert_eq!(ours, m);
+            for (n, v) in theirs.iter() {
+                assert_eq!(ours.get(n as u8), Some(v), "field {n}");
+            }
+        }
     }
 
     #[test]

@@ -117,23 +117,40 @@ fn xor_blocks<const N: usize>(data: &[u8]) -> [u8; N] {
 /// 8-byte blocks, hex-expand, `E(H[0..8]) ⊕ H[8..16]`, encrypt, and return the first 8
 /// upper-case hex characters as ASCII bytes. The key is DES or TDES.
 pub fn cup_ecb_mac(key: &Key, data: &[u8]) -> Result<[u8; 8], SecurityError> {
-    if !key.algorithm().is_des_family() {
-        return Err(unsupported("CUP ECB MAC (needs a DES or TDES key)", key));
+    Ok(CupEcbMacEngine::new(key)?.mac(data))
+}
+
+/// A DES/TDES key schedule prepared once for the CUP ECB MAC, for callers that MAC many
+/// messages under one key (the lifecycle's MAC key caches one). The cipher wipes its round
+/// keys on drop.
+pub(crate) struct CupEcbMacEngine(Engine);
+
+impl CupEcbMacEngine {
+    /// Keys the engine; the key must be DES or TDES (8-byte blocks).
+    pub(crate) fn new(key: &Key) -> Result<Self, SecurityError> {
+        if !key.algorithm().is_des_family() {
+            return Err(unsupported("CUP ECB MAC (needs a DES or TDES key)", key));
+        }
+        Ok(CupEcbMacEngine(key.engine()))
     }
-    let engine = key.engine();
-    let r: [u8; 8] = xor_blocks(data);
-    let mut h = [0u8; 16];
-    hex_upper(&r, &mut h);
-    let mut t = [0u8; 8];
-    t.copy_from_slice(&h[..8]);
-    engine.encrypt(&mut t);
-    xor_into(&mut t, &h[8..]);
-    engine.encrypt(&mut t);
-    let mut e = [0u8; 16];
-    hex_upper(&t, &mut e);
-    let mut out = [0u8; 8];
-    out.copy_from_slice(&e[..8]);
-    Ok(out)
+
+    /// [`cup_ecb_mac`] of `data`.
+    pub(crate) fn mac(&self, data: &[u8]) -> [u8; 8] {
+        let engine = &self.0;
+        let r: [u8; 8] = xor_blocks(data);
+        let mut h = [0u8; 16];
+        hex_upper(&r, &mut h);
+        let mut t = [0u8; 8];
+        t.copy_from_slice(&h[..8]);
+        engine.encrypt(&mut t);
+        xor_into(&mut t, &h[8..]);
+        engine.encrypt(&mut t);
+        let mut e = [0u8; 16];
+        hex_upper(&t, &mut e);
+        let mut out = [0u8; 8];
+        out.copy_from_slice(&e[..8]);
+        out
+    }
 }
 
 /// The final 16-byte block of the UnionPay SM4 MAC (before the output choice).

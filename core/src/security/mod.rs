@@ -23,6 +23,7 @@ pub mod tr31;
 pub use error::SecurityError;
 pub use kcv::{KcvMethod, check_value, kcv_cmac, kcv_legacy, kcv_sm4, verify_check_value};
 pub use key::{Key, KeyAlgorithm};
+pub(crate) use mac::CupEcbMacEngine;
 pub use mac::{
     MacAlgorithm, cmac, compute_mac, cup_ecb_mac, cup_sm4_mac, cup_sm4_mac_hex, verify_mac,
     x99_mac, x919_mac,
