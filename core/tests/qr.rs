@@ -140,6 +140,43 @@ fn borrowed_parse_matches_owned() {
 }
 
 #[test]
+fn payloads_with_many_objects() {
+    // 65–79 RFU and 80–99 templates on top of the mandatory objects: 45 top-level objects.
+    let mut p = base();
+    p.rfu = (65..=79)
+        .map(|id| QrField {
+            id,
+            value: format!("R{id}"),
+        })
+        .collect();
+    p.unreserved_templates = (80..=99)
+        .map(|id| AccountTemplate {
+            id,
+            fields: vec![QrField {
+                id: 0,
+                value: format!("com.example.{id}"),
+            }],
+        })
+        .collect();
+    let s = build_mpm(&p).unwrap();
+    assert_eq!(parse_mpm(&s).unwrap(), p);
+    assert_eq!(
+        serde_json::to_value(parse_mpm_borrowed(&s).unwrap()).unwrap(),
+        serde_json::to_value(&p).unwrap()
+    );
+    // 150 repetitions of one RFU object: the first repeat is reported, after the CRC checks.
+    let body = format!("000201{}", "6502AB".repeat(150));
+    let e = parse_mpm(&with_crc(&body)).unwrap_err();
+    assert_eq!(
+        (e.offset, e.path.as_str(), &e.kind),
+        (12, "65", &QrErrorKind::Duplicate)
+    );
+    assert_eq!(parse_mpm_borrowed(&with_crc(&body)).unwrap_err(), e);
+    let e = parse_mpm(&format!("{body}63040000")).unwrap_err();
+    assert!(matches!(e.kind, QrErrorKind::CrcMismatch { .. }), "{e:?}");
+}
+
+#[test]
 fn structural_errors_with_character_offsets() {
     // CRC mismatch reports expected and actual.
     let e = parse_mpm(&EMVCO.replace("6304A13A", "63040000")).unwrap_err();

@@ -221,6 +221,12 @@ struct RawObject<'a> {
 }
 
 impl RawObject<'_> {
+    const EMPTY: RawObject<'static> = RawObject {
+        value: "",
+        offset: 0,
+        id: 0,
+    };
+
     /// Character offset of the value (after the 2-digit ID and the 2-digit length).
     fn value_offset(&self) -> usize {
         self.offset + 4
@@ -481,8 +487,27 @@ fn parse_mpm_as<'a, S: From<&'a str> + AsRef<str>>(
             QrErrorKind::TooLong(payload.chars().count()),
         ));
     }
-    let mut objs = Vec::with_capacity(24);
-    scan(payload, 0, None, |o| objs.push(o))?;
+    // A valid payload has at most 100 top-level objects (distinct IDs) and usually ~20: they
+    // are collected on the stack, and only a longer (hence duplicated) list spills to the heap.
+    let mut inline = [RawObject::EMPTY; 32];
+    let mut count = 0;
+    let mut spill = Vec::new();
+    scan(payload, 0, None, |o| {
+        if let Some(slot) = inline.get_mut(count) {
+            *slot = o;
+        } else {
+            if spill.is_empty() {
+                spill.extend_from_slice(&inline);
+            }
+            spill.push(o);
+        }
+        count += 1;
+    })?;
+    let objs: &[RawObject<'_>] = if spill.is_empty() {
+        &inline[..count]
+    } else {
+        &spill
+    };
     match objs.first() {
         Some(o) if o.id == 0 && o.value == "01" => {}
         Some(o) => {
@@ -543,7 +568,7 @@ fn parse_mpm_as<'a, S: From<&'a str> + AsRef<str>>(
             },
         ));
     }
-    let by_id = ById::new(&objs)?;
+    let by_id = ById::new(objs)?;
     // The CRC is last, so the payload ends 4 characters after its value starts.
     interpret(&by_id, crc_obj.value_offset() + 4)
 }
