@@ -12,10 +12,11 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use paycore::ledger::chart::{self, Amounts, BusinessEvent, EventKind, Owner, PostingRules};
-use paycore::ledger::{Account, CreateTransferResult, Ledger, Transfer, journal};
-
-const BATCH: usize = 8_190;
+use paycore::ledger::chart::PostingRules;
+use paycore::ledger::{Account, CreateTransferResult, Ledger, journal};
+use paycore_benches::ledger_workload::{
+    BATCH, SALES_PER_BATCH, append_sales, fill_batch, plain_ledger, sale_ledger,
+};
 
 /// Start/stop timer: wall clock, or on-CPU time of this thread when requested.
 #[derive(Clone, Copy)]
@@ -51,50 +52,6 @@ impl Timer {
         }
     }
 }
-const ACCOUNTS: u128 = 10_000;
-
-fn plain_ledger(journal: bool) -> Ledger {
-    let mut l = if journal {
-        Ledger::new()
-    } else {
-        Ledger::without_journal()
-    };
-    let accounts: Vec<Account> = (1..=ACCOUNTS)
-        .map(|id| Account {
-            id,
-            ledger: 1,
-            code: 1,
-            ..Account::default()
-        })
-        .collect();
-    for chunk in accounts.chunks(BATCH) {
-        l.create_accounts(chunk, 1);
-    }
-    l.take_journal();
-    l
-}
-
-/// A batch of two-leg transfers with ids starting at `first_id`, spread over the accounts
-/// with a cheap deterministic permutation.
-fn fill_batch(batch: &mut Vec<Transfer>, first_id: u128) {
-    batch.clear();
-    for i in 0..BATCH as u128 {
-        let id = first_id + i;
-        let dr = 1 + (id.wrapping_mul(7_919) % ACCOUNTS);
-        let cr = 1 + ((dr + 1 + id % 97) % ACCOUNTS);
-        let cr = if cr == dr { 1 + (cr % ACCOUNTS) } else { cr };
-        batch.push(Transfer {
-            id,
-            debit_account_id: dr,
-            credit_account_id: cr,
-            amount: 1 + id % 1000,
-            ledger: 1,
-            code: 1,
-            ..Transfer::default()
-        });
-    }
-}
-
 fn two_leg(c: &mut Criterion, journal: bool) {
     let name = if journal {
         "ledger/two_leg_batch_8190_journal"
@@ -141,26 +98,10 @@ fn two_leg_journal(c: &mut Criterion) {
     two_leg(c, true);
 }
 
-const SALES_PER_BATCH: usize = BATCH / 4;
-const MERCHANTS: u64 = 1_000;
-const CNY: u32 = 156;
-
 fn sales(c: &mut Criterion) {
     let mut group = c.benchmark_group("ledger/sale_4leg_linked");
     group.throughput(Throughput::Elements(SALES_PER_BATCH as u64));
-    let mut accounts = chart::accounts_for(Owner::Platform, 0, CNY);
-    for m in 1..=MERCHANTS {
-        accounts.extend(chart::accounts_for(Owner::Merchant, m, CNY));
-        accounts.extend(chart::accounts_for(Owner::Agent, m, CNY));
-    }
-    let fresh = || {
-        let mut ledger = Ledger::without_journal();
-        for chunk in accounts.chunks(BATCH) {
-            ledger.create_accounts(chunk, 1);
-        }
-        ledger
-    };
-    let mut ledger = fresh();
+    let mut ledger = sale_ledger();
     let rules = PostingRules::acquirer_default();
     let mut event_id = 0u64;
     let mut batch = Vec::with_capacity(BATCH);
@@ -170,31 +111,12 @@ fn sales(c: &mut Criterion) {
             let mut total = Duration::ZERO;
             for _ in 0..iters {
                 if ledger.transfers().len() > 1_000_000 {
-                    ledger = fresh();
+                    ledger = sale_ledger();
                 }
                 now += 1_000_000;
                 let start = Timer::start();
                 batch.clear();
-                for _ in 0..SALES_PER_BATCH {
-                    event_id += 1;
-                    let m = 1 + event_id % MERCHANTS;
-                    let gross = u128::from(1_000 + event_id % 100_000);
-                    let e = BusinessEvent {
-                        kind: EventKind::Sale,
-                        event_id,
-                        merchant_id: m,
-                        agent_id: m,
-                        ledger: CNY,
-                        amounts: Amounts {
-                            gross,
-                            merchant_fee: gross * 6 / 1000,
-                            scheme_cost: gross * 45 / 10_000,
-                            agent_commission: gross / 2000,
-                            ..Amounts::default()
-                        },
-                    };
-                    rules.append_transfers(&e, &mut batch).expect("valid sale");
-                }
+                append_sales(&rules, &mut event_id, &mut batch);
                 let r = ledger.create_transfers(black_box(&batch), now);
                 total += start.elapsed();
                 assert!(r.iter().all(|r| *r == CreateTransferResult::Created));

@@ -18,8 +18,11 @@ use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-use paycore::ledger::chart::{self, Amounts, BusinessEvent, EventKind, Owner, PostingRules};
-use paycore::ledger::{Account, CreateTransferResult, Ledger, Transfer};
+use paycore::ledger::chart::PostingRules;
+use paycore::ledger::{CreateTransferResult, Ledger};
+use paycore_benches::ledger_workload::{
+    ACCOUNTS, BATCH, SALES_PER_BATCH, accounts, append_sales, fill_batch, plain_ledger, sale_ledger,
+};
 
 struct Counting;
 
@@ -48,41 +51,6 @@ unsafe impl GlobalAlloc for Counting {
 
 #[global_allocator]
 static GLOBAL: Counting = Counting;
-
-const BATCH: usize = 8_190;
-const ACCOUNTS: u128 = 10_000;
-
-fn accounts() -> Vec<Account> {
-    (1..=ACCOUNTS)
-        .map(|id| Account {
-            id,
-            ledger: 1,
-            code: 1,
-            ..Account::default()
-        })
-        .collect()
-}
-
-/// The same batches as the `ledger` bench: sequential ids, accounts spread by a cheap
-/// permutation.
-fn fill_batch(batch: &mut Vec<Transfer>, first_id: u128) {
-    batch.clear();
-    for i in 0..BATCH as u128 {
-        let id = first_id + i;
-        let dr = 1 + (id.wrapping_mul(7_919) % ACCOUNTS);
-        let cr = 1 + ((dr + 1 + id % 97) % ACCOUNTS);
-        let cr = if cr == dr { 1 + (cr % ACCOUNTS) } else { cr };
-        batch.push(Transfer {
-            id,
-            debit_account_id: dr,
-            credit_account_id: cr,
-            amount: 1 + id % 1000,
-            ledger: 1,
-            code: 1,
-            ..Transfer::default()
-        });
-    }
-}
 
 fn quantiles(name: &str, per_item: usize, mut ms: Vec<f64>) {
     ms.sort_by(f64::total_cmp);
@@ -132,19 +100,13 @@ fn memory() {
 
 fn two_leg(batches: usize) {
     let mut ms = Vec::with_capacity(batches);
-    let mut l = Ledger::without_journal();
-    for chunk in accounts().chunks(BATCH) {
-        l.create_accounts(chunk, 1);
-    }
+    let mut l = plain_ledger(false);
     let mut batch = Vec::with_capacity(BATCH);
     let mut next = 1u128;
     let mut now = 1_000_000_000u64;
     for _ in 0..batches {
         if l.transfers().len() > 1_000_000 {
-            l = Ledger::without_journal();
-            for chunk in accounts().chunks(BATCH) {
-                l.create_accounts(chunk, 1);
-            }
+            l = plain_ledger(false);
         }
         fill_batch(&mut batch, next);
         next += BATCH as u128;
@@ -158,22 +120,7 @@ fn two_leg(batches: usize) {
 }
 
 fn sales(batches: usize) {
-    const SALES: usize = BATCH / 4;
-    const MERCHANTS: u64 = 1_000;
-    const CNY: u32 = 156;
-    let mut accounts = chart::accounts_for(Owner::Platform, 0, CNY);
-    for m in 1..=MERCHANTS {
-        accounts.extend(chart::accounts_for(Owner::Merchant, m, CNY));
-        accounts.extend(chart::accounts_for(Owner::Agent, m, CNY));
-    }
-    let fresh = || {
-        let mut l = Ledger::without_journal();
-        for chunk in accounts.chunks(BATCH) {
-            l.create_accounts(chunk, 1);
-        }
-        l
-    };
-    let mut l = fresh();
+    let mut l = sale_ledger();
     let rules = PostingRules::acquirer_default();
     let mut event_id = 0u64;
     let mut batch = Vec::with_capacity(BATCH);
@@ -181,36 +128,17 @@ fn sales(batches: usize) {
     let mut ms = Vec::with_capacity(batches);
     for _ in 0..batches {
         if l.transfers().len() > 1_000_000 {
-            l = fresh();
+            l = sale_ledger();
         }
         now += 1_000_000;
         let t = Instant::now();
         batch.clear();
-        for _ in 0..SALES {
-            event_id += 1;
-            let m = 1 + event_id % MERCHANTS;
-            let gross = u128::from(1_000 + event_id % 100_000);
-            let e = BusinessEvent {
-                kind: EventKind::Sale,
-                event_id,
-                merchant_id: m,
-                agent_id: m,
-                ledger: CNY,
-                amounts: Amounts {
-                    gross,
-                    merchant_fee: gross * 6 / 1000,
-                    scheme_cost: gross * 45 / 10_000,
-                    agent_commission: gross / 2000,
-                    ..Amounts::default()
-                },
-            };
-            rules.append_transfers(&e, &mut batch).expect("valid sale");
-        }
+        append_sales(&rules, &mut event_id, &mut batch);
         let r = l.create_transfers(black_box(&batch), now);
         ms.push(t.elapsed().as_secs_f64() * 1e3);
         assert!(r.iter().all(|r| *r == CreateTransferResult::Created));
     }
-    quantiles("sale_4leg_linked (2047)", SALES, ms);
+    quantiles("sale_4leg_linked (2047)", SALES_PER_BATCH, ms);
 }
 
 fn main() {

@@ -1,1 +1,4 @@
-//! Benchmarks live in `benches/benches/`.
+//! Benchmarks live in `benches/benches/`; this library holds workloads that more than one
+//! bench measures, so their figures describe the same work.
+
+pub mod ledger_workload;
