@@ -34,7 +34,7 @@ use paycore::fees::{
     PricingInput, refund_fee_returned,
 };
 use paycore::money::Currency;
-use paycore::settlement::csv::{CsvError, read_records};
+use paycore::settlement::csv::{CsvError, read_records_borrowed};
 use paycore::settlement::{
     CarryState, CompiledTerms, ConfigFormat, NetworkCutoff, SettlementConfig, SettlementDateError,
     SettlementError, parse_event_time, settle, settlement_dates,
@@ -1076,7 +1076,8 @@ pub unsafe extern "C" fn paycore_settlement_run_json(
                 )
             })?
         };
-        let records = read_records(csv, PAYCORE_SETTLEMENT_MAX_RECORDS)?;
+        // Records borrow their ids from `csv`, which outlives the run.
+        let records = read_records_borrowed(csv, PAYCORE_SETTLEMENT_MAX_RECORDS)?;
         let run = settle(&records, &s.engine, &s.terms, &cal.0, &state)?;
         let text = serde_json::to_string(&run)
             .map_err(|e| FfiError::new(paycore_result::PAYCORE_ERR_PANIC, e.to_string()))?;

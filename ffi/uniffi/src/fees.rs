@@ -603,7 +603,8 @@ impl FeeSchedule {
                 ))
             })?,
         };
-        let records = core_set::csv::read_records(&csv, 10_000_000)?;
+        // Records borrow their ids from `csv`, which outlives the run.
+        let records = core_set::csv::read_records_borrowed(&csv, 10_000_000)?;
         let run = core_set::settle(&records, &self.engine, &self.terms, &calendar.0, &state)?;
         let json_err = |e: serde_json::Error| PaycoreError::InvalidArgument(e.to_string());
         let batches = run
