@@ -11,6 +11,8 @@ mod cpm;
 mod crc;
 mod error;
 mod mpm;
+#[cfg(test)]
+mod mpm_reference;
 
 pub use cpm::{
     ConsumerPayload, CpmApplication, CpmCommonData, build_cpm, build_cpm_bytes, parse_cpm,

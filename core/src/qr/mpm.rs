@@ -210,14 +210,16 @@ pub struct MerchantPayload<S = String> {
     pub unreserved_templates: Vec<AccountTemplate<S>>,
 }
 
-/// A raw object found while scanning. Kept to four words: a payload's objects are collected
-/// in a `Vec`, and a small one stays in the allocator's fast size classes.
+/// A raw object found while scanning. Kept to four words: the top-level objects are collected
+/// in an array on the stack.
 #[derive(Debug, Clone, Copy)]
 struct RawObject<'a> {
     value: &'a str,
     /// Character offset of the ID.
     offset: usize,
     id: u8,
+    /// The value's length in characters (1–99), as written in the object.
+    chars: u8,
 }
 
 impl RawObject<'_> {
@@ -225,11 +227,18 @@ impl RawObject<'_> {
         value: "",
         offset: 0,
         id: 0,
+        chars: 0,
     };
 
     /// Character offset of the value (after the 2-digit ID and the 2-digit length).
     fn value_offset(&self) -> usize {
         self.offset + 4
+    }
+
+    /// Whether the value is all ASCII: a non-ASCII character takes at least two bytes, so
+    /// the value is ASCII exactly when it has as many bytes as characters.
+    fn is_ascii(&self) -> bool {
+        self.value.len() == usize::from(self.chars)
     }
 }
 
@@ -249,122 +258,219 @@ fn two_digits(b: &[u8]) -> Option<u8> {
     }
 }
 
-/// Scans `text` as ID/LEN/VALUE objects. `base` is the character offset of `text` in the
-/// payload; `parent` the template's ID for error paths (the path is only formatted on error).
-fn scan<'a>(
-    text: &'a str,
-    base: usize,
-    parent: Option<u8>,
-    mut push: impl FnMut(RawObject<'a>),
-) -> Result<(), QrError> {
-    let bytes = text.as_bytes();
-    let join = |id: Option<u8>| match (parent, id) {
+/// The usual object header: `ID ‖ LEN` as four ASCII digits with a length of at least 1,
+/// checked and converted as one 32-bit word. `None` sends the caller to [`header_error`].
+#[inline(always)]
+fn header(bytes: &[u8], pos: usize) -> Option<(u8, u8)> {
+    let w = u32::from_le_bytes(*bytes.get(pos..)?.first_chunk::<4>()?);
+    // Every byte is 0x30–0x39: its high nibble is 3, and adding 6 keeps it 3 (0x3A–0x3F
+    // would carry into the nibble; no byte can carry into the next, 0x3F + 6 < 0x100).
+    if w & 0xF0F0_F0F0 != 0x3030_3030 || w.wrapping_add(0x0606_0606) & 0xF0F0_F0F0 != 0x3030_3030 {
+        return None;
+    }
+    let [i1, i0, l1, l0] = (w & 0x0F0F_0F0F).to_le_bytes();
+    let len = l1 * 10 + l0;
+    (len != 0).then_some((i1 * 10 + i0, len))
+}
+
+/// The error for a header [`header`] refused: truncated or bad ID, truncated or bad length.
+#[cold]
+#[inline(never)]
+fn header_error(bytes: &[u8], pos: usize, offset: usize, parent: Option<u8>) -> QrError {
+    let Some(id_bytes) = bytes.get(pos..pos + 2) else {
+        return QrError::new(offset, path(parent, None), QrErrorKind::Truncated);
+    };
+    let Some(id) = two_digits(id_bytes) else {
+        return QrError::new(offset, path(parent, None), QrErrorKind::BadId);
+    };
+    let kind = if bytes.len() < pos + 4 {
+        QrErrorKind::Truncated
+    } else {
+        QrErrorKind::BadLengthDigits
+    };
+    QrError::new(offset + 2, path(parent, Some(id)), kind)
+}
+
+/// An error path such as `62`, `62/05` or `05` (only formatted on error).
+#[cold]
+fn path(parent: Option<u8>, id: Option<u8>) -> String {
+    match (parent, id) {
         (None, None) => String::new(),
         (Some(p), None) => format!("{p:02}"),
         (None, Some(id)) => format!("{id:02}"),
         (Some(p), Some(id)) => format!("{p:02}/{id:02}"),
+    }
+}
+
+/// Index of the first non-ASCII byte of `bytes` at or after `from` (`bytes.len()` if none),
+/// eight bytes at a time.
+fn first_wide(bytes: &[u8], from: usize) -> usize {
+    let rest = bytes.get(from..).unwrap_or_default();
+    let (words, tail) = rest.as_chunks::<8>();
+    for (i, w) in words.iter().enumerate() {
+        let high = u64::from_le_bytes(*w) & 0x8080_8080_8080_8080;
+        if high != 0 {
+            return from + i * 8 + (high.trailing_zeros() / 8) as usize;
+        }
+    }
+    let done = from + words.len() * 8;
+    tail.iter()
+        .position(|&b| !b.is_ascii())
+        .map_or(bytes.len(), |i| done + i)
+}
+
+/// Byte index just past `n` characters starting at byte `start` (a character boundary), or
+/// `None` if the text ends first.
+fn char_end(bytes: &[u8], start: usize, n: u8) -> Option<usize> {
+    let mut end = start;
+    for _ in 0..n {
+        end += utf8_width(*bytes.get(end)?);
+    }
+    Some(end)
+}
+
+/// Scans `text` as ID/LEN/VALUE objects. `base` is the character offset of `text` in the
+/// payload; `parent` the template's ID for error paths; `ascii` says `text` is known to be
+/// all ASCII (a template whose byte and character lengths agree).
+///
+/// Lengths count characters, but most values are ASCII, where characters are bytes: the scan
+/// keeps the position of the next non-ASCII byte, and a value that ends before it is sliced
+/// by its length without looking at its characters. Only a value that reaches a non-ASCII
+/// byte is walked character by character. Character offsets are running sums of lengths.
+fn scan<'a>(
+    text: &'a str,
+    base: usize,
+    parent: Option<u8>,
+    ascii: bool,
+    mut push: impl FnMut(RawObject<'a>),
+) -> Result<(), QrError> {
+    let bytes = text.as_bytes();
+    let mut wide = if ascii {
+        bytes.len()
+    } else {
+        first_wide(bytes, 0)
     };
     let (mut pos, mut chars) = (0usize, base);
     while pos < bytes.len() {
-        let offset = chars;
-        let Some(id_bytes) = bytes.get(pos..pos + 2) else {
-            return Err(QrError::new(offset, join(None), QrErrorKind::Truncated));
-        };
-        let Some(id) = two_digits(id_bytes) else {
-            return Err(QrError::new(offset, join(None), QrErrorKind::BadId));
-        };
-        let Some(len_bytes) = bytes.get(pos + 2..pos + 4) else {
-            return Err(QrError::new(
-                offset + 2,
-                join(Some(id)),
-                QrErrorKind::Truncated,
-            ));
-        };
-        let len = match two_digits(len_bytes) {
-            Some(l) if l > 0 => l as usize,
-            _ => {
-                return Err(QrError::new(
-                    offset + 2,
-                    join(Some(id)),
-                    QrErrorKind::BadLengthDigits,
-                ));
-            }
+        let Some((id, len)) = header(bytes, pos) else {
+            return Err(header_error(bytes, pos, chars, parent));
         };
         let start = pos + 4;
-        // Lengths count characters; an all-ASCII value (the usual case) has as many bytes.
-        if let Some(value) = bytes.get(start..start + len)
-            && value.is_ascii()
-        {
-            push(RawObject {
-                id,
-                value: &text[start..start + len],
-                offset,
-            });
-            pos = start + len;
-            chars = offset + 4 + len;
-            continue;
-        }
-        let mut end = start;
-        for _ in 0..len {
-            let Some(&b) = bytes.get(end) else {
+        let mut end = start + usize::from(len);
+        // `wide <= bytes.len()`, so a value ending before it is in bounds and all ASCII.
+        if end > wide {
+            let Some(e) = char_end(bytes, start, len) else {
                 return Err(QrError::new(
-                    offset + 4,
-                    join(Some(id)),
+                    chars + 4,
+                    path(parent, Some(id)),
                     QrErrorKind::Truncated,
                 ));
             };
-            end += utf8_width(b);
+            end = e;
+            wide = first_wide(bytes, end);
         }
+        let Some(value) = text.get(start..end) else {
+            // Unreachable: `start` follows ASCII digits and `end` ends a character.
+            return Err(QrError::new(
+                chars + 4,
+                path(parent, Some(id)),
+                QrErrorKind::Truncated,
+            ));
+        };
         push(RawObject {
+            value,
+            offset: chars,
             id,
-            value: &text[start..end],
-            offset,
+            chars: len,
         });
         pos = end;
-        chars = offset + 4 + len;
+        chars += 4 + usize::from(len);
     }
     Ok(())
 }
 
-/// The top-level objects by ID, once duplicates are ruled out.
-struct ById<'o, 'a> {
-    objs: &'o [RawObject<'a>],
-    /// `index[id]` is the object's position in `objs`, or [`ById::ABSENT`].
-    index: [u8; 100],
+/// The top-level objects in payload order, indexed by ID.
+struct Objects<'a> {
+    /// A valid payload has at most 100 objects (distinct IDs) and usually ~20: they are kept
+    /// on the stack, and only a longer (hence duplicated) list spills to `spill`.
+    inline: [RawObject<'a>; 32],
+    spill: Vec<RawObject<'a>>,
+    count: usize,
+    /// `index[id]` is the position of the first object with that ID, or [`Objects::ABSENT`].
+    index: [u16; 100],
+    /// The first object whose ID was already seen.
+    duplicate: Option<RawObject<'a>>,
+    /// How many objects are merchant accounts (02–51), RFU (65–79), unreserved templates
+    /// (80–99): the lists are allocated once, at their size.
+    accounts: usize,
+    rfu: usize,
+    unreserved: usize,
 }
 
-impl<'o, 'a> ById<'o, 'a> {
-    const ABSENT: u8 = u8::MAX;
+impl<'a> Objects<'a> {
+    const ABSENT: u16 = u16::MAX;
 
-    /// Indexes `objs` by ID, rejecting the first repeated ID.
-    fn new(objs: &'o [RawObject<'a>]) -> Result<Self, QrError> {
-        let mut index = [Self::ABSENT; 100];
-        for (i, o) in objs.iter().enumerate() {
-            let slot = &mut index[o.id as usize];
-            if *slot != Self::ABSENT {
-                return Err(QrError::new(
-                    o.offset,
-                    format!("{:02}", o.id),
-                    QrErrorKind::Duplicate,
-                ));
-            }
-            // At most 100 distinct IDs, so the position fits.
-            *slot = i as u8;
-        }
-        Ok(ById { objs, index })
+    /// Scans `payload` (at most [`MAX_PAYLOAD_CHARS`] characters, so at most ~2 100 objects
+    /// and positions fit in a `u16`).
+    fn scan(payload: &'a str) -> Result<Self, QrError> {
+        let mut o = Objects {
+            inline: [RawObject::EMPTY; 32],
+            spill: Vec::new(),
+            count: 0,
+            index: [Self::ABSENT; 100],
+            duplicate: None,
+            accounts: 0,
+            rfu: 0,
+            unreserved: 0,
+        };
+        scan(payload, 0, None, false, |obj| o.push(obj))?;
+        Ok(o)
     }
 
-    fn get(&self, id: u8) -> Option<&'o RawObject<'a>> {
-        match self.index[id as usize] {
+    fn push(&mut self, obj: RawObject<'a>) {
+        if let Some(slot) = self.inline.get_mut(self.count) {
+            *slot = obj;
+        } else {
+            if self.spill.is_empty() {
+                self.spill.extend_from_slice(&self.inline);
+            }
+            self.spill.push(obj);
+        }
+        let slot = &mut self.index[usize::from(obj.id)];
+        if *slot == Self::ABSENT {
+            *slot = self.count as u16;
+        } else if self.duplicate.is_none() {
+            self.duplicate = Some(obj);
+        }
+        match obj.id {
+            2..=51 => self.accounts += 1,
+            65..=79 => self.rfu += 1,
+            80..=99 => self.unreserved += 1,
+            _ => {}
+        }
+        self.count += 1;
+    }
+
+    fn all(&self) -> &[RawObject<'a>] {
+        if self.spill.is_empty() {
+            &self.inline[..self.count]
+        } else {
+            &self.spill
+        }
+    }
+
+    /// The first object with `id`.
+    fn get(&self, id: u8) -> Option<&RawObject<'a>> {
+        match self.index[usize::from(id)] {
             Self::ABSENT => None,
-            i => self.objs.get(i as usize),
+            i => self.all().get(usize::from(i)),
         }
     }
 }
 
 /// Parses a template value (e.g. of ID 26 or 62) into its sub-objects, without semantics.
 pub fn parse_template(value: &str) -> Result<Vec<QrField>, QrError> {
-    fields_of(value, 0, None)
+    fields_of(value, 0, None, false)
 }
 
 /// Scans a template value straight into fields, rejecting duplicate sub-IDs.
@@ -372,9 +478,10 @@ fn fields_of<'a, S: From<&'a str>>(
     value: &'a str,
     base: usize,
     parent: Option<u8>,
+    ascii: bool,
 ) -> Result<Vec<QrField<S>>, QrError> {
     let mut out = Vec::with_capacity(4);
-    each_field(value, base, parent, |o| {
+    each_field(value, base, parent, ascii, |o| {
         out.push(QrField {
             id: o.id,
             value: S::from(o.value),
@@ -389,28 +496,32 @@ fn each_field<'a>(
     value: &'a str,
     base: usize,
     parent: Option<u8>,
+    ascii: bool,
     mut visit: impl FnMut(RawObject<'a>),
 ) -> Result<(), QrError> {
-    let mut seen = [false; 100];
+    // Bit `id` is set once sub-ID `id` (0–99) has been seen.
+    let mut seen = 0u128;
     let mut duplicate = None;
-    scan(value, base, parent, |o| {
-        if std::mem::replace(&mut seen[o.id as usize], true) {
+    scan(value, base, parent, ascii, |o| {
+        let bit = 1u128 << o.id;
+        if seen & bit != 0 {
             duplicate.get_or_insert((o.offset, o.id));
         }
+        seen |= bit;
         visit(o);
     })?;
     if let Some((offset, id)) = duplicate {
-        let path = match parent {
-            None => format!("{id:02}"),
-            Some(p) => format!("{p:02}/{id:02}"),
-        };
-        return Err(QrError::new(offset, path, QrErrorKind::Duplicate));
+        return Err(QrError::new(
+            offset,
+            path(parent, Some(id)),
+            QrErrorKind::Duplicate,
+        ));
     }
     Ok(())
 }
 
 fn template_fields<'a, S: From<&'a str>>(o: &RawObject<'a>) -> Result<Vec<QrField<S>>, QrError> {
-    fields_of(o.value, o.value_offset(), Some(o.id))
+    fields_of(o.value, o.value_offset(), Some(o.id), o.is_ascii())
 }
 
 /// Visits the sub-objects of template `o`.
@@ -418,9 +529,10 @@ fn each_template_field<'a>(
     o: &RawObject<'a>,
     visit: impl FnMut(RawObject<'a>),
 ) -> Result<(), QrError> {
-    each_field(o.value, o.value_offset(), Some(o.id), visit)
+    each_field(o.value, o.value_offset(), Some(o.id), o.is_ascii(), visit)
 }
 
+#[cold]
 fn bad(o: &RawObject<'_>, reason: impl Into<String>) -> QrError {
     QrError::new(
         o.value_offset(),
@@ -437,7 +549,7 @@ fn check_digits<'a, S: From<&'a str>>(o: &RawObject<'a>, n: usize) -> Result<S, 
 }
 
 fn check_max<'a, S: From<&'a str>>(o: &RawObject<'a>, max: usize) -> Result<S, QrError> {
-    if o.value.chars().count() > max {
+    if usize::from(o.chars) > max {
         return Err(bad(o, format!("longer than {max} characters")));
     }
     Ok(S::from(o.value))
@@ -446,15 +558,35 @@ fn check_max<'a, S: From<&'a str>>(o: &RawObject<'a>, max: usize) -> Result<S, Q
 /// Amount text: digits with at most one `.`; at least one digit; ≤ 13 characters.
 fn check_amount<'a, S: From<&'a str>>(o: &RawObject<'a>, max: usize) -> Result<S, QrError> {
     let v = o.value;
-    let digits = v.bytes().filter(u8::is_ascii_digit).count();
-    let dots = v.bytes().filter(|&b| b == b'.').count();
-    if v.len() > max || digits == 0 || dots > 1 || digits + dots != v.len() {
+    let (mut digits, mut dots, mut other) = (0usize, 0usize, false);
+    for b in v.bytes() {
+        match b {
+            b'0'..=b'9' => digits += 1,
+            b'.' => dots += 1,
+            _ => other = true,
+        }
+    }
+    if v.len() > max || digits == 0 || dots > 1 || other {
         return Err(bad(
             o,
             format!("{v:?} is not an amount (digits and one '.' at most, ≤ {max} characters)"),
         ));
     }
     Ok(S::from(v))
+}
+
+/// The four hex digits of a CRC value, either case.
+fn hex4(v: &[u8]) -> Option<u16> {
+    let digits: &[u8; 4] = v.try_into().ok()?;
+    digits.iter().try_fold(0u16, |acc, &b| {
+        let n = match b {
+            b'0'..=b'9' => b - b'0',
+            b'A'..=b'F' => b - b'A' + 10,
+            b'a'..=b'f' => b - b'a' + 10,
+            _ => return None,
+        };
+        Some(acc << 4 | u16::from(n))
+    })
 }
 
 /// Parses and validates a merchant-presented payload.
@@ -487,27 +619,8 @@ fn parse_mpm_as<'a, S: From<&'a str> + AsRef<str>>(
             QrErrorKind::TooLong(payload.chars().count()),
         ));
     }
-    // A valid payload has at most 100 top-level objects (distinct IDs) and usually ~20: they
-    // are collected on the stack, and only a longer (hence duplicated) list spills to the heap.
-    let mut inline = [RawObject::EMPTY; 32];
-    let mut count = 0;
-    let mut spill = Vec::new();
-    scan(payload, 0, None, |o| {
-        if let Some(slot) = inline.get_mut(count) {
-            *slot = o;
-        } else {
-            if spill.is_empty() {
-                spill.extend_from_slice(&inline);
-            }
-            spill.push(o);
-        }
-        count += 1;
-    })?;
-    let objs: &[RawObject<'_>] = if spill.is_empty() {
-        &inline[..count]
-    } else {
-        &spill
-    };
+    let objects = Objects::scan(payload)?;
+    let objs = objects.all();
     match objs.first() {
         Some(o) if o.id == 0 && o.value == "01" => {}
         Some(o) => {
@@ -525,39 +638,36 @@ fn parse_mpm_as<'a, S: From<&'a str> + AsRef<str>>(
             ));
         }
     }
-    let crc_at = objs.iter().position(|o| o.id == 63);
     let last = objs.len() - 1;
-    match crc_at {
-        None => {
+    match objects.index[63] {
+        Objects::ABSENT => {
             return Err(QrError::new(
                 payload.chars().count(),
                 "63",
                 QrErrorKind::MissingMandatory("63".into()),
             ));
         }
-        Some(i) if i != last => {
-            let next = &objs[i + 1];
+        i if usize::from(i) != last => {
+            let next = &objs[usize::from(i) + 1];
             return Err(QrError::new(
                 next.offset,
                 format!("{:02}", next.id),
                 QrErrorKind::CrcPosition,
             ));
         }
-        Some(i) if objs[i].value.len() != 4 => {
-            return Err(QrError::new(objs[i].offset, "63", QrErrorKind::CrcPosition));
+        _ if objs[last].value.len() != 4 => {
+            return Err(QrError::new(
+                objs[last].offset,
+                "63",
+                QrErrorKind::CrcPosition,
+            ));
         }
-        Some(_) => {}
+        _ => {}
     }
     let crc_obj = &objs[last];
     // The CRC object is last, so its value is the payload's last bytes.
     let computed = crc16_ccitt_false(&payload.as_bytes()[..payload.len() - crc_obj.value.len()]);
-    let written = crc_obj
-        .value
-        .bytes()
-        .all(|b| b.is_ascii_hexdigit())
-        .then(|| u16::from_str_radix(crc_obj.value, 16).ok())
-        .flatten();
-    if written != Some(computed) {
+    if hex4(crc_obj.value.as_bytes()) != Some(computed) {
         let expected = format!("{computed:04X}");
         return Err(QrError::new(
             crc_obj.value_offset(),
@@ -568,17 +678,23 @@ fn parse_mpm_as<'a, S: From<&'a str> + AsRef<str>>(
             },
         ));
     }
-    let by_id = ById::new(objs)?;
+    if let Some(o) = &objects.duplicate {
+        return Err(QrError::new(
+            o.offset,
+            format!("{:02}", o.id),
+            QrErrorKind::Duplicate,
+        ));
+    }
     // The CRC is last, so the payload ends 4 characters after its value starts.
-    interpret(&by_id, crc_obj.value_offset() + 4)
+    interpret(&objects, crc_obj.value_offset() + 4)
 }
 
 fn interpret<'a, S: From<&'a str> + AsRef<str>>(
-    by_id: &ById<'_, 'a>,
+    objects: &Objects<'a>,
     total_chars: usize,
 ) -> Result<MerchantPayload<S>, QrError> {
-    let objs = by_id.objs;
-    let find = |id: u8| by_id.get(id);
+    let objs = objects.all();
+    let find = |id: u8| objects.get(id);
     let need = |id: u8| {
         find(id).ok_or_else(|| {
             QrError::new(
@@ -594,14 +710,14 @@ fn interpret<'a, S: From<&'a str> + AsRef<str>>(
         Some(o) if o.value == "12" => Some(PointOfInitiation::Dynamic),
         Some(o) => return Err(bad(o, "point of initiation must be 11 or 12")),
     };
-    let mut merchant_accounts = Vec::new();
-    let mut rfu = Vec::new();
-    let mut unreserved_templates = Vec::new();
+    let mut merchant_accounts = Vec::with_capacity(objects.accounts);
+    let mut rfu = Vec::with_capacity(objects.rfu);
+    let mut unreserved_templates = Vec::with_capacity(objects.unreserved);
     for o in objs {
         match o.id {
             2..=25 => {
                 let v = o.value;
-                if (o.id == 15 || o.id == 16) && v.chars().count() == 31 && v.is_ascii() {
+                if (o.id == 15 || o.id == 16) && o.chars == 31 && o.is_ascii() {
                     merchant_accounts.push(MerchantAccount::UnionPay {
                         id: o.id,
                         acquirer_iin: S::from(&v[..8]),
@@ -734,7 +850,7 @@ fn additional_data<'a, S: From<&'a str> + AsRef<str>>(
         *slot = Some(S::from(f.value));
     })?;
     if let Some(r) = &a.consumer_data_request
-        && !r.as_ref().chars().all(|c| matches!(c, 'A' | 'M' | 'E'))
+        && !r.as_ref().bytes().all(|b| matches!(b, b'A' | b'M' | b'E'))
     {
         return Err(QrError::new(
             o.value_offset(),
