@@ -242,13 +242,11 @@ impl RawObject<'_> {
     }
 }
 
+/// Bytes of the UTF-8 character that starts with `lead` (a lead byte: the text is a `str`
+/// and the walk starts on a character boundary). Branch-free: non-ASCII text is walked a
+/// character at a time.
 fn utf8_width(lead: u8) -> usize {
-    match lead {
-        0x00..=0x7F => 1,
-        0xC0..=0xDF => 2,
-        0xE0..=0xEF => 3,
-        _ => 4,
-    }
+    1 + usize::from(lead >= 0xC0) + usize::from(lead >= 0xE0) + usize::from(lead >= 0xF0)
 }
 
 fn two_digits(b: &[u8]) -> Option<u8> {
@@ -303,17 +301,17 @@ fn path(parent: Option<u8>, id: Option<u8>) -> String {
 }
 
 /// Index of the first non-ASCII byte of `bytes` at or after `from` (`bytes.len()` if none),
-/// eight bytes at a time.
+/// sixteen bytes at a time.
 fn first_wide(bytes: &[u8], from: usize) -> usize {
     let rest = bytes.get(from..).unwrap_or_default();
-    let (words, tail) = rest.as_chunks::<8>();
+    let (words, tail) = rest.as_chunks::<16>();
     for (i, w) in words.iter().enumerate() {
-        let high = u64::from_le_bytes(*w) & 0x8080_8080_8080_8080;
+        let high = u128::from_le_bytes(*w) & 0x8080_8080_8080_8080_8080_8080_8080_8080;
         if high != 0 {
-            return from + i * 8 + (high.trailing_zeros() / 8) as usize;
+            return from + i * 16 + (high.trailing_zeros() / 8) as usize;
         }
     }
-    let done = from + words.len() * 8;
+    let done = from + words.len() * 16;
     tail.iter()
         .position(|&b| !b.is_ascii())
         .map_or(bytes.len(), |i| done + i)
@@ -359,7 +357,9 @@ fn scan<'a>(
         let mut end = start + usize::from(len);
         // `wide <= bytes.len()`, so a value ending before it is in bounds and all ASCII.
         if end > wide {
-            let Some(e) = char_end(bytes, start, len) else {
+            // The value's characters before `wide` are ASCII bytes; only the rest is walked.
+            let ascii_run = wide.saturating_sub(start).min(usize::from(len));
+            let Some(e) = char_end(bytes, start + ascii_run, len - ascii_run as u8) else {
                 return Err(QrError::new(
                     chars + 4,
                     path(parent, Some(id)),
@@ -400,20 +400,21 @@ struct Objects<'a> {
     index: [u16; 100],
     /// The first object whose ID was already seen.
     duplicate: Option<RawObject<'a>>,
-    /// How many objects are merchant accounts (02–51), RFU (65–79), unreserved templates
-    /// (80–99): the lists are allocated once, at their size.
-    accounts: usize,
-    rfu: usize,
-    unreserved: usize,
+    /// Bit `i` is set when inline object `i` is a merchant account (02–51), an RFU object
+    /// (65–79), an unreserved template (80–99): the objects listed in payload order, visited
+    /// without walking the others, in lists allocated once at their size.
+    accounts: u32,
+    rfu: u32,
+    unreserved: u32,
 }
 
 impl<'a> Objects<'a> {
     const ABSENT: u16 = u16::MAX;
 
-    /// Scans `payload` (at most [`MAX_PAYLOAD_CHARS`] characters, so at most ~2 100 objects
-    /// and positions fit in a `u16`).
-    fn scan(payload: &'a str) -> Result<Self, QrError> {
-        let mut o = Objects {
+    /// No objects yet. Built where it is used: at ~1.2 KiB, moving it would cost a copy.
+    #[inline(always)]
+    fn new() -> Self {
+        Objects {
             inline: [RawObject::EMPTY; 32],
             spill: Vec::new(),
             count: 0,
@@ -422,9 +423,13 @@ impl<'a> Objects<'a> {
             accounts: 0,
             rfu: 0,
             unreserved: 0,
-        };
-        scan(payload, 0, None, false, |obj| o.push(obj))?;
-        Ok(o)
+        }
+    }
+
+    /// Scans `payload` (at most [`MAX_PAYLOAD_CHARS`] characters, so at most ~2 100 objects
+    /// and positions fit in a `u16`).
+    fn scan(&mut self, payload: &'a str) -> Result<(), QrError> {
+        scan(payload, 0, None, false, |obj| self.push(obj))
     }
 
     fn push(&mut self, obj: RawObject<'a>) {
@@ -442,10 +447,11 @@ impl<'a> Objects<'a> {
         } else if self.duplicate.is_none() {
             self.duplicate = Some(obj);
         }
+        let bit = 1u32.checked_shl(self.count as u32).unwrap_or(0);
         match obj.id {
-            2..=51 => self.accounts += 1,
-            65..=79 => self.rfu += 1,
-            80..=99 => self.unreserved += 1,
+            2..=51 => self.accounts |= bit,
+            65..=79 => self.rfu |= bit,
+            80..=99 => self.unreserved |= bit,
             _ => {}
         }
         self.count += 1;
@@ -499,25 +505,38 @@ fn each_field<'a>(
     ascii: bool,
     mut visit: impl FnMut(RawObject<'a>),
 ) -> Result<(), QrError> {
-    // Bit `id` is set once sub-ID `id` (0–99) has been seen.
-    let mut seen = 0u128;
-    let mut duplicate = None;
+    // Bit `id % 64` of `seen[id / 64]` is set once sub-ID `id` has been seen (four words, so
+    // that any `u8` indexes it without a bounds check).
+    let mut seen = [0u64; 4];
+    let mut repeated = 0;
     scan(value, base, parent, ascii, |o| {
-        let bit = 1u128 << o.id;
-        if seen & bit != 0 {
-            duplicate.get_or_insert((o.offset, o.id));
-        }
-        seen |= bit;
+        let (word, bit) = (&mut seen[usize::from(o.id >> 6)], 1u64 << (o.id & 63));
+        repeated |= *word & bit;
+        *word |= bit;
         visit(o);
     })?;
-    if let Some((offset, id)) = duplicate {
-        return Err(QrError::new(
-            offset,
-            path(parent, Some(id)),
-            QrErrorKind::Duplicate,
-        ));
+    if repeated != 0 {
+        return Err(first_duplicate(value, base, parent, ascii));
     }
     Ok(())
+}
+
+/// The error for the first repeated sub-ID of a template known to have one (found again by a
+/// second scan, so that the usual scan only accumulates bits).
+#[cold]
+#[inline(never)]
+fn first_duplicate(value: &str, base: usize, parent: Option<u8>, ascii: bool) -> QrError {
+    let mut seen = [false; 100];
+    let mut duplicate = None;
+    if let Err(e) = scan(value, base, parent, ascii, |o| {
+        if std::mem::replace(&mut seen[usize::from(o.id)], true) {
+            duplicate.get_or_insert((o.offset, o.id));
+        }
+    }) {
+        return e;
+    }
+    let (offset, id) = duplicate.unwrap_or((base, 0));
+    QrError::new(offset, path(parent, Some(id)), QrErrorKind::Duplicate)
 }
 
 fn template_fields<'a, S: From<&'a str>>(o: &RawObject<'a>) -> Result<Vec<QrField<S>>, QrError> {
@@ -619,7 +638,8 @@ fn parse_mpm_as<'a, S: From<&'a str> + AsRef<str>>(
             QrErrorKind::TooLong(payload.chars().count()),
         ));
     }
-    let objects = Objects::scan(payload)?;
+    let mut objects = Objects::new();
+    objects.scan(payload)?;
     let objs = objects.all();
     match objs.first() {
         Some(o) if o.id == 0 && o.value == "01" => {}
@@ -689,6 +709,53 @@ fn parse_mpm_as<'a, S: From<&'a str> + AsRef<str>>(
     interpret(&objects, crc_obj.value_offset() + 4)
 }
 
+/// The objects listed in payload order: merchant accounts, RFU objects, unreserved templates.
+struct Lists<S> {
+    merchant_accounts: Vec<MerchantAccount<S>>,
+    rfu: Vec<QrField<S>>,
+    unreserved_templates: Vec<AccountTemplate<S>>,
+}
+
+impl<'a, S: From<&'a str>> Lists<S> {
+    /// Adds `o` to its list, if it belongs to one.
+    fn add(&mut self, o: &RawObject<'a>) -> Result<(), QrError> {
+        match o.id {
+            2..=25 => {
+                let v = o.value;
+                if (o.id == 15 || o.id == 16) && o.chars == 31 && o.is_ascii() {
+                    self.merchant_accounts.push(MerchantAccount::UnionPay {
+                        id: o.id,
+                        acquirer_iin: S::from(&v[..8]),
+                        forwarding_iin: S::from(&v[8..16]),
+                        merchant_id: S::from(&v[16..]),
+                    });
+                } else {
+                    self.merchant_accounts.push(MerchantAccount::Primitive {
+                        id: o.id,
+                        value: S::from(v),
+                    });
+                }
+            }
+            26..=51 => self
+                .merchant_accounts
+                .push(MerchantAccount::Template(AccountTemplate {
+                    id: o.id,
+                    fields: template_fields(o)?,
+                })),
+            65..=79 => self.rfu.push(QrField {
+                id: o.id,
+                value: S::from(o.value),
+            }),
+            80..=99 => self.unreserved_templates.push(AccountTemplate {
+                id: o.id,
+                fields: template_fields(o)?,
+            }),
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
 fn interpret<'a, S: From<&'a str> + AsRef<str>>(
     objects: &Objects<'a>,
     total_chars: usize,
@@ -710,42 +777,37 @@ fn interpret<'a, S: From<&'a str> + AsRef<str>>(
         Some(o) if o.value == "12" => Some(PointOfInitiation::Dynamic),
         Some(o) => return Err(bad(o, "point of initiation must be 11 or 12")),
     };
-    let mut merchant_accounts = Vec::with_capacity(objects.accounts);
-    let mut rfu = Vec::with_capacity(objects.rfu);
-    let mut unreserved_templates = Vec::with_capacity(objects.unreserved);
-    for o in objs {
-        match o.id {
-            2..=25 => {
-                let v = o.value;
-                if (o.id == 15 || o.id == 16) && o.chars == 31 && o.is_ascii() {
-                    merchant_accounts.push(MerchantAccount::UnionPay {
-                        id: o.id,
-                        acquirer_iin: S::from(&v[..8]),
-                        forwarding_iin: S::from(&v[8..16]),
-                        merchant_id: S::from(&v[16..]),
-                    });
-                } else {
-                    merchant_accounts.push(MerchantAccount::Primitive {
-                        id: o.id,
-                        value: S::from(v),
-                    });
-                }
+    let mut lists;
+    if objects.spill.is_empty() {
+        let size = |bits: u32| bits.count_ones() as usize;
+        lists = Lists {
+            merchant_accounts: Vec::with_capacity(size(objects.accounts)),
+            rfu: Vec::with_capacity(size(objects.rfu)),
+            unreserved_templates: Vec::with_capacity(size(objects.unreserved)),
+        };
+        let mut bits = objects.accounts | objects.rfu | objects.unreserved;
+        while bits != 0 {
+            let i = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            if let Some(o) = objs.get(i) {
+                lists.add(o)?;
             }
-            26..=51 => merchant_accounts.push(MerchantAccount::Template(AccountTemplate {
-                id: o.id,
-                fields: template_fields(o)?,
-            })),
-            65..=79 => rfu.push(QrField {
-                id: o.id,
-                value: S::from(o.value),
-            }),
-            80..=99 => unreserved_templates.push(AccountTemplate {
-                id: o.id,
-                fields: template_fields(o)?,
-            }),
-            _ => {}
+        }
+    } else {
+        lists = Lists {
+            merchant_accounts: Vec::new(),
+            rfu: Vec::new(),
+            unreserved_templates: Vec::new(),
+        };
+        for o in objs {
+            lists.add(o)?;
         }
     }
+    let Lists {
+        merchant_accounts,
+        rfu,
+        unreserved_templates,
+    } = lists;
     if merchant_accounts.is_empty() {
         return Err(QrError::new(
             total_chars,
@@ -802,7 +864,11 @@ fn interpret<'a, S: From<&'a str> + AsRef<str>>(
     if country.value.len() != 2 || !country.value.bytes().all(|b| b.is_ascii_alphabetic()) {
         return Err(bad(country, "country code must be 2 letters"));
     }
-    let additional_data = find(62).map(|o| additional_data(o)).transpose()?;
+    // Filled in place: the template is ~200 bytes.
+    let mut additional = None;
+    if let Some(o) = find(62) {
+        additional_data(o, additional.insert(AdditionalData::default()))?;
+    }
     let language = find(64).map(|o| language(o)).transpose()?;
     Ok(MerchantPayload {
         point_of_initiation,
@@ -815,7 +881,7 @@ fn interpret<'a, S: From<&'a str> + AsRef<str>>(
         merchant_name: check_max(need(59)?, 25)?,
         merchant_city: check_max(need(60)?, 15)?,
         postal_code: find(61).map(|o| check_max(o, 10)).transpose()?,
-        additional_data,
+        additional_data: additional,
         language,
         rfu,
         unreserved_templates,
@@ -824,8 +890,8 @@ fn interpret<'a, S: From<&'a str> + AsRef<str>>(
 
 fn additional_data<'a, S: From<&'a str> + AsRef<str>>(
     o: &RawObject<'a>,
-) -> Result<AdditionalData<S>, QrError> {
-    let mut a = AdditionalData::default();
+    a: &mut AdditionalData<S>,
+) -> Result<(), QrError> {
     each_template_field(o, |f| {
         let slot = match f.id {
             1 => &mut a.bill_number,
@@ -858,7 +924,7 @@ fn additional_data<'a, S: From<&'a str> + AsRef<str>>(
             QrErrorKind::BadValue("consumer data request takes only A, M, E".into()),
         ));
     }
-    Ok(a)
+    Ok(())
 }
 
 fn language<'a, S: From<&'a str>>(o: &RawObject<'a>) -> Result<MerchantLanguage<S>, QrError> {
