@@ -429,32 +429,43 @@ impl<'a> Objects<'a> {
     /// Scans `payload` (at most [`MAX_PAYLOAD_CHARS`] characters, so at most ~2 100 objects
     /// and positions fit in a `u16`).
     fn scan(&mut self, payload: &'a str) -> Result<(), QrError> {
-        scan(payload, 0, None, false, |obj| self.push(obj))
-    }
-
-    fn push(&mut self, obj: RawObject<'a>) {
-        if let Some(slot) = self.inline.get_mut(self.count) {
-            *slot = obj;
-        } else {
-            if self.spill.is_empty() {
-                self.spill.extend_from_slice(&self.inline);
+        // The running state is kept in locals (registers) and stored once at the end.
+        let (mut count, mut accounts, mut rfu, mut unreserved) = (0usize, 0u32, 0u32, 0u32);
+        let mut duplicate = None;
+        let Objects {
+            inline,
+            spill,
+            index,
+            ..
+        } = self;
+        let scanned = scan(payload, 0, None, false, |obj| {
+            if let Some(slot) = inline.get_mut(count) {
+                *slot = obj;
+            } else {
+                if spill.is_empty() {
+                    spill.extend_from_slice(inline);
+                }
+                spill.push(obj);
             }
-            self.spill.push(obj);
-        }
-        let slot = &mut self.index[usize::from(obj.id)];
-        if *slot == Self::ABSENT {
-            *slot = self.count as u16;
-        } else if self.duplicate.is_none() {
-            self.duplicate = Some(obj);
-        }
-        let bit = 1u32.checked_shl(self.count as u32).unwrap_or(0);
-        match obj.id {
-            2..=51 => self.accounts |= bit,
-            65..=79 => self.rfu |= bit,
-            80..=99 => self.unreserved |= bit,
-            _ => {}
-        }
-        self.count += 1;
+            let slot = &mut index[usize::from(obj.id)];
+            if *slot == Self::ABSENT {
+                *slot = count as u16;
+            } else if duplicate.is_none() {
+                duplicate = Some(obj);
+            }
+            let bit = 1u32.checked_shl(count as u32).unwrap_or(0);
+            match obj.id {
+                2..=51 => accounts |= bit,
+                65..=79 => rfu |= bit,
+                80..=99 => unreserved |= bit,
+                _ => {}
+            }
+            count += 1;
+        });
+        self.count = count;
+        self.duplicate = duplicate;
+        (self.accounts, self.rfu, self.unreserved) = (accounts, rfu, unreserved);
+        scanned
     }
 
     fn all(&self) -> &[RawObject<'a>] {
