@@ -392,7 +392,8 @@ fn scan<'a>(
 /// The top-level objects in payload order, indexed by ID.
 struct Objects<'a> {
     /// A valid payload has at most 100 objects (distinct IDs) and usually ~20: they are kept
-    /// on the stack, and only a longer (hence duplicated) list spills to `spill`.
+    /// on the stack, and only a longer list (many RFU objects or templates, or duplicates)
+    /// spills to `spill`.
     inline: [RawObject<'a>; 32],
     spill: Vec<RawObject<'a>>,
     count: usize,
