@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use super::account::{Account, AccountBalance, AccountFlags};
-use super::hash::{IdIndex, IdMap};
+use super::hash::{AccountIndex, IdIndex, IdMap};
 use super::journal::{JournalOp, JournalRecord};
 use super::result::{CreateAccountResult, CreateTransferResult};
 use super::transfer::{AMOUNT_MAX, PendingStatus, Transfer, TransferFlags};
@@ -42,7 +42,7 @@ pub(crate) type ExpiryKey = (u64, u64, u128);
 #[derive(Debug, Clone, Default)]
 pub struct Ledger {
     pub(crate) accounts: Vec<Account>,
-    pub(crate) account_index: IdIndex<u32>,
+    pub(crate) account_index: AccountIndex,
     pub(crate) transfers: Vec<Transfer>,
     pub(crate) transfer_index: IdIndex<Slot>,
     pub(crate) expiry: BTreeSet<ExpiryKey>,
@@ -282,7 +282,10 @@ impl Ledger {
         if a.code == 0 {
             return R::CodeMustNotBeZero;
         }
-        let Ok(index) = u32::try_from(self.accounts.len()) else {
+        let Some(index) = u32::try_from(self.accounts.len())
+            .ok()
+            .filter(|i| *i != u32::MAX)
+        else {
             // 4 billion accounts: the index type is the limit. Reported as the closest code
             // rather than panicking.
             return R::ReservedFlag;
@@ -453,6 +456,12 @@ impl Ledger {
 
     /// `accounts`: the debit and credit accounts' indices, looked up ahead (see
     /// [`Ledger::find_account`]).
+    ///
+    /// The id is entered in the transfer index as soon as it is known to be new, with the
+    /// slot the transfer will take, and taken out again if the event fails: one hash probe
+    /// per new transfer instead of a lookup followed by an insert. Nothing between the
+    /// two points stores a transfer, so the slot is the one [`Ledger::insert_transfer`]
+    /// fills.
     fn create_transfer(
         &mut self,
         t: &Transfer,
@@ -473,9 +482,34 @@ impl Ledger {
         if t.id == u128::MAX {
             return R::IdMustNotBeIntMax;
         }
-        if let Some(slot) = self.transfer_index.get(t.id) {
+        // u32 indices: 4 billion transfers per ledger instance (≈ 700 GB of state) is the cap.
+        let index = u32::try_from(self.transfers.len()).expect("more than u32::MAX transfers");
+        // Only a successful pending transfer is stored with the `pending` flag (a post or
+        // void that carries it fails validation and leaves the index).
+        let status = if t.flags.contains(F::PENDING) {
+            PendingStatus::Pending
+        } else {
+            PendingStatus::None
+        };
+        if let Err(slot) = self.transfer_index.try_insert(t.id, Slot { index, status }) {
             return exists(t, &self.transfers[slot.index as usize]);
         }
+        let r = self.validate_and_apply(t, ts, accounts);
+        if r != R::Created {
+            self.transfer_index.remove(t.id);
+        }
+        r
+    }
+
+    /// [`Ledger::create_transfer`] once the id is known to be new (and entered in the index).
+    fn validate_and_apply(
+        &mut self,
+        t: &Transfer,
+        ts: u64,
+        accounts: (Option<u32>, Option<u32>),
+    ) -> CreateTransferResult {
+        use CreateTransferResult as R;
+        use TransferFlags as F;
         if !self.failed.is_empty() && self.failed.contains_key(t.id) {
             return R::IdAlreadyFailed;
         }
@@ -547,8 +581,9 @@ impl Ledger {
         let Some(cr_i) = accounts.1 else {
             return R::CreditAccountNotFound;
         };
-        let mut dr = self.accounts[dr_i as usize];
-        let mut cr = self.accounts[cr_i as usize];
+        // Read in place (an account is 128 bytes; copying both out and back in cost more
+        // than the checks); written below, after every check passed.
+        let (dr, cr) = (&self.accounts[dr_i as usize], &self.accounts[cr_i as usize]);
         if dr.ledger != cr.ledger {
             return R::AccountsMustHaveTheSameLedger;
         }
@@ -618,43 +653,49 @@ impl Ledger {
         }
 
         // Apply.
+        let dr = &mut self.accounts[dr_i as usize];
         if pending {
             dr.debits_pending += amount;
-            cr.credits_pending += amount;
         } else {
             dr.debits_posted += amount;
-            cr.credits_posted += amount;
         }
         if f.contains(F::CLOSING_DEBIT) {
             dr.flags = dr.flags.with(AccountFlags::CLOSED);
         }
+        let cr = &mut self.accounts[cr_i as usize];
+        if pending {
+            cr.credits_pending += amount;
+        } else {
+            cr.credits_posted += amount;
+        }
         if f.contains(F::CLOSING_CREDIT) {
             cr.flags = cr.flags.with(AccountFlags::CLOSED);
         }
-        self.accounts[dr_i as usize] = dr;
-        self.accounts[cr_i as usize] = cr;
-        let mut stored = *t;
-        stored.amount = amount;
-        stored.timestamp = ts;
-        stored.flags = f.without(F::LINKED);
-        let status = if pending {
-            PendingStatus::Pending
-        } else {
-            PendingStatus::None
-        };
         if expires_at != 0 {
             self.expiry.insert((expires_at, ts, t.id));
         }
-        self.insert_transfer(stored, status, dr_i, cr_i);
+        self.insert_transfer(
+            Transfer {
+                amount,
+                timestamp: ts,
+                flags: f.without(F::LINKED),
+                ..*t
+            },
+            dr_i,
+            cr_i,
+        );
         R::Created
     }
 
-    fn insert_transfer(&mut self, stored: Transfer, status: PendingStatus, dr_i: u32, cr_i: u32) {
-        // u32 indices: 4 billion transfers per ledger instance (≈ 700 GB of state) is the cap.
-        let index = u32::try_from(self.transfers.len()).expect("more than u32::MAX transfers");
+    /// Store a transfer whose id [`Ledger::create_transfer`] already entered in the index.
+    #[inline]
+    fn insert_transfer(&mut self, stored: Transfer, dr_i: u32, cr_i: u32) {
+        let index = self.transfers.len() as u32;
+        debug_assert_eq!(
+            self.transfer_index.get(stored.id).map(|s| s.index),
+            Some(index)
+        );
         let ts = stored.timestamp;
-        self.transfer_index
-            .insert(stored.id, Slot { index, status });
         self.transfers.push(stored);
         self.links.push((dr_i, index));
         self.links.push((cr_i, index));
@@ -764,7 +805,7 @@ impl Ledger {
             flags: t.flags.without(F::LINKED),
             ..*t
         };
-        self.insert_transfer(stored, PendingStatus::None, dr_i, cr_i);
+        self.insert_transfer(stored, dr_i, cr_i);
         R::Created
     }
 }
