@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use super::account::{Account, AccountBalance, AccountFlags};
-use super::hash::{AccountIndex, IdIndex, IdMap};
+use super::hash::{AccountIndex, IdIndex, IdMap, RecentAccounts};
 use super::journal::{JournalOp, JournalRecord};
 use super::result::{CreateAccountResult, CreateTransferResult};
 use super::transfer::{AMOUNT_MAX, PendingStatus, Transfer, TransferFlags};
@@ -321,14 +321,15 @@ impl Ledger {
         let mut broken = false;
         self.links.reserve(2 * batch.len());
         let mut ahead = [(None, None); LOOKAHEAD];
+        let mut recent = RecentAccounts::new();
         for (i, t) in batch.iter().enumerate() {
             if i % LOOKAHEAD == 0 {
                 // Accounts never change index during a batch: resolve the next events'
                 // accounts in one pass, so that their cache misses overlap.
                 for (slot, t) in ahead.iter_mut().zip(&batch[i..]) {
                     *slot = (
-                        self.find_account(t.debit_account_id),
-                        self.find_account(t.credit_account_id),
+                        self.find_account(t.debit_account_id, &mut recent),
+                        self.find_account(t.credit_account_id, &mut recent),
                     );
                 }
             }
@@ -374,8 +375,8 @@ impl Ledger {
     /// matches, `ledger` is never 0): done a few events ahead of use, this brings both of
     /// its cache lines in while other work proceeds.
     #[inline]
-    fn find_account(&self, id: u128) -> Option<u32> {
-        let &i = self.account_index.get(id)?;
+    fn find_account(&self, id: u128, recent: &mut RecentAccounts) -> Option<u32> {
+        let i = self.account_index.get_recent(id, recent)?;
         let a = &self.accounts[i as usize];
         (a.id == id && a.ledger != 0).then_some(i)
     }
@@ -460,8 +461,8 @@ impl Ledger {
     /// The id is entered in the transfer index as soon as it is known to be new, with the
     /// slot the transfer will take, and taken out again if the event fails: one hash probe
     /// per new transfer instead of a lookup followed by an insert. Nothing between the
-    /// two points stores a transfer, so the slot is the one [`Ledger::insert_transfer`]
-    /// fills.
+    /// two points stores a transfer, so the slot is the one [`Ledger::validate_and_apply`]
+    /// and [`Ledger::link_transfer`] fill.
     fn create_transfer(
         &mut self,
         t: &Transfer,
@@ -674,29 +675,29 @@ impl Ledger {
         if expires_at != 0 {
             self.expiry.insert((expires_at, ts, t.id));
         }
-        self.insert_transfer(
-            Transfer {
-                amount,
-                timestamp: ts,
-                flags: f.without(F::LINKED),
-                ..*t
-            },
-            dr_i,
-            cr_i,
-        );
+        // Copied once, straight into the log, then the three resolved fields set there.
+        self.transfers.push(*t);
+        if let Some(stored) = self.transfers.last_mut() {
+            stored.amount = amount;
+            stored.timestamp = ts;
+            stored.flags = f.without(F::LINKED);
+        }
+        self.link_transfer(dr_i, cr_i, ts);
         R::Created
     }
 
-    /// Store a transfer whose id [`Ledger::create_transfer`] already entered in the index.
-    #[inline]
-    fn insert_transfer(&mut self, stored: Transfer, dr_i: u32, cr_i: u32) {
-        let index = self.transfers.len() as u32;
+    /// Record the accounts' side of the transfer just pushed (whose id
+    /// [`Ledger::create_transfer`] already entered in the index).
+    #[inline(always)]
+    fn link_transfer(&mut self, dr_i: u32, cr_i: u32, ts: u64) {
+        let index = (self.transfers.len() - 1) as u32;
         debug_assert_eq!(
-            self.transfer_index.get(stored.id).map(|s| s.index),
+            self.transfers
+                .last()
+                .and_then(|t| self.transfer_index.get(t.id))
+                .map(|s| s.index),
             Some(index)
         );
-        let ts = stored.timestamp;
-        self.transfers.push(stored);
         self.links.push((dr_i, index));
         self.links.push((cr_i, index));
         self.push_history(dr_i, ts);
@@ -805,7 +806,8 @@ impl Ledger {
             flags: t.flags.without(F::LINKED),
             ..*t
         };
-        self.insert_transfer(stored, dr_i, cr_i);
+        self.transfers.push(stored);
+        self.link_transfer(dr_i, cr_i, ts);
         R::Created
     }
 }

@@ -70,10 +70,10 @@ impl Hasher for IdHasher {
     fn finish(&self) -> u64 {
         // `state` is the mixed block (`id >> 4`): its bits 0..52 place the 16-aligned group,
         // bits 40..43 permute the offsets inside it, bits 57..63 seed the tag.
+        // The offset, times 8, is xor-ed into the tag: distinct offsets, distinct tags.
         let h = self.state;
         let offset = (self.low ^ (h >> 40)) & 15;
-        let tag = ((h >> 57).wrapping_add(offset.wrapping_mul(37))) & 0x7F;
-        (tag << 57) | ((h << 4) & POSITION_BITS & !15) | offset
+        ((h & !POSITION_BITS) ^ (offset << 60)) | ((h << 4) & POSITION_BITS & !15) | offset
     }
     #[inline]
     fn write(&mut self, bytes: &[u8]) {
@@ -254,6 +254,53 @@ impl AccountIndex {
     }
 }
 
+impl AccountIndex {
+    /// [`AccountIndex::get`] through a batch's memo of recent hash-index hits: a batch of
+    /// postings comes back to the same few platform accounts (receivable, fee revenue,
+    /// scheme cost) in every chain, and to the merchant's accounts within a chain.
+    #[inline]
+    pub(crate) fn get_recent(&self, id: u128, recent: &mut RecentAccounts) -> Option<u32> {
+        if id < DENSE_ID_LIMIT {
+            return self
+                .dense
+                .get(id as usize)
+                .copied()
+                .filter(|i| *i != NO_ACCOUNT);
+        }
+        let slot = &mut recent.slots[RecentAccounts::slot(id)];
+        if slot.0 == id {
+            return Some(slot.1);
+        }
+        let i = *self.sparse.get(id)?;
+        *slot = (id, i);
+        Some(i)
+    }
+}
+
+/// A direct-mapped memo of account-index hits for ids beyond the dense range, kept for one
+/// batch (accounts are neither created nor removed during a batch of transfers, so an entry
+/// cannot go stale). Id 0 marks an empty slot: it is never a sparse id.
+#[derive(Debug)]
+pub(crate) struct RecentAccounts {
+    slots: [(u128, u32); RecentAccounts::SLOTS],
+}
+
+impl RecentAccounts {
+    const SLOTS: usize = 64;
+
+    pub(crate) fn new() -> Self {
+        Self {
+            slots: [(0, 0); Self::SLOTS],
+        }
+    }
+
+    #[inline]
+    fn slot(id: u128) -> usize {
+        let x = (id as u64) ^ ((id >> 64) as u64).rotate_left(23);
+        (x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize
+    }
+}
+
 impl std::ops::Index<u128> for AccountIndex {
     type Output = u32;
     #[inline]
@@ -373,6 +420,28 @@ mod tests {
         assert_eq!(ix.get(big), None);
         assert_eq!(ix.remove(DENSE_ID_LIMIT - 3), None);
         assert_eq!(ix.get(1), Some(&0));
+    }
+
+    #[test]
+    fn recent_accounts_memo_agrees_with_the_index() {
+        let mut ix = AccountIndex::default();
+        let ids: Vec<u128> = (0..500u128)
+            .map(|n| (n << 64) | (156 << 32) | ((n % 7) << 16) | 1)
+            .chain([3, 70])
+            .collect();
+        for (n, id) in ids.iter().enumerate() {
+            ix.insert(*id, n as u32);
+        }
+        let mut recent = RecentAccounts::new();
+        for round in 0..3 {
+            for (n, id) in ids.iter().enumerate().rev() {
+                assert_eq!(ix.get_recent(*id, &mut recent), Some(n as u32), "{round}");
+                assert_eq!(ix.get_recent(*id, &mut recent), Some(n as u32), "{round}");
+                assert_eq!(ix.get_recent(id | (1 << 40), &mut recent), None);
+            }
+        }
+        assert_eq!(ix.get_recent(0, &mut recent), None);
+        assert_eq!(ix.get_recent(4, &mut recent), None);
     }
 
     #[test]
