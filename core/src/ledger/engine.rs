@@ -373,10 +373,14 @@ impl Ledger {
 
     /// The index of account `id`. Reads the record's first and last fields too (`id` always
     /// matches, `ledger` is never 0): done a few events ahead of use, this brings both of
-    /// its cache lines in while other work proceeds.
+    /// its cache lines in while other work proceeds. (Not for an account the batch's memo
+    /// returned: the batch touched it moments ago.)
     #[inline]
     fn find_account(&self, id: u128, recent: &mut RecentAccounts) -> Option<u32> {
-        let i = self.account_index.get_recent(id, recent)?;
+        let (i, memo) = self.account_index.get_recent(id, recent)?;
+        if memo {
+            return Some(i);
+        }
         let a = &self.accounts[i as usize];
         (a.id == id && a.ledger != 0).then_some(i)
     }
@@ -503,7 +507,28 @@ impl Ledger {
     }
 
     /// [`Ledger::create_transfer`] once the id is known to be new (and entered in the index).
+    #[inline]
     fn validate_and_apply(
+        &mut self,
+        t: &Transfer,
+        ts: u64,
+        accounts: (Option<u32>, Option<u32>),
+    ) -> CreateTransferResult {
+        use TransferFlags as F;
+        // Most transfers carry no flag but `linked` or `pending`: for them the same code is
+        // compiled a second time with the other flags known to be clear, so the checks and
+        // branches about post/void/balancing/closing fold away.
+        if t.flags.0 & !(F::LINKED.0 | F::PENDING.0) == 0 {
+            self.validate_and_apply_as::<true>(t, ts, accounts)
+        } else {
+            self.validate_and_apply_as::<false>(t, ts, accounts)
+        }
+    }
+
+    /// [`Ledger::validate_and_apply`]; `SIMPLE`: the caller checked that no flag other than
+    /// `linked` and `pending` is set.
+    #[inline(always)]
+    fn validate_and_apply_as<const SIMPLE: bool>(
         &mut self,
         t: &Transfer,
         ts: u64,
@@ -515,11 +540,12 @@ impl Ledger {
             return R::IdAlreadyFailed;
         }
         let f = t.flags;
+        let has = |flag: F| !SIMPLE && f.contains(flag);
         let pending = f.contains(F::PENDING);
-        let post = f.contains(F::POST_PENDING_TRANSFER);
-        let void = f.contains(F::VOID_PENDING_TRANSFER);
-        let balancing = f.intersects(F::BALANCING_DEBIT.with(F::BALANCING_CREDIT));
-        let closing = f.intersects(F::CLOSING_DEBIT.with(F::CLOSING_CREDIT));
+        let post = has(F::POST_PENDING_TRANSFER);
+        let void = has(F::VOID_PENDING_TRANSFER);
+        let balancing = has(F::BALANCING_DEBIT) || has(F::BALANCING_CREDIT);
+        let closing = has(F::CLOSING_DEBIT) || has(F::CLOSING_CREDIT);
         let exclusive = [post, void, balancing, closing]
             .iter()
             .filter(|b| **b)
@@ -601,10 +627,10 @@ impl Ledger {
         let dr_total = dr.debits_pending + dr.debits_posted;
         let cr_total = cr.credits_pending + cr.credits_posted;
         let mut amount = t.amount;
-        if f.contains(F::BALANCING_DEBIT) {
+        if has(F::BALANCING_DEBIT) {
             amount = amount.min(dr.credits_posted.saturating_sub(dr_total));
         }
-        if f.contains(F::BALANCING_CREDIT) {
+        if has(F::BALANCING_CREDIT) {
             amount = amount.min(cr.debits_posted.saturating_sub(cr_total));
         }
         if pending {
@@ -653,14 +679,16 @@ impl Ledger {
             return R::ExceedsDebits;
         }
 
-        // Apply.
+        // Apply. (`history` never changes after creation: read it here, where the account
+        // is at hand.)
         let dr = &mut self.accounts[dr_i as usize];
+        let dr_history = dr.flags.contains(AccountFlags::HISTORY);
         if pending {
             dr.debits_pending += amount;
         } else {
             dr.debits_posted += amount;
         }
-        if f.contains(F::CLOSING_DEBIT) {
+        if has(F::CLOSING_DEBIT) {
             dr.flags = dr.flags.with(AccountFlags::CLOSED);
         }
         let cr = &mut self.accounts[cr_i as usize];
@@ -669,9 +697,10 @@ impl Ledger {
         } else {
             cr.credits_posted += amount;
         }
-        if f.contains(F::CLOSING_CREDIT) {
+        if has(F::CLOSING_CREDIT) {
             cr.flags = cr.flags.with(AccountFlags::CLOSED);
         }
+        let history = (dr_history, cr.flags.contains(AccountFlags::HISTORY));
         if expires_at != 0 {
             self.expiry.insert((expires_at, ts, t.id));
         }
@@ -682,14 +711,14 @@ impl Ledger {
             stored.timestamp = ts;
             stored.flags = f.without(F::LINKED);
         }
-        self.link_transfer(dr_i, cr_i, ts);
+        self.link_transfer(dr_i, cr_i, ts, history);
         R::Created
     }
 
     /// Record the accounts' side of the transfer just pushed (whose id
     /// [`Ledger::create_transfer`] already entered in the index).
     #[inline(always)]
-    fn link_transfer(&mut self, dr_i: u32, cr_i: u32, ts: u64) {
+    fn link_transfer(&mut self, dr_i: u32, cr_i: u32, ts: u64, history: (bool, bool)) {
         let index = (self.transfers.len() - 1) as u32;
         debug_assert_eq!(
             self.transfers
@@ -700,8 +729,12 @@ impl Ledger {
         );
         self.links.push((dr_i, index));
         self.links.push((cr_i, index));
-        self.push_history(dr_i, ts);
-        self.push_history(cr_i, ts);
+        if history.0 {
+            self.push_history_row(dr_i, ts);
+        }
+        if history.1 {
+            self.push_history_row(cr_i, ts);
+        }
     }
 
     fn resolve_pending(&mut self, t: &Transfer, ts: u64, post: bool) -> CreateTransferResult {
@@ -807,7 +840,11 @@ impl Ledger {
             ..*t
         };
         self.transfers.push(stored);
-        self.link_transfer(dr_i, cr_i, ts);
+        let history = (
+            dr.flags.contains(AccountFlags::HISTORY),
+            cr.flags.contains(AccountFlags::HISTORY),
+        );
+        self.link_transfer(dr_i, cr_i, ts, history);
         R::Created
     }
 }

@@ -257,23 +257,21 @@ impl AccountIndex {
 impl AccountIndex {
     /// [`AccountIndex::get`] through a batch's memo of recent hash-index hits: a batch of
     /// postings comes back to the same few platform accounts (receivable, fee revenue,
-    /// scheme cost) in every chain, and to the merchant's accounts within a chain.
+    /// scheme cost) in every chain, and to the merchant's accounts within a chain. The flag
+    /// tells whether the memo answered.
     #[inline]
-    pub(crate) fn get_recent(&self, id: u128, recent: &mut RecentAccounts) -> Option<u32> {
+    pub(crate) fn get_recent(&self, id: u128, recent: &mut RecentAccounts) -> Option<(u32, bool)> {
         if id < DENSE_ID_LIMIT {
-            return self
-                .dense
-                .get(id as usize)
-                .copied()
-                .filter(|i| *i != NO_ACCOUNT);
+            let i = self.dense.get(id as usize).copied()?;
+            return (i != NO_ACCOUNT).then_some((i, false));
         }
         let slot = &mut recent.slots[RecentAccounts::slot(id)];
         if slot.0 == id {
-            return Some(slot.1);
+            return Some((slot.1, true));
         }
         let i = *self.sparse.get(id)?;
         *slot = (id, i);
-        Some(i)
+        Some((i, false))
     }
 }
 
@@ -435,8 +433,16 @@ mod tests {
         let mut recent = RecentAccounts::new();
         for round in 0..3 {
             for (n, id) in ids.iter().enumerate().rev() {
-                assert_eq!(ix.get_recent(*id, &mut recent), Some(n as u32), "{round}");
-                assert_eq!(ix.get_recent(*id, &mut recent), Some(n as u32), "{round}");
+                assert_eq!(
+                    ix.get_recent(*id, &mut recent).map(|x| x.0),
+                    Some(n as u32),
+                    "{round}"
+                );
+                assert_eq!(
+                    ix.get_recent(*id, &mut recent).map(|x| x.0),
+                    Some(n as u32),
+                    "{round}"
+                );
                 assert_eq!(ix.get_recent(id | (1 << 40), &mut recent), None);
             }
         }
