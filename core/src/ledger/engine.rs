@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use super::account::{Account, AccountBalance, AccountFlags};
-use super::hash::{IdIndex, IdMap};
+use super::hash::{AccountIndex, IdIndex, IdMap, RecentAccounts};
 use super::journal::{JournalOp, JournalRecord};
 use super::result::{CreateAccountResult, CreateTransferResult};
 use super::transfer::{AMOUNT_MAX, PendingStatus, Transfer, TransferFlags};
@@ -42,7 +42,7 @@ pub(crate) type ExpiryKey = (u64, u64, u128);
 #[derive(Debug, Clone, Default)]
 pub struct Ledger {
     pub(crate) accounts: Vec<Account>,
-    pub(crate) account_index: IdIndex<u32>,
+    pub(crate) account_index: AccountIndex,
     pub(crate) transfers: Vec<Transfer>,
     pub(crate) transfer_index: IdIndex<Slot>,
     pub(crate) expiry: BTreeSet<ExpiryKey>,
@@ -282,7 +282,10 @@ impl Ledger {
         if a.code == 0 {
             return R::CodeMustNotBeZero;
         }
-        let Ok(index) = u32::try_from(self.accounts.len()) else {
+        let Some(index) = u32::try_from(self.accounts.len())
+            .ok()
+            .filter(|i| *i != u32::MAX)
+        else {
             // 4 billion accounts: the index type is the limit. Reported as the closest code
             // rather than panicking.
             return R::ReservedFlag;
@@ -318,14 +321,15 @@ impl Ledger {
         let mut broken = false;
         self.links.reserve(2 * batch.len());
         let mut ahead = [(None, None); LOOKAHEAD];
+        let mut recent = RecentAccounts::new();
         for (i, t) in batch.iter().enumerate() {
             if i % LOOKAHEAD == 0 {
                 // Accounts never change index during a batch: resolve the next events'
                 // accounts in one pass, so that their cache misses overlap.
                 for (slot, t) in ahead.iter_mut().zip(&batch[i..]) {
                     *slot = (
-                        self.find_account(t.debit_account_id),
-                        self.find_account(t.credit_account_id),
+                        self.find_account(t.debit_account_id, &mut recent),
+                        self.find_account(t.credit_account_id, &mut recent),
                     );
                 }
             }
@@ -369,10 +373,14 @@ impl Ledger {
 
     /// The index of account `id`. Reads the record's first and last fields too (`id` always
     /// matches, `ledger` is never 0): done a few events ahead of use, this brings both of
-    /// its cache lines in while other work proceeds.
+    /// its cache lines in while other work proceeds. (Not for an account the batch's memo
+    /// returned: the batch touched it moments ago.)
     #[inline]
-    fn find_account(&self, id: u128) -> Option<u32> {
-        let &i = self.account_index.get(id)?;
+    fn find_account(&self, id: u128, recent: &mut RecentAccounts) -> Option<u32> {
+        let (i, memo) = self.account_index.get_recent(id, recent)?;
+        if memo {
+            return Some(i);
+        }
         let a = &self.accounts[i as usize];
         (a.id == id && a.ledger != 0).then_some(i)
     }
@@ -453,6 +461,12 @@ impl Ledger {
 
     /// `accounts`: the debit and credit accounts' indices, looked up ahead (see
     /// [`Ledger::find_account`]).
+    ///
+    /// The id is entered in the transfer index as soon as it is known to be new, with the
+    /// slot the transfer will take, and taken out again if the event fails: one hash probe
+    /// per new transfer instead of a lookup followed by an insert. Nothing between the
+    /// two points stores a transfer, so the slot is the one [`Ledger::validate_and_apply`]
+    /// and [`Ledger::link_transfer`] fill.
     fn create_transfer(
         &mut self,
         t: &Transfer,
@@ -473,18 +487,65 @@ impl Ledger {
         if t.id == u128::MAX {
             return R::IdMustNotBeIntMax;
         }
-        if let Some(slot) = self.transfer_index.get(t.id) {
+        // u32 indices: 4 billion transfers per ledger instance (≈ 700 GB of state) is the cap.
+        let index = u32::try_from(self.transfers.len()).expect("more than u32::MAX transfers");
+        // Only a successful pending transfer is stored with the `pending` flag (a post or
+        // void that carries it fails validation and leaves the index).
+        let status = if t.flags.contains(F::PENDING) {
+            PendingStatus::Pending
+        } else {
+            PendingStatus::None
+        };
+        if let Err(slot) = self.transfer_index.try_insert(t.id, Slot { index, status }) {
             return exists(t, &self.transfers[slot.index as usize]);
         }
+        let r = self.validate_and_apply(t, ts, accounts);
+        if r != R::Created {
+            self.transfer_index.remove(t.id);
+        }
+        r
+    }
+
+    /// [`Ledger::create_transfer`] once the id is known to be new (and entered in the index).
+    #[inline]
+    fn validate_and_apply(
+        &mut self,
+        t: &Transfer,
+        ts: u64,
+        accounts: (Option<u32>, Option<u32>),
+    ) -> CreateTransferResult {
+        use TransferFlags as F;
+        // Most transfers carry no flag but `linked` or `pending`: for them the same code is
+        // compiled a second time with the other flags known to be clear, so the checks and
+        // branches about post/void/balancing/closing fold away.
+        if t.flags.0 & !(F::LINKED.0 | F::PENDING.0) == 0 {
+            self.validate_and_apply_as::<true>(t, ts, accounts)
+        } else {
+            self.validate_and_apply_as::<false>(t, ts, accounts)
+        }
+    }
+
+    /// [`Ledger::validate_and_apply`]; `SIMPLE`: the caller checked that no flag other than
+    /// `linked` and `pending` is set.
+    #[inline(always)]
+    fn validate_and_apply_as<const SIMPLE: bool>(
+        &mut self,
+        t: &Transfer,
+        ts: u64,
+        accounts: (Option<u32>, Option<u32>),
+    ) -> CreateTransferResult {
+        use CreateTransferResult as R;
+        use TransferFlags as F;
         if !self.failed.is_empty() && self.failed.contains_key(t.id) {
             return R::IdAlreadyFailed;
         }
         let f = t.flags;
+        let has = |flag: F| !SIMPLE && f.contains(flag);
         let pending = f.contains(F::PENDING);
-        let post = f.contains(F::POST_PENDING_TRANSFER);
-        let void = f.contains(F::VOID_PENDING_TRANSFER);
-        let balancing = f.intersects(F::BALANCING_DEBIT.with(F::BALANCING_CREDIT));
-        let closing = f.intersects(F::CLOSING_DEBIT.with(F::CLOSING_CREDIT));
+        let post = has(F::POST_PENDING_TRANSFER);
+        let void = has(F::VOID_PENDING_TRANSFER);
+        let balancing = has(F::BALANCING_DEBIT) || has(F::BALANCING_CREDIT);
+        let closing = has(F::CLOSING_DEBIT) || has(F::CLOSING_CREDIT);
         let exclusive = [post, void, balancing, closing]
             .iter()
             .filter(|b| **b)
@@ -547,8 +608,9 @@ impl Ledger {
         let Some(cr_i) = accounts.1 else {
             return R::CreditAccountNotFound;
         };
-        let mut dr = self.accounts[dr_i as usize];
-        let mut cr = self.accounts[cr_i as usize];
+        // Read in place (an account is 128 bytes; copying both out and back in cost more
+        // than the checks); written below, after every check passed.
+        let (dr, cr) = (&self.accounts[dr_i as usize], &self.accounts[cr_i as usize]);
         if dr.ledger != cr.ledger {
             return R::AccountsMustHaveTheSameLedger;
         }
@@ -565,10 +627,10 @@ impl Ledger {
         let dr_total = dr.debits_pending + dr.debits_posted;
         let cr_total = cr.credits_pending + cr.credits_posted;
         let mut amount = t.amount;
-        if f.contains(F::BALANCING_DEBIT) {
+        if has(F::BALANCING_DEBIT) {
             amount = amount.min(dr.credits_posted.saturating_sub(dr_total));
         }
-        if f.contains(F::BALANCING_CREDIT) {
+        if has(F::BALANCING_CREDIT) {
             amount = amount.min(cr.debits_posted.saturating_sub(cr_total));
         }
         if pending {
@@ -617,49 +679,62 @@ impl Ledger {
             return R::ExceedsDebits;
         }
 
-        // Apply.
+        // Apply. (`history` never changes after creation: read it here, where the account
+        // is at hand.)
+        let dr = &mut self.accounts[dr_i as usize];
+        let dr_history = dr.flags.contains(AccountFlags::HISTORY);
         if pending {
             dr.debits_pending += amount;
-            cr.credits_pending += amount;
         } else {
             dr.debits_posted += amount;
-            cr.credits_posted += amount;
         }
-        if f.contains(F::CLOSING_DEBIT) {
+        if has(F::CLOSING_DEBIT) {
             dr.flags = dr.flags.with(AccountFlags::CLOSED);
         }
-        if f.contains(F::CLOSING_CREDIT) {
+        let cr = &mut self.accounts[cr_i as usize];
+        if pending {
+            cr.credits_pending += amount;
+        } else {
+            cr.credits_posted += amount;
+        }
+        if has(F::CLOSING_CREDIT) {
             cr.flags = cr.flags.with(AccountFlags::CLOSED);
         }
-        self.accounts[dr_i as usize] = dr;
-        self.accounts[cr_i as usize] = cr;
-        let mut stored = *t;
-        stored.amount = amount;
-        stored.timestamp = ts;
-        stored.flags = f.without(F::LINKED);
-        let status = if pending {
-            PendingStatus::Pending
-        } else {
-            PendingStatus::None
-        };
+        let history = (dr_history, cr.flags.contains(AccountFlags::HISTORY));
         if expires_at != 0 {
             self.expiry.insert((expires_at, ts, t.id));
         }
-        self.insert_transfer(stored, status, dr_i, cr_i);
+        // Copied once, straight into the log, then the three resolved fields set there.
+        self.transfers.push(*t);
+        if let Some(stored) = self.transfers.last_mut() {
+            stored.amount = amount;
+            stored.timestamp = ts;
+            stored.flags = f.without(F::LINKED);
+        }
+        self.link_transfer(dr_i, cr_i, ts, history);
         R::Created
     }
 
-    fn insert_transfer(&mut self, stored: Transfer, status: PendingStatus, dr_i: u32, cr_i: u32) {
-        // u32 indices: 4 billion transfers per ledger instance (≈ 700 GB of state) is the cap.
-        let index = u32::try_from(self.transfers.len()).expect("more than u32::MAX transfers");
-        let ts = stored.timestamp;
-        self.transfer_index
-            .insert(stored.id, Slot { index, status });
-        self.transfers.push(stored);
+    /// Record the accounts' side of the transfer just pushed (whose id
+    /// [`Ledger::create_transfer`] already entered in the index).
+    #[inline(always)]
+    fn link_transfer(&mut self, dr_i: u32, cr_i: u32, ts: u64, history: (bool, bool)) {
+        let index = (self.transfers.len() - 1) as u32;
+        debug_assert_eq!(
+            self.transfers
+                .last()
+                .and_then(|t| self.transfer_index.get(t.id))
+                .map(|s| s.index),
+            Some(index)
+        );
         self.links.push((dr_i, index));
         self.links.push((cr_i, index));
-        self.push_history(dr_i, ts);
-        self.push_history(cr_i, ts);
+        if history.0 {
+            self.push_history_row(dr_i, ts);
+        }
+        if history.1 {
+            self.push_history_row(cr_i, ts);
+        }
     }
 
     fn resolve_pending(&mut self, t: &Transfer, ts: u64, post: bool) -> CreateTransferResult {
@@ -764,7 +839,12 @@ impl Ledger {
             flags: t.flags.without(F::LINKED),
             ..*t
         };
-        self.insert_transfer(stored, PendingStatus::None, dr_i, cr_i);
+        self.transfers.push(stored);
+        let history = (
+            dr.flags.contains(AccountFlags::HISTORY),
+            cr.flags.contains(AccountFlags::HISTORY),
+        );
+        self.link_transfer(dr_i, cr_i, ts, history);
         R::Created
     }
 }

@@ -7,6 +7,8 @@
 
 use serde::{Deserialize, Serialize};
 
+mod canonical;
+
 use super::account::Account;
 use super::engine::Ledger;
 use super::transfer::Transfer;
@@ -139,13 +141,17 @@ impl Ledger {
                     len: body.len(),
                 });
             }
-            let record: JournalRecord =
-                serde_json::from_str(body).map_err(|e| JournalError::Syntax {
+            // Lines as the writer writes them take the fast reader; anything else (other
+            // spellings of the same record, or malformed input and its error) serde_json.
+            let record = match canonical::parse_line(body) {
+                Some(record) => record,
+                None => serde_json::from_str(body).map_err(|e| JournalError::Syntax {
                     line,
                     column: e.column(),
                     byte_offset: start,
                     message: e.to_string(),
-                })?;
+                })?,
+            };
             self.apply_record(&record)
                 .map_err(|expected| JournalError::Sequence {
                     line,
@@ -156,6 +162,15 @@ impl Ledger {
         }
         Ok(applied)
     }
+}
+
+/// Read one journal line if it is exactly as [`JournalRecord::to_line`] writes it (then
+/// `to_line` of the result gives the line back byte for byte); `None` otherwise, including
+/// for valid JSON spelled differently. [`Ledger::replay_journal`] takes this path first and
+/// falls back to a JSON parser.
+#[must_use]
+pub fn parse_canonical_line(line: &str) -> Option<JournalRecord> {
+    canonical::parse_line(line)
 }
 
 /// Rebuild a ledger from a whole journal (a fresh ledger, journaling off).

@@ -104,8 +104,9 @@
 //! load) and two `u32` in the per-account transfer lists. Measured with a counting
 //! allocator (`cargo bench -p paycore-benches --bench ledger_batches`, growth slack
 //! included): ≈ 196 bytes per transfer at a million two-leg transfers (plus 128 bytes in
-//! the journal buffer until [`Ledger::take_journal`]) and ≈ 290 bytes per account at ten
-//! thousand; history accounts add 80 bytes per row.
+//! the journal buffer until [`Ledger::take_journal`]) and ≈ 256 bytes per account at ten
+//! thousand; history accounts add 80 bytes per row. Account ids below 2^20 are indexed by
+//! a plain vector (4 bytes per id up to the highest such id) instead of the hash index.
 
 mod account;
 pub mod chart;
