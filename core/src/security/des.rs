@@ -205,6 +205,30 @@ const fn pc2_tables(from_d: bool) -> [[u64; 16]; 7] {
     t
 }
 
+/// PC1 as look-up tables: `PC1_NIBBLES[n][v]` is C₀‖D₀ (C₀ in bits 55…28, standard bit 1
+/// on top) made of the bits that nibble `n` (bits `4n … 4n+3`) of the big-endian key
+/// contributes when it holds `v`.
+const fn pc1_tables() -> [[u64; 16]; 16] {
+    let mut t = [[0u64; 16]; 16];
+    let mut i = 0;
+    while i < 56 {
+        let pos = 64 - PC1[i] as usize; // bit of the key word
+        let (nibble, bit) = (pos / 4, pos % 4);
+        let dest = 1u64 << (55 - i);
+        let mut v = 0;
+        while v < 16 {
+            if (v >> bit) & 1 == 1 {
+                t[nibble][v] |= dest;
+            }
+            v += 1;
+        }
+        i += 1;
+    }
+    t
+}
+
+static PC1_NIBBLES: [[u64; 16]; 16] = pc1_tables();
+
 static PC2_C: [[u64; 16]; 7] = pc2_tables(false);
 static PC2_D: [[u64; 16]; 7] = pc2_tables(true);
 
@@ -225,16 +249,14 @@ impl Des {
         #[cfg(test)]
         tests::count_key_schedule();
         let k = u64::from_be_bytes(*key);
-        let mut c = 0u32;
-        let mut d = 0u32;
-        for (i, &src) in PC1.iter().enumerate() {
-            let bit = ((k >> (64 - src as u32)) & 1) as u32;
-            if i < 28 {
-                c |= bit << (27 - i);
-            } else {
-                d |= bit << (55 - i);
-            }
+        // PC1 by nibbles: C in the high 28 bits of `cd`, D in the low 28.
+        let mut cd = 0u64;
+        for (n, table) in PC1_NIBBLES.iter().enumerate() {
+            cd |= table[((k >> (4 * n)) & 0xF) as usize];
         }
+        let mut c = (cd >> 28) as u32;
+        let mut d = (cd as u32) & MASK_28;
+        cd.zeroize();
         let mut round_keys = [0u64; 16];
         for (rk, &s) in round_keys.iter_mut().zip(SHIFTS.iter()) {
             let s = u32::from(s);
@@ -626,11 +648,12 @@ pub(crate) mod tests {
         let des = Key::des(&[0x13, 0x57, 0x9B, 0xDF, 0x02, 0x46, 0x8A, 0xCE]).unwrap();
         let tdes = Key::des(&[0x3C; 16]).unwrap();
         let tdes3 = Key::des(&[0x5A; 24]).unwrap();
+        // Schedules are computed on first use, not for keys that are only passed on.
+        assert_eq!(key_schedules(), 0);
         let engine = CupEcbMacEngine::new(&des).unwrap();
-        // One schedule per single-DES key: 1 + 2 + 3.
-        assert_eq!(key_schedules(), 6);
+        assert_eq!(key_schedules(), 1);
         let msg = [0x42u8; 100];
-        for _ in 0..3 {
+        for round in 0..3 {
             x99_mac(&des, &msg).unwrap();
             x919_mac(&tdes, &msg).unwrap();
             cup_ecb_mac(&des, &msg).unwrap();
@@ -645,12 +668,13 @@ pub(crate) mod tests {
             let enc = pb.encrypt(&tdes).unwrap();
             PinBlock::decrypt(PinBlockFormat::Iso0, &tdes, &enc, Some("4012345678909")).unwrap();
             tdes.encrypt_ecb(&msg[..16]).unwrap();
+            // One schedule per single-DES key, 1 + 2 + 3, all in the first round.
+            assert_eq!(
+                key_schedules(),
+                6,
+                "round {round}: a MAC/PIN/KCV path re-keyed"
+            );
         }
-        assert_eq!(
-            key_schedules(),
-            6,
-            "a MAC, PIN or KCV path re-keyed the cipher"
-        );
         // Cloning a key copies its schedule rather than recomputing it.
         let copy = tdes.clone();
         x919_mac(&copy, &msg).unwrap();

@@ -1,7 +1,7 @@
 //! Keys that know their algorithm, never print themselves and wipe themselves on drop.
 
-use std::borrow::Cow;
 use std::fmt;
+use std::sync::OnceLock;
 
 use aes::{Aes128, Aes192, Aes256};
 use cipher::{BlockCipherDecrypt, BlockCipherEncrypt, KeyInit};
@@ -125,15 +125,16 @@ impl fmt::Display for KeyAlgorithm {
 /// itself is only reachable through [`Key::expose_bytes`], whose name makes every use
 /// visible in review.
 ///
-/// A DES-family key carries its key schedule, computed once in [`Key::new`]: every MAC, PIN
-/// block or check value under the key reuses it instead of re-keying the cipher per call.
-/// The schedule is key material too and is wiped with the key.
+/// A DES-family key keeps its key schedule, computed on first use and then reused by every
+/// MAC, PIN block or check value under the key (and by its clones) instead of re-keying the
+/// cipher per call. Keys that are only derived and passed on (DUKPT, TR-31) never pay for
+/// one. The schedule is key material too and is wiped with the key.
 #[derive(Clone)]
 pub struct Key {
     algorithm: KeyAlgorithm,
     bytes: [u8; 32],
-    /// The DES/TDES round keys; `None` for AES and SM4 keys.
-    des: Option<DesCipher>,
+    /// The DES/TDES round keys once computed; holds `None` for AES and SM4 keys.
+    des: OnceLock<Option<DesCipher>>,
 }
 
 impl Zeroize for Key {
@@ -141,7 +142,7 @@ impl Zeroize for Key {
         self.bytes.zeroize();
         // Wiped in place: zero round keys are exactly the schedule of the (now) zero key, so
         // a wiped key stays consistent with its bytes.
-        if let Some(des) = &mut self.des {
+        if let Some(Some(des)) = self.des.get_mut() {
             des.zeroize();
         }
     }
@@ -167,15 +168,10 @@ impl Key {
         }
         let mut buf = [0u8; 32];
         buf[..bytes.len()].copy_from_slice(bytes);
-        let des = if algorithm.is_des_family() {
-            DesCipher::new(bytes)
-        } else {
-            None
-        };
         Ok(Key {
             algorithm,
             bytes: buf,
-            des,
+            des: OnceLock::new(),
         })
     }
 
@@ -271,9 +267,17 @@ impl Key {
         Engine::new(self)
     }
 
-    /// The DES/TDES schedule, `None` for AES and SM4 keys.
+    /// The DES/TDES schedule (computed on the first call), `None` for AES and SM4 keys.
     pub(crate) fn des_cipher(&self) -> Option<&DesCipher> {
-        self.des.as_ref()
+        self.des
+            .get_or_init(|| {
+                if self.algorithm.is_des_family() {
+                    DesCipher::new(self.expose_bytes())
+                } else {
+                    None
+                }
+            })
+            .as_ref()
     }
 }
 
@@ -290,7 +294,7 @@ impl fmt::Debug for Key {
 /// A keyed block cipher of any supported algorithm. DES-family engines borrow the key's
 /// schedule; AES and SM4 ones are keyed per operation (off the per-message hot paths).
 pub(crate) enum Engine<'k> {
-    Des(Cow<'k, DesCipher>),
+    Des(&'k DesCipher),
     Aes128(Aes128),
     Aes192(Aes192),
     Aes256(Aes256),
@@ -313,8 +317,8 @@ macro_rules! with_engine {
 
 impl<'k> Engine<'k> {
     fn new(key: &'k Key) -> Engine<'k> {
-        if let Some(des) = &key.des {
-            return Engine::Des(Cow::Borrowed(des));
+        if let Some(des) = key.des_cipher() {
+            return Engine::Des(des);
         }
         let k = key.expose_bytes();
         // Lengths were validated when the key was built, so `new_from_slice` cannot fail.
@@ -324,11 +328,10 @@ impl<'k> Engine<'k> {
             };
         }
         match key.algorithm {
-            // Key::new always stores the schedule of a DES-family key; rebuilding it here only
-            // keeps this function total.
-            KeyAlgorithm::Des | KeyAlgorithm::Tdes2 | KeyAlgorithm::Tdes3 => Engine::Des(
-                Cow::Owned(DesCipher::new(k).expect("length checked by Key::new")),
-            ),
+            // Returned above: a DES-family key of a length Key::new accepted has a schedule.
+            KeyAlgorithm::Des | KeyAlgorithm::Tdes2 | KeyAlgorithm::Tdes3 => {
+                unreachable!("DES-family keys always have a schedule")
+            }
             KeyAlgorithm::Aes128 => mk!(Aes128, Aes128),
             KeyAlgorithm::Aes192 => mk!(Aes192, Aes192),
             KeyAlgorithm::Aes256 => mk!(Aes256, Aes256),
