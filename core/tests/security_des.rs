@@ -255,6 +255,23 @@ fn tdea_with_equal_keys_is_single_des() {
     assert_eq!(enc(&one.repeat(3), pt), "3FA40E8A984D4815");
 }
 
+#[test]
+fn a_wiped_key_wipes_its_schedule_too() {
+    use zeroize::Zeroize;
+    for len in [8, 16, 24] {
+        let mut k = Key::des(&vec![0xA5; len]).unwrap();
+        let block = h("0123456789ABCDEF");
+        let before = k.encrypt_ecb(&block).unwrap(); // computes and keeps the schedule
+        k.zeroize();
+        assert_eq!(k.expose_bytes(), vec![0; len]);
+        // The kept round keys were wiped in place: the key now encrypts like the zero key.
+        let zero = Key::des(&vec![0; len]).unwrap();
+        let after = k.encrypt_ecb(&block).unwrap();
+        assert_eq!(after, zero.encrypt_ecb(&block).unwrap(), "{len}-byte key");
+        assert_ne!(after, before);
+    }
+}
+
 /// The RustCrypto `des` crate's answer, for the cross-check.
 fn crate_ecb(key: &[u8], data: &[u8], decrypt: bool) -> Vec<u8> {
     fn run<C: BlockCipherEncrypt + BlockCipherDecrypt + KeyInit>(
