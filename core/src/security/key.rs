@@ -1,15 +1,16 @@
 //! Keys that know their algorithm, never print themselves and wipe themselves on drop.
 
 use std::fmt;
+use std::sync::OnceLock;
 
 use aes::{Aes128, Aes192, Aes256};
 use cipher::{BlockCipherDecrypt, BlockCipherEncrypt, KeyInit};
-use des::{Des, TdesEde2, TdesEde3};
 use serde::{Deserialize, Serialize};
 use sm4::Sm4;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use super::SecurityError;
+use super::des::DesCipher;
 
 /// The block cipher (and key length) a key is for.
 ///
@@ -123,12 +124,37 @@ impl fmt::Display for KeyAlgorithm {
 /// the check value, which is what an engineer compares against an HSM printout; the key
 /// itself is only reachable through [`Key::expose_bytes`], whose name makes every use
 /// visible in review.
-#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+///
+/// A DES-family key keeps its key schedule, computed on first use and then reused by every
+/// MAC, PIN block or check value under the key (and by its clones) instead of re-keying the
+/// cipher per call. Keys that are only derived and passed on (DUKPT, TR-31) never pay for
+/// one. The schedule is key material too and is wiped with the key.
+#[derive(Clone)]
 pub struct Key {
-    #[zeroize(skip)]
     algorithm: KeyAlgorithm,
     bytes: [u8; 32],
+    /// The DES/TDES round keys once computed; holds `None` for AES and SM4 keys.
+    des: OnceLock<Option<DesCipher>>,
 }
+
+impl Zeroize for Key {
+    fn zeroize(&mut self) {
+        self.bytes.zeroize();
+        // Wiped in place: zero round keys are exactly the schedule of the (now) zero key, so
+        // a wiped key stays consistent with its bytes.
+        if let Some(Some(des)) = self.des.get_mut() {
+            des.zeroize();
+        }
+    }
+}
+
+impl Drop for Key {
+    fn drop(&mut self) {
+        self.zeroize();
+    }
+}
+
+impl ZeroizeOnDrop for Key {}
 
 impl Key {
     /// Builds a key, checking that the length fits the algorithm.
@@ -145,6 +171,7 @@ impl Key {
         Ok(Key {
             algorithm,
             bytes: buf,
+            des: OnceLock::new(),
         })
     }
 
@@ -235,8 +262,22 @@ impl Key {
         Ok(data.to_vec())
     }
 
-    pub(crate) fn engine(&self) -> Engine {
+    /// The keyed cipher: borrows the stored schedule for DES-family keys, keys AES/SM4.
+    pub(crate) fn engine(&self) -> Engine<'_> {
         Engine::new(self)
+    }
+
+    /// The DES/TDES schedule (computed on the first call), `None` for AES and SM4 keys.
+    pub(crate) fn des_cipher(&self) -> Option<&DesCipher> {
+        self.des
+            .get_or_init(|| {
+                if self.algorithm.is_des_family() {
+                    DesCipher::new(self.expose_bytes())
+                } else {
+                    None
+                }
+            })
+            .as_ref()
     }
 }
 
@@ -250,23 +291,22 @@ impl fmt::Debug for Key {
     }
 }
 
-/// A keyed block cipher of any supported algorithm, set up once per operation.
-pub(crate) enum Engine {
-    Des(Des),
-    Tdes2(TdesEde2),
-    Tdes3(TdesEde3),
+/// A keyed block cipher of any supported algorithm. DES-family engines borrow the key's
+/// schedule; AES and SM4 ones are keyed per operation (off the per-message hot paths).
+pub(crate) enum Engine<'k> {
+    Des(&'k DesCipher),
     Aes128(Aes128),
     Aes192(Aes192),
     Aes256(Aes256),
     Sm4(Sm4),
 }
 
+/// Runs `$body` with `$c` bound to the AES or SM4 cipher, or `$des` with `$c` bound to the
+/// DES-family schedule.
 macro_rules! with_engine {
-    ($self:expr, $c:ident => $body:expr) => {
+    ($self:expr, $c:ident => $body:expr, des => $des:expr) => {
         match $self {
-            Engine::Des($c) => $body,
-            Engine::Tdes2($c) => $body,
-            Engine::Tdes3($c) => $body,
+            Engine::Des($c) => $des,
             Engine::Aes128($c) => $body,
             Engine::Aes192($c) => $body,
             Engine::Aes256($c) => $body,
@@ -275,8 +315,11 @@ macro_rules! with_engine {
     };
 }
 
-impl Engine {
-    fn new(key: &Key) -> Engine {
+impl<'k> Engine<'k> {
+    fn new(key: &'k Key) -> Engine<'k> {
+        if let Some(des) = key.des_cipher() {
+            return Engine::Des(des);
+        }
         let k = key.expose_bytes();
         // Lengths were validated when the key was built, so `new_from_slice` cannot fail.
         macro_rules! mk {
@@ -285,9 +328,10 @@ impl Engine {
             };
         }
         match key.algorithm {
-            KeyAlgorithm::Des => mk!(Des, Des),
-            KeyAlgorithm::Tdes2 => mk!(Tdes2, TdesEde2),
-            KeyAlgorithm::Tdes3 => mk!(Tdes3, TdesEde3),
+            // Returned above: a DES-family key of a length Key::new accepted has a schedule.
+            KeyAlgorithm::Des | KeyAlgorithm::Tdes2 | KeyAlgorithm::Tdes3 => {
+                unreachable!("DES-family keys always have a schedule")
+            }
             KeyAlgorithm::Aes128 => mk!(Aes128, Aes128),
             KeyAlgorithm::Aes192 => mk!(Aes192, Aes192),
             KeyAlgorithm::Aes256 => mk!(Aes256, Aes256),
@@ -298,19 +342,27 @@ impl Engine {
     /// Block size in bytes.
     pub(crate) fn block_len(&self) -> usize {
         match self {
-            Engine::Des(_) | Engine::Tdes2(_) | Engine::Tdes3(_) => 8,
+            Engine::Des(_) => 8,
             _ => 16,
         }
     }
 
     /// Encrypts one block in place; `block.len()` must equal the block size.
     pub(crate) fn encrypt(&self, block: &mut [u8]) {
-        with_engine!(self, c => c.encrypt_block(block.try_into().expect("one cipher block")))
+        with_engine!(
+            self,
+            c => c.encrypt_block(block.try_into().expect("one cipher block")),
+            des => c.encrypt_block(block.try_into().expect("one cipher block"))
+        )
     }
 
     /// Decrypts one block in place; `block.len()` must equal the block size.
     pub(crate) fn decrypt(&self, block: &mut [u8]) {
-        with_engine!(self, c => c.decrypt_block(block.try_into().expect("one cipher block")))
+        with_engine!(
+            self,
+            c => c.decrypt_block(block.try_into().expect("one cipher block")),
+            des => c.decrypt_block(block.try_into().expect("one cipher block"))
+        )
     }
 
     /// ECB over whole blocks; the caller guarantees a multiple of the block size.
@@ -361,8 +413,47 @@ impl Engine {
                 m.finalize().into_bytes().to_vec()
             }};
         }
-        with_engine!(self, c => run!(c))
+        with_engine!(self, c => run!(c), des => des_cmac(c, data).to_vec())
     }
+}
+
+/// CMAC (NIST SP 800-38B) with a 64-bit block cipher: subkeys by doubling `E_K(0)` in
+/// GF(2⁶⁴) (R₆₄ = 0x1B), the last block XORed with K1 if complete, else padded `10…0` and
+/// XORed with K2, then CBC-MAC.
+fn des_cmac(cipher: &DesCipher, data: &[u8]) -> [u8; 8] {
+    fn double(x: u64) -> u64 {
+        (x << 1) ^ if x >> 63 == 1 { 0x1B } else { 0 }
+    }
+    let mut l = [0u8; 8];
+    cipher.encrypt_block(&mut l);
+    let k1 = double(u64::from_be_bytes(l));
+    let k2 = double(k1);
+    l.zeroize();
+    let (body, last_len) = match data.len() {
+        0 => (&data[..0], 0),
+        n => {
+            let last = (n - 1) % 8 + 1;
+            (&data[..n - last], last)
+        }
+    };
+    let mut state = [0u8; 8];
+    for block in body.chunks_exact(8) {
+        xor_into(&mut state, block);
+        cipher.encrypt_block(&mut state);
+    }
+    let mut last = [0u8; 8];
+    last[..last_len].copy_from_slice(&data[data.len() - last_len..]);
+    let sub = if last_len == 8 {
+        k1
+    } else {
+        last[last_len] = 0x80;
+        k2
+    };
+    xor_into(&mut last, &sub.to_be_bytes());
+    xor_into(&mut state, &last);
+    cipher.encrypt_block(&mut state);
+    last.zeroize();
+    state
 }
 
 /// `a ^= b` over the common length.

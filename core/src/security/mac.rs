@@ -8,7 +8,8 @@
 use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq;
 
-use super::key::{Engine, xor_into};
+use super::des::DesCipher;
+use super::key::xor_into;
 use super::{Key, KeyAlgorithm, SecurityError};
 
 /// The MAC algorithms paycore computes.
@@ -53,40 +54,37 @@ fn unsupported(operation: &'static str, key: &Key) -> SecurityError {
 
 /// Zero-pads to whole blocks (ISO 9797-1 padding method 1; empty data → one zero block) and
 /// runs the CBC-MAC chain, returning the last chaining value before any final transform.
-fn cbc_mac_chain(engine: &Engine, data: &[u8]) -> [u8; 8] {
+fn cbc_mac_chain(encrypt: impl Fn(&mut [u8; 8]), data: &[u8]) -> [u8; 8] {
     let mut state = [0u8; 8];
     let mut chunks = data.chunks(8).peekable();
     if chunks.peek().is_none() {
-        engine.encrypt(&mut state);
+        encrypt(&mut state);
     }
     for chunk in chunks {
         xor_into(&mut state, chunk);
-        engine.encrypt(&mut state);
+        encrypt(&mut state);
     }
     state
 }
 
 /// ANSI X9.9: single-DES CBC-MAC with zero padding. Takes an 8-byte DES key.
 pub fn x99_mac(key: &Key, data: &[u8]) -> Result<[u8; 8], SecurityError> {
-    if key.algorithm() != KeyAlgorithm::Des {
-        return Err(unsupported("X9.9 MAC (needs a single-DES key)", key));
+    match key.des_cipher() {
+        Some(DesCipher::Des(k)) => Ok(cbc_mac_chain(|b| k.encrypt_block(b), data)),
+        _ => Err(unsupported("X9.9 MAC (needs a single-DES key)", key)),
     }
-    Ok(cbc_mac_chain(&key.engine(), data))
 }
 
 /// ANSI X9.19 retail MAC: DES-CBC under K_L, then `E_KL(D_KR(·))` on the final block.
 /// Takes a 16-byte TDES key (K_L ‖ K_R); an 8-byte key degenerates to X9.9.
 pub fn x919_mac(key: &Key, data: &[u8]) -> Result<[u8; 8], SecurityError> {
-    match key.algorithm() {
-        KeyAlgorithm::Des => x99_mac(key, data),
-        KeyAlgorithm::Tdes2 => {
-            let k = key.expose_bytes();
-            let left = Key::new(KeyAlgorithm::Des, &k[..8])?;
-            let right = Key::new(KeyAlgorithm::Des, &k[8..16])?;
-            let l = left.engine();
-            let mut state = cbc_mac_chain(&l, data);
-            right.engine().decrypt(&mut state);
-            l.encrypt(&mut state);
+    match key.des_cipher() {
+        Some(DesCipher::Des(_)) => x99_mac(key, data),
+        // The halves' schedules are the ones the key already holds: no re-keying per MAC.
+        Some(DesCipher::Tdes2(left, right)) => {
+            let mut state = cbc_mac_chain(|b| left.encrypt_block(b), data);
+            right.decrypt_block(&mut state);
+            left.encrypt_block(&mut state);
             Ok(state)
         }
         _ => Err(unsupported(
@@ -117,39 +115,46 @@ fn xor_blocks<const N: usize>(data: &[u8]) -> [u8; N] {
 /// 8-byte blocks, hex-expand, `E(H[0..8]) ⊕ H[8..16]`, encrypt, and return the first 8
 /// upper-case hex characters as ASCII bytes. The key is DES or TDES.
 pub fn cup_ecb_mac(key: &Key, data: &[u8]) -> Result<[u8; 8], SecurityError> {
-    Ok(CupEcbMacEngine::new(key)?.mac(data))
+    match key.des_cipher() {
+        Some(cipher) => Ok(cup_ecb_mac_with(cipher, data)),
+        None => Err(unsupported("CUP ECB MAC (needs a DES or TDES key)", key)),
+    }
 }
 
-/// A DES/TDES key schedule prepared once for the CUP ECB MAC, for callers that MAC many
-/// messages under one key (the lifecycle's MAC key caches one). The cipher wipes its round
-/// keys on drop.
-pub(crate) struct CupEcbMacEngine(Engine);
+/// [`cup_ecb_mac`] under a DES/TDES schedule.
+fn cup_ecb_mac_with(cipher: &DesCipher, data: &[u8]) -> [u8; 8] {
+    let r: [u8; 8] = xor_blocks(data);
+    let mut h = [0u8; 16];
+    hex_upper(&r, &mut h);
+    let mut t = [0u8; 8];
+    t.copy_from_slice(&h[..8]);
+    cipher.encrypt_block(&mut t);
+    xor_into(&mut t, &h[8..]);
+    cipher.encrypt_block(&mut t);
+    let mut e = [0u8; 16];
+    hex_upper(&t, &mut e);
+    let mut out = [0u8; 8];
+    out.copy_from_slice(&e[..8]);
+    out
+}
+
+/// A DES/TDES key schedule kept for the CUP ECB MAC, for callers that MAC many messages under
+/// one key without holding a [`Key`] (the lifecycle's MAC key caches one). The schedule
+/// wipes its round keys on drop.
+pub(crate) struct CupEcbMacEngine(DesCipher);
 
 impl CupEcbMacEngine {
-    /// Keys the engine; the key must be DES or TDES (8-byte blocks).
+    /// Takes a copy of the key's schedule; the key must be DES or TDES (8-byte blocks).
     pub(crate) fn new(key: &Key) -> Result<Self, SecurityError> {
-        if !key.algorithm().is_des_family() {
-            return Err(unsupported("CUP ECB MAC (needs a DES or TDES key)", key));
+        match key.des_cipher() {
+            Some(cipher) => Ok(CupEcbMacEngine(cipher.clone())),
+            None => Err(unsupported("CUP ECB MAC (needs a DES or TDES key)", key)),
         }
-        Ok(CupEcbMacEngine(key.engine()))
     }
 
     /// [`cup_ecb_mac`] of `data`.
     pub(crate) fn mac(&self, data: &[u8]) -> [u8; 8] {
-        let engine = &self.0;
-        let r: [u8; 8] = xor_blocks(data);
-        let mut h = [0u8; 16];
-        hex_upper(&r, &mut h);
-        let mut t = [0u8; 8];
-        t.copy_from_slice(&h[..8]);
-        engine.encrypt(&mut t);
-        xor_into(&mut t, &h[8..]);
-        engine.encrypt(&mut t);
-        let mut e = [0u8; 16];
-        hex_upper(&t, &mut e);
-        let mut out = [0u8; 8];
-        out.copy_from_slice(&e[..8]);
-        out
+        cup_ecb_mac_with(&self.0, data)
     }
 }
 

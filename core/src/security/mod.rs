@@ -10,6 +10,7 @@
 
 #![warn(missing_docs)]
 
+mod des;
 pub mod dukpt;
 mod error;
 pub mod kcv;
