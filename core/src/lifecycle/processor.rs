@@ -13,7 +13,7 @@ use super::types::{
     Amount, BatchNo, CardBrand, CardType, Channel, EntryMode, MerchantId, Pan, Stan, TerminalId,
     TransactionKind,
 };
-use super::wire::Message;
+use super::wire::{self, Message};
 
 /// Processor settings.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -436,6 +436,19 @@ pub struct AcquirerProcessor<S: TransactionStore = InMemoryStore> {
     events: VecDeque<DomainEvent>,
 }
 
+/// Fields of a request that its response echoes (not F2: the terminal knows its card).
+const ECHO: u128 = field_mask(&[3, 4, 11, 22, 25, 37, 38, 41, 42, 49, 60, 61]);
+
+const fn field_mask(fields: &[u8]) -> u128 {
+    let mut m = 0u128;
+    let mut i = 0;
+    while i < fields.len() {
+        m |= 1u128 << fields[i];
+        i += 1;
+    }
+    m
+}
+
 /// FNV-1a, for request fingerprints (not a security function).
 fn fingerprint(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
@@ -573,6 +586,94 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
         Ok(())
     }
 
+    /// Answers `req` with `code`: the echoed request fields ([`ECHO`]), the local time
+    /// (F12/F13), F39 and `extra` (ascending field numbers, replacing any of those), MAC'd if
+    /// `mac` and the terminal has keys. Encoded straight from the request, without building
+    /// the response message (same bytes as [`Self::response_to`] + [`Self::respond`]).
+    fn reply(
+        &mut self,
+        tid: &TerminalId,
+        req: &Message,
+        code: &str,
+        now: DateTime<Utc>,
+        extra: &[(u8, &[u8])],
+        mac: bool,
+    ) -> Result<(), LifecycleError> {
+        let (f12, f13) = wire::local_time(self.config.cutoff.local(now));
+        let base = [(12u8, &f12[..]), (13, &f13[..]), (39, code.as_bytes())];
+        // Merge the two ascending lists; an extra field replaces a base one.
+        let mut merged = [(0u8, &[][..]); 16];
+        let mut spill = Vec::new();
+        let own: &mut [(u8, &[u8])] = if base.len() + extra.len() <= merged.len() {
+            &mut merged[..]
+        } else {
+            spill.resize(base.len() + extra.len(), (0u8, &[][..]));
+            &mut spill[..]
+        };
+        let (mut i, mut j, mut n) = (0, 0, 0);
+        while i < base.len() || j < extra.len() {
+            let from_extra = j < extra.len() && (i == base.len() || extra[j].0 <= base[i].0);
+            own[n] = if from_extra {
+                if i < base.len() && extra[j].0 == base[i].0 {
+                    i += 1;
+                }
+                j += 1;
+                extra[j - 1]
+            } else {
+                i += 1;
+                base[i - 1]
+            };
+            n += 1;
+        }
+        let own = &own[..n];
+        let mti = req.mti + 10;
+        let frame = match self.terminals.get(tid).and_then(|t| t.keys.as_ref()) {
+            Some(k) if mac => keys::seal(req.encode_reply(mti, ECHO, own, Some(&[0; 8]))?, &k.mak)?,
+            _ => req.encode_reply(mti, ECHO, own, None)?,
+        };
+        self.to_terminal.push_back((tid.clone(), frame));
+        Ok(())
+    }
+
+    /// [`Self::reply`] for a financial request: an approval (`00`) carries the settlement
+    /// date, RRN, authorisation code, balance (inquiry) and card scheme of the record.
+    fn reply_for(
+        &mut self,
+        tid: &TerminalId,
+        req: &Message,
+        rec: &TransactionRecord,
+        code: &str,
+        balance: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> Result<(), LifecycleError> {
+        if code != "00" {
+            return self.reply(tid, req, code, now, &[], true);
+        }
+        let f15 = mmdd(rec.settlement_date);
+        let f54 = balance.map(|b| {
+            let sign = if b < 0 { 'D' } else { 'C' };
+            format!(
+                "1002{:03}{sign}{:012}",
+                rec.amount.currency,
+                b.unsigned_abs().min(999_999_999_999)
+            )
+        });
+        let mut extra = [(0u8, &[][..]); 5];
+        extra[0] = (15, &f15[..]);
+        extra[1] = (37, rec.rrn.as_bytes());
+        extra[2] = (38, rec.auth_code.as_bytes());
+        let mut n = 3;
+        if let Some(b) = &f54 {
+            extra[n] = (54, b.as_bytes());
+            n += 1;
+        }
+        if let Some(c) = rec.card {
+            extra[n] = (63, c.brand.code().as_bytes());
+            n += 1;
+        }
+        self.reply(tid, req, code, now, &extra[..n], true)
+    }
+
     fn response_to(&self, req: &Message, code: &str, now: DateTime<Utc>) -> Message {
         let mut m = Message::new(req.mti + 10);
         for f in [2u8, 3, 4, 11, 22, 25, 37, 38, 41, 42, 49, 60, 61] {
@@ -607,8 +708,14 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
             });
         }
         if m.text(42) != Some(term.profile.merchant_id.as_str()) {
-            let r = self.response_to(&m, DeclineReason::WrongMerchant.code(), now);
-            return self.respond(&tid, r, false);
+            return self.reply(
+                &tid,
+                &m,
+                DeclineReason::WrongMerchant.code(),
+                now,
+                &[],
+                false,
+            );
         }
         if m.mti == 800 {
             return self.sign_on(now, &tid, &m);
@@ -622,17 +729,14 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
                 let old = t.keys.take();
                 t.next_keys = t.next_keys.take().or(old);
             }
-            let r = self.response_to(&m, "00", now);
-            return self.respond(&tid, r, false);
+            return self.reply(&tid, &m, "00", now, &[], false);
         }
         let Some(k) = &term.keys else {
-            let r = self.response_to(&m, DeclineReason::NotSignedOn.code(), now);
-            return self.respond(&tid, r, false);
+            return self.reply(&tid, &m, DeclineReason::NotSignedOn.code(), now, &[], false);
         };
         let mac_ok = keys::verify_frame(frame, &m, &k.mak);
         if !mac_ok {
-            let r = self.response_to(&m, DeclineReason::MacError.code(), now);
-            return self.respond(&tid, r, false);
+            return self.reply(&tid, &m, DeclineReason::MacError.code(), now, &[], false);
         }
         match m.mti {
             // The request's identity for duplicate detection: its bytes before the MAC.
@@ -641,8 +745,7 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
             500 => self.settlement(now, &tid, m),
             320 => self.batch_upload(now, &tid, m),
             other => {
-                let r = self.response_to(&m, "12", now);
-                self.respond(&tid, r, true)?;
+                self.reply(&tid, &m, "12", now, &[], true)?;
                 Err(LifecycleError::UnexpectedMessage { mti: other })
             }
         }
@@ -660,14 +763,12 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
         // Fresh keys if the host supplied them; otherwise a repeated sign-on (e.g. after a lost
         // 0810) re-delivers the current ones, so that sign-on is idempotent.
         let Some(keys) = t.next_keys.take().or_else(|| t.keys.clone()) else {
-            let r = self.response_to(m, "96", now);
-            return self.respond(tid, r, false);
+            return self.reply(tid, m, "96", now, &[], false);
         };
         let block = match keys::wrap_working_keys(&t.profile.tmk, &keys) {
             Ok(b) => b,
             Err(_) => {
-                let r = self.response_to(m, "96", now);
-                return self.respond(tid, r, false);
+                return self.reply(tid, m, "96", now, &[], false);
             }
         };
         t.keys = Some(keys);
@@ -783,8 +884,7 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
         fp: u64,
     ) -> Result<(), LifecycleError> {
         let Some((key, mut rec, original)) = self.parse_request(tid, &m, now, fp) else {
-            let r = self.response_to(&m, "30", now);
-            return self.respond(tid, r, true);
+            return self.reply(tid, &m, "30", now, &[], true);
         };
         if let Some(existing) = self.store.get(&key) {
             // A retransmission gets the same answer; a STAN reuse is a duplicate.
@@ -792,15 +892,11 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
                 && !matches!(existing.status, TxnStatus::Reversed)
             {
                 return match existing.response_code.clone() {
-                    Some(code) => {
-                        let r = self.response_for(&m, &existing, &code, None, now);
-                        self.respond(tid, r, true)
-                    }
+                    Some(code) => self.reply_for(tid, &m, &existing, &code, None, now),
                     None => Ok(()), // still at the network; the answer will follow
                 };
             }
-            let r = self.response_to(&m, DeclineReason::Duplicate.code(), now);
-            return self.respond(tid, r, true);
+            return self.reply(tid, &m, DeclineReason::Duplicate.code(), now, &[], true);
         }
         if let Err(reason) = self.check_rules(&rec, original.as_ref(), now) {
             rec.status = TxnStatus::Declined {
@@ -814,8 +910,7 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
                 reason,
                 code: reason.code().into(),
             });
-            let r = self.response_to(&m, reason.code(), now);
-            return self.respond(tid, r, true);
+            return self.reply(tid, &m, reason.code(), now, &[], true);
         }
         // Reserve the effect on the original now, so that concurrent requests see it.
         self.apply_to_original(&rec, 1);
@@ -956,37 +1051,6 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
         self.store.put(o);
     }
 
-    fn response_for(
-        &self,
-        req: &Message,
-        rec: &TransactionRecord,
-        code: &str,
-        balance: Option<i64>,
-        now: DateTime<Utc>,
-    ) -> Message {
-        let mut r = self.response_to(req, code, now);
-        if code == "00" {
-            r.set(15, mmdd(rec.settlement_date));
-            r.set(37, rec.rrn.as_str());
-            r.set(38, rec.auth_code.as_str());
-            if let Some(c) = rec.card {
-                r.set(63, c.brand.code());
-            }
-            if let Some(b) = balance {
-                let sign = if b < 0 { 'D' } else { 'C' };
-                r.set(
-                    54,
-                    format!(
-                        "1002{:03}{sign}{:012}",
-                        rec.amount.currency,
-                        b.unsigned_abs().min(999_999_999_999)
-                    ),
-                );
-            }
-        }
-        r
-    }
-
     /// Feeds the network's answer to request `id`.
     pub fn handle_network_response(
         &mut self,
@@ -1036,9 +1100,9 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
                 if rec.kind == TransactionKind::BalanceInquiry {
                     self.events.pop_back();
                 }
-                let r = self.response_for(&p.request, &rec, "00", balance, now);
+                let r = self.reply_for(&tid, &p.request, &rec, "00", balance, now);
                 self.store.put(rec);
-                self.respond(&tid, r, true)
+                r
             }
             NetworkOutcome::Declined { code } => {
                 let code = if code.len() == 2 && code.bytes().all(|b| b.is_ascii_alphanumeric()) {
@@ -1070,8 +1134,7 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
             reason,
             code: code.into(),
         });
-        let r = self.response_to(req, code, now);
-        self.respond(&tid, r, true)
+        self.reply(&tid, req, code, now, &[], true)
     }
 
     /// Acknowledges a network reversal (the network answered it).
@@ -1155,8 +1218,7 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
             })
         })();
         let Some(key) = parsed else {
-            let r = self.response_to(&m, "30", now);
-            return self.respond(tid, r, true);
+            return self.reply(tid, &m, "30", now, &[], true);
         };
         let code = match self.store.get(&key) {
             None => {
@@ -1206,8 +1268,7 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
                 TxnStatus::Declined { .. } | TxnStatus::Reversed => "00",
             },
         };
-        let r = self.response_to(&m, code, now);
-        self.respond(tid, r, true)
+        self.reply(tid, &m, code, now, &[], true)
     }
 
     fn settlement(
@@ -1226,8 +1287,7 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
             .and_then(|f| BatchTotals::from_f48(f).ok())
             .map(|(t, _)| t);
         let (Some(batch), Some(terminal_totals)) = (parsed, terminal_totals) else {
-            let r = self.response_to(&m, "30", now);
-            return self.respond(tid, r, true);
+            return self.reply(tid, &m, "30", now, &[], true);
         };
         let Some(t) = self.terminals.get(tid) else {
             return Err(LifecycleError::UnknownTerminal);
@@ -1292,8 +1352,7 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
     ) -> Result<(), LifecycleError> {
         // The details are acknowledged; a real host stores them for the reconciliation team.
         let ok = m.text(48).is_some_and(|f| f.len() >= 2);
-        let r = self.response_to(&m, if ok { "00" } else { "30" }, now);
-        self.respond(tid, r, true)
+        self.reply(tid, &m, if ok { "00" } else { "30" }, now, &[], true)
     }
 }
 
