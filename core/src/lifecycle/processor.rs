@@ -474,7 +474,27 @@ fn rrn(n: u64) -> String {
         // Beyond 10^12 requests: keep the historic `{:012}` rendering (longer than F37).
         return format!("{n:012}");
     }
-    b.iter().map(|&c| char::from(c)).collect()
+    std::str::from_utf8(&b).unwrap_or_default().to_owned()
+}
+
+/// The PAN as events show it: first 6 and last 4 digits (fewer for 12- and 13-digit PANs,
+/// so that at least 4 stay hidden), exactly as `card::mask_digits` with `First6Last4` does
+/// for a PAN's ASCII digits, without going through `char`s.
+fn mask_pan(pan: &Pan) -> String {
+    let d = pan.digits().as_bytes();
+    let n = d.len();
+    if n < 12 || !d.is_ascii() {
+        return pan.masked(crate::card::MaskStyle::First6Last4);
+    }
+    let visible = n - 4;
+    let first = 6.min(visible - 4);
+    let last = 4;
+    let masked: Vec<u8> = d
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| if i < first || i >= n - last { c } else { b'*' })
+        .collect();
+    String::from_utf8(masked).unwrap_or_default()
 }
 
 impl<S: TransactionStore> AcquirerProcessor<S> {
@@ -785,7 +805,7 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
             key: r.key.clone(),
             kind: r.kind,
             merchant_id: r.merchant_id.clone(),
-            pan_masked: r.pan.masked(crate::card::MaskStyle::First6Last4),
+            pan_masked: mask_pan(&r.pan),
             card: r.card,
             channel: r.entry_mode.channel(),
             amount: r.amount,
@@ -1073,12 +1093,15 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
             } => {
                 rec.status = TxnStatus::Approved;
                 rec.card = Some(card);
-                rec.auth_code = auth_code
-                    .chars()
-                    .filter(|c| c.is_ascii_alphanumeric())
-                    .chain(std::iter::repeat(' '))
-                    .take(6)
-                    .collect();
+                // Six alphanumerics, space-padded (multi-byte UTF-8 is never alphanumeric).
+                let mut code = [b' '; 6];
+                for (d, c) in code
+                    .iter_mut()
+                    .zip(auth_code.bytes().filter(u8::is_ascii_alphanumeric))
+                {
+                    *d = c;
+                }
+                rec.auth_code = std::str::from_utf8(&code).unwrap_or_default().to_owned();
                 rec.rrn = rrn(self.next_rrn);
                 self.next_rrn += 1;
                 if let Some(d) = settlement_date {
@@ -1393,5 +1416,34 @@ mod map_as_pairs {
         d: D,
     ) -> Result<BTreeMap<K, V>, D::Error> {
         Ok(Vec::<(K, V)>::deserialize(d)?.into_iter().collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn event_masking_is_the_card_modules_first6_last4() {
+        let digits = "6228480402564890018";
+        for n in 12..=19 {
+            let pan = Pan::parse(&digits[..n]).unwrap();
+            assert_eq!(
+                mask_pan(&pan),
+                crate::card::mask_digits(&digits[..n], crate::card::MaskStyle::First6Last4),
+                "{n} digits"
+            );
+        }
+        assert_eq!(
+            mask_pan(&Pan::parse("622848040256").unwrap()),
+            "6228****0256"
+        );
+    }
+
+    #[test]
+    fn rrn_is_twelve_digits() {
+        assert_eq!(rrn(42), "000000000042");
+        assert_eq!(rrn(999_999_999_999), "999999999999");
+        assert_eq!(rrn(1_000_000_000_000), "1000000000000");
     }
 }
