@@ -149,6 +149,17 @@ pub trait TransactionStore {
     fn put(&mut self, record: TransactionRecord);
     /// All transactions of a terminal's batch.
     fn batch(&self, terminal: &TerminalId, batch: BatchNo) -> Vec<TransactionRecord>;
+    /// Changes a stored transaction in place (`f` must not change its key); `false` if there
+    /// is none. The default reads it with [`get`](Self::get) and writes it back with
+    /// [`put`](Self::put); a store that can lend a record mutably saves the copy.
+    fn update(&mut self, key: &TxnKey, f: &mut dyn FnMut(&mut TransactionRecord)) -> bool {
+        let Some(mut r) = self.get(key) else {
+            return false;
+        };
+        f(&mut r);
+        self.put(r);
+        true
+    }
 }
 
 /// A `BTreeMap` store for tests, examples and small hosts.
@@ -171,6 +182,9 @@ impl TransactionStore for InMemoryStore {
     }
     fn put(&mut self, record: TransactionRecord) {
         self.records.insert(record.key.clone(), record);
+    }
+    fn update(&mut self, key: &TxnKey, f: &mut dyn FnMut(&mut TransactionRecord)) -> bool {
+        self.records.get_mut(key).map(f).is_some()
     }
     fn batch(&self, terminal: &TerminalId, batch: BatchNo) -> Vec<TransactionRecord> {
         let lo = TxnKey {
@@ -477,6 +491,56 @@ fn rrn(n: u64) -> String {
     std::str::from_utf8(&b).unwrap_or_default().to_owned()
 }
 
+/// Facts of a transaction as its events carry them.
+fn event_data(r: &TransactionRecord, now: DateTime<Utc>) -> EventData {
+    EventData {
+        key: r.key.clone(),
+        kind: r.kind,
+        merchant_id: r.merchant_id.clone(),
+        pan_masked: mask_pan(&r.pan),
+        card: r.card,
+        channel: r.entry_mode.channel(),
+        amount: r.amount,
+        received_at: r.received_at,
+        at: now,
+        settlement_date: r.settlement_date,
+        auth_code: r.auth_code.clone(),
+        rrn: r.rrn.clone(),
+        original: r.original.clone(),
+    }
+}
+
+/// What an approval response tells the terminal about its transaction.
+#[derive(Clone, Copy)]
+struct Approval<'a> {
+    settlement_date: NaiveDate,
+    rrn: &'a str,
+    auth_code: &'a str,
+    card: Option<CardProfile>,
+    currency: u16,
+}
+
+impl<'a> Approval<'a> {
+    fn of_record(r: &'a TransactionRecord) -> Self {
+        Approval {
+            settlement_date: r.settlement_date,
+            rrn: &r.rrn,
+            auth_code: &r.auth_code,
+            card: r.card,
+            currency: r.amount.currency,
+        }
+    }
+    fn of_event(d: &'a EventData) -> Self {
+        Approval {
+            settlement_date: d.settlement_date,
+            rrn: &d.rrn,
+            auth_code: &d.auth_code,
+            card: d.card,
+            currency: d.amount.currency,
+        }
+    }
+}
+
 /// The PAN as events show it: first 6 and last 4 digits (fewer for 12- and 13-digit PANs,
 /// so that at least 4 stay hidden), exactly as `card::mask_digits` with `First6Last4` does
 /// for a PAN's ASCII digits, without going through `char`s.
@@ -661,7 +725,7 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
         &mut self,
         tid: &TerminalId,
         req: &Message,
-        rec: &TransactionRecord,
+        rec: Approval<'_>,
         code: &str,
         balance: Option<i64>,
         now: DateTime<Utc>,
@@ -674,7 +738,7 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
             let sign = if b < 0 { 'D' } else { 'C' };
             format!(
                 "1002{:03}{sign}{:012}",
-                rec.amount.currency,
+                rec.currency,
                 b.unsigned_abs().min(999_999_999_999)
             )
         });
@@ -801,21 +865,7 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
     }
 
     fn data(&self, r: &TransactionRecord, now: DateTime<Utc>) -> EventData {
-        EventData {
-            key: r.key.clone(),
-            kind: r.kind,
-            merchant_id: r.merchant_id.clone(),
-            pan_masked: mask_pan(&r.pan),
-            card: r.card,
-            channel: r.entry_mode.channel(),
-            amount: r.amount,
-            received_at: r.received_at,
-            at: now,
-            settlement_date: r.settlement_date,
-            auth_code: r.auth_code.clone(),
-            rrn: r.rrn.clone(),
-            original: r.original.clone(),
-        }
+        event_data(r, now)
     }
 
     fn parse_request(
@@ -912,7 +962,9 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
                 && !matches!(existing.status, TxnStatus::Reversed)
             {
                 return match existing.response_code.clone() {
-                    Some(code) => self.reply_for(tid, &m, &existing, &code, None, now),
+                    Some(code) => {
+                        self.reply_for(tid, &m, Approval::of_record(&existing), &code, None, now)
+                    }
                     None => Ok(()), // still at the network; the answer will follow
                 };
             }
@@ -1080,9 +1132,6 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
         let Some(p) = self.net_pending.remove(&resp.id) else {
             return Err(LifecycleError::UnknownNetworkRequest { id: resp.id });
         };
-        let Some(mut rec) = self.store.get(&p.key) else {
-            return Err(LifecycleError::UnknownNetworkRequest { id: resp.id });
-        };
         let tid = p.key.terminal_id.clone();
         match resp.outcome {
             NetworkOutcome::Approved {
@@ -1091,8 +1140,6 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
                 card,
                 balance,
             } => {
-                rec.status = TxnStatus::Approved;
-                rec.card = Some(card);
                 // Six alphanumerics, space-padded (multi-byte UTF-8 is never alphanumeric).
                 let mut code = [b' '; 6];
                 for (d, c) in code
@@ -1101,15 +1148,27 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
                 {
                     *d = c;
                 }
-                rec.auth_code = std::str::from_utf8(&code).unwrap_or_default().to_owned();
-                rec.rrn = rrn(self.next_rrn);
-                self.next_rrn += 1;
-                if let Some(d) = settlement_date {
-                    rec.settlement_date = d;
-                }
-                rec.response_code = Some("00".into());
-                let data = self.data(&rec, now);
-                self.events.push_back(match rec.kind {
+                let next_rrn = &mut self.next_rrn;
+                let mut approved = None;
+                // In place: the record is not copied out of the store and back.
+                self.store.update(&p.key, &mut |rec| {
+                    rec.status = TxnStatus::Approved;
+                    rec.card = Some(card);
+                    rec.auth_code = std::str::from_utf8(&code).unwrap_or_default().to_owned();
+                    rec.rrn = rrn(*next_rrn);
+                    *next_rrn += 1;
+                    if let Some(d) = settlement_date {
+                        rec.settlement_date = d;
+                    }
+                    rec.response_code = Some("00".into());
+                    approved = Some((rec.kind, event_data(rec, now)));
+                });
+                let Some((kind, data)) = approved else {
+                    return Err(LifecycleError::UnknownNetworkRequest { id: resp.id });
+                };
+                let approval = Approval::of_event(&data);
+                let r = self.reply_for(&tid, &p.request, approval, "00", balance, now);
+                self.events.push_back(match kind {
                     TransactionKind::PreAuth => DomainEvent::Authorised(data),
                     TransactionKind::Sale | TransactionKind::Completion => {
                         DomainEvent::Captured(data)
@@ -1118,16 +1177,15 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
                     | TransactionKind::CompletionVoid
                     | TransactionKind::PreAuthCancel => DomainEvent::Voided(data),
                     TransactionKind::Refund => DomainEvent::Refunded(data),
-                    TransactionKind::BalanceInquiry => DomainEvent::Authorised(data),
+                    // An inquiry moves no money: no event.
+                    TransactionKind::BalanceInquiry => return r,
                 });
-                if rec.kind == TransactionKind::BalanceInquiry {
-                    self.events.pop_back();
-                }
-                let r = self.reply_for(&tid, &p.request, &rec, "00", balance, now);
-                self.store.put(rec);
                 r
             }
             NetworkOutcome::Declined { code } => {
+                let Some(rec) = self.store.get(&p.key) else {
+                    return Err(LifecycleError::UnknownNetworkRequest { id: resp.id });
+                };
                 let code = if code.len() == 2 && code.bytes().all(|b| b.is_ascii_alphanumeric()) {
                     code
                 } else {
@@ -1438,6 +1496,68 @@ mod tests {
             mask_pan(&Pan::parse("622848040256").unwrap()),
             "6228****0256"
         );
+    }
+
+    /// A store with only the required methods: `update` is the trait's default.
+    #[derive(Default)]
+    struct Minimal(InMemoryStore);
+
+    impl TransactionStore for Minimal {
+        fn get(&self, key: &TxnKey) -> Option<TransactionRecord> {
+            self.0.get(key)
+        }
+        fn put(&mut self, record: TransactionRecord) {
+            self.0.put(record);
+        }
+        fn batch(&self, terminal: &TerminalId, batch: BatchNo) -> Vec<TransactionRecord> {
+            self.0.batch(terminal, batch)
+        }
+    }
+
+    #[test]
+    fn update_in_place_is_get_then_put() {
+        let key = |stan| TxnKey {
+            terminal_id: TerminalId::new("T0000001").unwrap(),
+            batch: BatchNo::FIRST,
+            stan: Stan::new(stan).unwrap(),
+        };
+        let rec = TransactionRecord {
+            key: key(7),
+            kind: TransactionKind::Sale,
+            merchant_id: MerchantId::new("898100000000001").unwrap(),
+            pan: Pan::parse("6228480402564890018").unwrap(),
+            amount: Amount::cny(100).unwrap(),
+            entry_mode: EntryMode::Chip,
+            status: TxnStatus::Pending { network_id: 1 },
+            card: None,
+            received_at: DateTime::<Utc>::UNIX_EPOCH,
+            settlement_date: NaiveDate::MIN,
+            auth_code: String::new(),
+            rrn: String::new(),
+            original: None,
+            refunded: 0,
+            completed: 0,
+            settled: false,
+            network_id: 1,
+            fingerprint: 9,
+            response_code: None,
+        };
+        let (mut a, mut b) = (InMemoryStore::default(), Minimal::default());
+        a.put(rec.clone());
+        b.put(rec);
+        for store in [&mut a as &mut dyn TransactionStore, &mut b] {
+            let mut calls = 0;
+            assert!(store.update(&key(7), &mut |r| {
+                r.status = TxnStatus::Approved;
+                r.rrn = "000000000001".into();
+                calls += 1;
+            }));
+            assert!(!store.update(&key(8), &mut |_| calls += 10));
+            assert_eq!(calls, 1);
+        }
+        assert_eq!(a, b.0);
+        assert_eq!(a.get(&key(7)).map(|r| r.status), Some(TxnStatus::Approved));
+        assert_eq!(a.all().count(), 1);
     }
 
     #[test]
