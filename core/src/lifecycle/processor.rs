@@ -491,6 +491,21 @@ fn rrn(n: u64) -> String {
     std::str::from_utf8(&b).unwrap_or_default().to_owned()
 }
 
+/// `str::parse::<u64>` of ASCII bytes: an optional `+`, then one or more digits, no overflow.
+fn dec(b: &[u8]) -> Option<u64> {
+    let d = b.strip_prefix(b"+").unwrap_or(b);
+    if d.is_empty() {
+        return None;
+    }
+    d.iter().try_fold(0u64, |a, &c| {
+        if c.is_ascii_digit() {
+            a.checked_mul(10)?.checked_add(u64::from(c - b'0'))
+        } else {
+            None
+        }
+    })
+}
+
 /// Facts of a transaction as its events carry them.
 fn event_data(r: &TransactionRecord, now: DateTime<Utc>) -> EventData {
     EventData {
@@ -780,7 +795,8 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
         frame: &[u8],
     ) -> Result<(), LifecycleError> {
         let m = Message::decode(frame)?;
-        let tid = TerminalId::parse(m.text(41).unwrap_or_default())?;
+        // Non-text bytes fail the printable-ASCII check: the same error as parsing the text.
+        let tid = TerminalId::parse_bytes(m.get(41).unwrap_or_default())?;
         let Some(term) = self.terminals.get(&tid) else {
             return Err(LifecycleError::UnknownTerminal);
         };
@@ -791,7 +807,7 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
                 reason: "missing STAN",
             });
         }
-        if m.text(42) != Some(term.profile.merchant_id.as_str()) {
+        if m.get(42) != Some(term.profile.merchant_id.as_str().as_bytes()) {
             return self.reply(
                 &tid,
                 &m,
@@ -875,9 +891,16 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
         now: DateTime<Utc>,
         fingerprint: u64,
     ) -> Option<(TxnKey, TransactionRecord, Option<TxnKey>)> {
-        let f60 = m.text(60)?;
-        let type_code: u8 = f60.get(0..2)?.parse().ok()?;
-        let batch = BatchNo::new(f60.get(2..8)?.parse().ok()?).ok()?;
+        let f60 = m.get(60)?;
+        let (type_code, batch) = if f60.is_ascii() {
+            // ASCII (always, for a decoded `n` field): the text's parse, on the bytes.
+            let type_code = u8::try_from(dec(f60.get(0..2)?)?).ok()?;
+            (type_code, u32::try_from(dec(f60.get(2..8)?)?).ok()?)
+        } else {
+            let f60 = m.text(60)?;
+            (f60.get(0..2)?.parse().ok()?, f60.get(2..8)?.parse().ok()?)
+        };
+        let batch = BatchNo::new(batch).ok()?;
         let stan = Stan::new(m.num(11)? as u32).ok()?;
         let kind =
             TransactionKind::from_wire(m.mti, m.num(3)? as u32, m.num(25)? as u8, type_code)?;
@@ -897,14 +920,21 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
             (None, Some(t2)) => t2,
             (None, None) => return None,
         };
-        let currency: u16 = m.text(49)?.parse().ok()?;
+        let currency: u16 = match m.get(49)? {
+            f49 if f49.is_ascii() => u16::try_from(dec(f49)?).ok()?,
+            _ => m.text(49)?.parse().ok()?,
+        };
         let minor = if kind == TransactionKind::BalanceInquiry {
             0
         } else {
             m.num(4)? as i64
         };
         let amount = Amount::new(minor, currency).ok()?;
-        let entry_mode = EntryMode::from_code(m.text(22)?.get(..2)?.parse().ok()?)?;
+        let entry_mode = match m.get(22)? {
+            f22 if f22.is_ascii() => u16::try_from(dec(f22.get(..2)?)?).ok()?,
+            _ => m.text(22)?.get(..2)?.parse().ok()?,
+        };
+        let entry_mode = EntryMode::from_code(entry_mode)?;
         let original = if kind.needs_original() {
             let f61 = m.text(61)?;
             Some(TxnKey {
@@ -1558,6 +1588,44 @@ mod tests {
         assert_eq!(a, b.0);
         assert_eq!(a.get(&key(7)).map(|r| r.status), Some(TxnStatus::Approved));
         assert_eq!(a.all().count(), 1);
+    }
+
+    #[test]
+    fn dec_is_str_parse_on_ascii() {
+        for t in [
+            "",
+            "+",
+            "-1",
+            "+7",
+            "0",
+            "007",
+            "255",
+            "256",
+            "65535",
+            "65536",
+            "4294967295",
+            "4294967296",
+            "18446744073709551615",
+            "18446744073709551616",
+            "1a",
+            " 1",
+            "++1",
+        ] {
+            let b = t.as_bytes();
+            assert_eq!(dec(b), t.parse::<u64>().ok(), "{t:?}");
+            assert_eq!(
+                dec(b).and_then(|v| u8::try_from(v).ok()),
+                t.parse::<u8>().ok()
+            );
+            assert_eq!(
+                dec(b).and_then(|v| u16::try_from(v).ok()),
+                t.parse::<u16>().ok()
+            );
+            assert_eq!(
+                dec(b).and_then(|v| u32::try_from(v).ok()),
+                t.parse::<u32>().ok()
+            );
+        }
     }
 
     #[test]
