@@ -568,12 +568,15 @@ fn mask_pan(pan: &Pan) -> String {
     let visible = n - 4;
     let first = 6.min(visible - 4);
     let last = 4;
-    let masked: Vec<u8> = d
-        .iter()
-        .enumerate()
-        .map(|(i, &c)| if i < first || i >= n - last { c } else { b'*' })
-        .collect();
-    String::from_utf8(masked).unwrap_or_default()
+    let mut masked = String::with_capacity(n);
+    for (i, &c) in d.iter().enumerate() {
+        masked.push(if i < first || i >= n - last {
+            char::from(c)
+        } else {
+            '*'
+        });
+    }
+    masked
 }
 
 impl<S: TransactionStore> AcquirerProcessor<S> {

@@ -418,8 +418,10 @@ impl Message {
         if self.aside.is_empty() {
             // The usual case: every field in the table.
             let fields = self.table().filter(|(f, _)| mac.is_none() || *f != 64);
+            let present = self.present | u128::from(mac.is_some()) << 64;
             if fast
-                && wire_fast::encode(spec, self.mti, fields.clone().chain(mac), &mut out).is_some()
+                && wire_fast::encode(spec, self.mti, present, fields.clone().chain(mac), &mut out)
+                    .is_some()
             {
                 return Ok(out);
             }
@@ -483,9 +485,11 @@ impl Message {
                 }
             })
         };
+        let present =
+            (self.present & echo & !own_mask) | own_mask | u128::from(mac.is_some()) << 64;
         let mac = mac.map(|m| (64u8, &m[..]));
         let mut out = Vec::with_capacity(self.data.len() + 64);
-        if wire_fast::encode(spec, mti, fields.clone().chain(mac), &mut out).is_some() {
+        if wire_fast::encode(spec, mti, present, fields.clone().chain(mac), &mut out).is_some() {
             return Ok(out);
         }
         out.clear();

@@ -156,29 +156,26 @@ fn put_field(shape: &Shape, value: &[u8], out: &mut Vec<u8>) -> Option<()> {
     Some(())
 }
 
-/// Encodes MTI (BCD), the primary bitmap and `fields` (ascending, numbers 2–64) into `out`,
-/// exactly as the general codec would; `None` (with `out` in any state) if the general codec
-/// must decide.
+/// Encodes MTI (BCD), the primary bitmap and `fields` (ascending, numbers 2–64, exactly the
+/// bits of `present`: bit `n` = field `n`) into `out`, exactly as the general codec would;
+/// `None` (with `out` in any state) if the general codec must decide.
 pub(super) fn encode<'v>(
     spec: &Spec,
     mti: u16,
-    fields: impl Iterator<Item = (u8, &'v [u8])> + Clone,
+    present: u128,
+    fields: impl Iterator<Item = (u8, &'v [u8])>,
     out: &mut Vec<u8>,
 ) -> Option<()> {
-    if mti > 9999 {
+    // Only fields 2–64: no secondary bitmap, nothing outside the POS dialect.
+    if mti > 9999 || present & !(u128::MAX << 2 & !(u128::MAX << 65)) != 0 {
         return None;
     }
     let t = table(spec);
     let m = |d: u16| (d % 10) as u8;
     out.push(m(mti / 1000) << 4 | m(mti / 100));
     out.push(m(mti / 10) << 4 | m(mti));
-    let mut bitmap = 0u64;
-    for (n, _) in fields.clone() {
-        if !(2..=64).contains(&n) {
-            return None;
-        }
-        bitmap |= 1u64 << (64 - u32::from(n));
-    }
+    // Bit n of the wire bitmap is field n, most significant first.
+    let bitmap = ((present >> 1) as u64).reverse_bits();
     out.extend_from_slice(&bitmap.to_be_bytes());
     for (n, v) in fields {
         let shape = t.0[usize::from(n)].as_ref()?;
