@@ -908,19 +908,19 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
         let kind =
             TransactionKind::from_wire(m.mti, m.num(3)? as u32, m.num(25)? as u8, type_code)?;
         // F2, or the PAN inside F35 (swiped cards may send track 2 only); both must agree.
-        let track2_pan = match m.text(35) {
-            Some(t) => Some(crate::card::Track2::parse(t).ok()?.pan().clone()),
+        let track2 = match m.text(35) {
+            Some(t) => Some(crate::card::Track2::parse(t).ok()?),
             None => None,
         };
-        let pan = match (m.text(2), track2_pan) {
+        let pan = match (m.text(2), track2) {
             (Some(f2), t2) => {
                 let pan = Pan::parse(f2).ok()?;
-                if t2.is_some_and(|t| t != pan) {
+                if t2.is_some_and(|t| *t.pan() != pan) {
                     return None;
                 }
                 pan
             }
-            (None, Some(t2)) => t2,
+            (None, Some(t2)) => t2.pan().clone(),
             (None, None) => return None,
         };
         let currency: u16 = match m.get(49)? {

@@ -242,26 +242,31 @@ pub(super) fn decode(
                 values.extend_from_slice(wire);
             }
             Content::Digits | Content::Track => {
-                // Unpack every nibble, then drop the pad nibble of an odd count (checked to
-                // be the pad) and, for `n`, check that what is left is digits.
-                values.resize(start + wire.len() * 2, 0);
-                let out = values.get_mut(start..)?;
-                for (d, &b) in out.chunks_exact_mut(2).zip(wire) {
-                    d[0] = b'0' + (b >> 4);
-                    d[1] = b'0' + (b & 0x0F);
-                }
+                // The pad nibble of an odd count (first when right-aligned, last when
+                // left-aligned) must be the pad and is not a character.
+                let mut body = wire;
                 if chars % 2 == 1 {
-                    let pad = b'0' + shape.pad;
+                    let (&first, &last) = (wire.first()?, wire.last()?);
                     if shape.pad_first {
-                        if out.first() != Some(&pad) {
+                        if first >> 4 != shape.pad {
                             return None;
                         }
-                        out.copy_within(1.., 0);
-                    } else if out.last() != Some(&pad) {
+                        values.push(b'0' + (first & 0x0F));
+                        body = &wire[1..];
+                    } else if last & 0x0F != shape.pad {
                         return None;
                     }
-                    values.truncate(start + chars);
                 }
+                // Two characters per byte, through a stack buffer (no per-byte growth check).
+                for part in body.chunks(32) {
+                    let mut tmp = [0u8; 64];
+                    for (d, &b) in tmp.chunks_exact_mut(2).zip(part) {
+                        d[0] = b'0' + (b >> 4);
+                        d[1] = b'0' + (b & 0x0F);
+                    }
+                    values.extend_from_slice(&tmp[..part.len() * 2]);
+                }
+                values.truncate(start + chars);
                 if shape.content == Content::Digits
                     && !values.get(start..)?.iter().all(|&c| c <= b'9')
                 {
