@@ -470,7 +470,9 @@ impl Message {
         }
         let spec = cup_pos()?;
         let fields = {
-            let mut bits = (self.present & echo & !own_mask) | own_mask;
+            // Fields 2–63 only here (checked above): the masks fit a u64.
+            let mut bits = ((self.present & echo & !own_mask) | own_mask) as u64;
+            let own_bits = own_mask as u64;
             let mut own = own.iter();
             std::iter::from_fn(move || {
                 if bits == 0 {
@@ -478,7 +480,7 @@ impl Message {
                 }
                 let n = bits.trailing_zeros() as u8;
                 bits &= bits - 1;
-                if own_mask & (1u128 << n) != 0 {
+                if own_bits & (1u64 << n) != 0 {
                     own.next().map(|(f, v)| (*f, *v))
                 } else {
                     Some((n, self.table_value(n)))
@@ -528,17 +530,17 @@ impl Message {
         let mut msg = Message::with_capacity(0, bytes.len().saturating_mul(2));
         // Values are at most two bytes per wire byte, so every span fits the table's u16.
         if fast && bytes.len() <= usize::from(u16::MAX) / 2 {
-            let (present, spans) = (&mut msg.present, &mut msg.spans);
-            let mti = wire_fast::decode(spec, bytes, &mut msg.data, |n, start, len| {
+            let spans = &mut msg.spans;
+            let decoded = wire_fast::decode(spec, bytes, &mut msg.data, |n, start, len| {
                 // Both below 2 × 32 KiB (checked above).
                 spans[usize::from(n)] = Span {
                     start: start as u16,
                     len: len as u16,
                 };
-                *present |= 1u128 << n;
             });
-            if let Some(mti) = mti {
+            if let Some((mti, present)) = decoded {
                 msg.mti = mti;
+                msg.present = present;
                 return Ok(msg);
             }
             // Something for the general codec to judge (and name precisely).

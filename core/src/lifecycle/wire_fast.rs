@@ -101,7 +101,7 @@ fn table(spec: &Spec) -> &'static Table {
 
 /// Appends `value` (a logical value: ASCII digits/characters or raw bytes) as field `shape`.
 /// `None` if the spec would refuse it.
-#[inline]
+#[inline(always)]
 fn put_field(shape: &Shape, value: &[u8], out: &mut Vec<u8>) -> Option<()> {
     let len = value.len();
     if shape.prefix == 0 {
@@ -185,14 +185,15 @@ pub(super) fn encode<'v>(
 }
 
 /// Decodes a frame (from the MTI) into `values`, calling `on_field(n, start, len)` with each
-/// field's logical value at `values[start..start + len]`. Returns the MTI, or `None` (with
+/// field's logical value at `values[start..start + len]`. Returns the MTI and the present
+/// fields (bit `n` = field `n`), or `None` (with
 /// `values` and the callbacks in any state) if the general codec must decide.
 pub(super) fn decode(
     spec: &Spec,
     bytes: &[u8],
     values: &mut Vec<u8>,
     mut on_field: impl FnMut(u8, usize, usize),
-) -> Option<u16> {
+) -> Option<(u16, u128)> {
     let t = table(spec);
     let head: &[u8; 10] = bytes.get(..10)?.try_into().ok()?;
     let mut mti = 0u16;
@@ -203,10 +204,11 @@ pub(super) fn decode(
         }
         mti = mti * 100 + u16::from(hi) * 10 + u16::from(lo);
     }
-    let mut bits = u64::from_be_bytes(head[2..10].try_into().ok()?);
-    if bits & (1 << 63) != 0 {
+    let bitmap = u64::from_be_bytes(head[2..10].try_into().ok()?);
+    if bitmap & (1 << 63) != 0 {
         return None; // a secondary bitmap: not in the POS dialect
     }
+    let mut bits = bitmap;
     let mut pos = 10;
     while bits != 0 {
         let n = bits.leading_zeros() as u8 + 1;
@@ -276,5 +278,6 @@ pub(super) fn decode(
         }
         on_field(n, start, values.len() - start);
     }
-    (pos == bytes.len()).then_some(mti)
+    // Field n is wire bit 64 - n (most significant first); presence bit n is field n.
+    (pos == bytes.len()).then_some((mti, u128::from(bitmap.reverse_bits()) << 1))
 }
