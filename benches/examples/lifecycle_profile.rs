@@ -1,6 +1,8 @@
 //! Runs the `lifecycle/processor_sales_10k` workload once, for instruction counting:
 //! `valgrind --tool=callgrind --toggle-collect='*process_sales*' target/release/examples/lifecycle_profile`
-//! then divide the collected instructions by the sale count printed.
+//! then divide the collected instructions by the sale count printed. With a second argument
+//! `rt`, runs the `lifecycle/sale_round_trip` body that many times instead (collect
+//! `'*round_trips*'`).
 
 use std::hint::black_box;
 
@@ -96,11 +98,32 @@ fn process_sales(mut p: AcquirerProcessor, frames: &[Vec<u8>]) -> AcquirerProces
     p
 }
 
+/// The measured part of `sale_round_trip`, `n` times.
+#[inline(never)]
+fn round_trips(t: &mut TerminalSession, p: &mut AcquirerProcessor, n: u64) {
+    for n in 1..=n {
+        let at = now() + Duration::milliseconds(n as i64);
+        t.begin(at, black_box(sale())).unwrap();
+        round(t, p, at);
+        if n.is_multiple_of(900) {
+            t.settle(at).unwrap();
+            round(t, p, at);
+            round(t, p, at);
+        }
+    }
+}
+
 fn main() {
     let n: usize = std::env::args()
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(10_000);
+    if std::env::args().nth(2).as_deref() == Some("rt") {
+        let (mut t, mut p) = pair();
+        round_trips(&mut t, &mut p, n as u64);
+        println!("{n} round trips");
+        return;
+    }
     let (mut t, mut scratch) = pair();
     let signed_on = scratch.clone();
     let mut frames = Vec::with_capacity(n);
