@@ -218,7 +218,11 @@ pub fn encode_signed(m: Message, mak: &MacKey) -> Result<Vec<u8>, LifecycleError
 
 /// [`encode_signed`] without taking the message.
 pub(crate) fn sign(m: &Message, mak: &MacKey) -> Result<Vec<u8>, LifecycleError> {
-    let mut bytes = m.encode_with_mac(&[0u8; 8])?;
+    seal(m.encode_with_mac(&[0u8; 8])?, mak)
+}
+
+/// Writes the MAC of an encoding that ends with an 8-byte F64 placeholder into that F64.
+pub(crate) fn seal(mut bytes: Vec<u8>, mak: &MacKey) -> Result<Vec<u8>, LifecycleError> {
     // The encoding ends with the 8 bytes of F64.
     let Some(at) = bytes.len().checked_sub(8) else {
         return Err(LifecycleError::from(WireError::Encode {

@@ -8,6 +8,7 @@ mod terminal;
 pub mod totals;
 pub mod types;
 pub mod wire;
+mod wire_fast;
 
 pub use error::{LifecycleError, ResponseCode};
 pub use processor::{

@@ -13,7 +13,7 @@ use super::types::{
     Amount, BatchNo, CardBrand, CardType, Channel, EntryMode, MerchantId, Pan, Stan, TerminalId,
     TransactionKind,
 };
-use super::wire::Message;
+use super::wire::{self, Message};
 
 /// Processor settings.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -149,6 +149,17 @@ pub trait TransactionStore {
     fn put(&mut self, record: TransactionRecord);
     /// All transactions of a terminal's batch.
     fn batch(&self, terminal: &TerminalId, batch: BatchNo) -> Vec<TransactionRecord>;
+    /// Changes a stored transaction in place (`f` must not change its key); `false` if there
+    /// is none. The default reads it with [`get`](Self::get) and writes it back with
+    /// [`put`](Self::put); a store that can lend a record mutably saves the copy.
+    fn update(&mut self, key: &TxnKey, f: &mut dyn FnMut(&mut TransactionRecord)) -> bool {
+        let Some(mut r) = self.get(key) else {
+            return false;
+        };
+        f(&mut r);
+        self.put(r);
+        true
+    }
 }
 
 /// A `BTreeMap` store for tests, examples and small hosts.
@@ -171,6 +182,9 @@ impl TransactionStore for InMemoryStore {
     }
     fn put(&mut self, record: TransactionRecord) {
         self.records.insert(record.key.clone(), record);
+    }
+    fn update(&mut self, key: &TxnKey, f: &mut dyn FnMut(&mut TransactionRecord)) -> bool {
+        self.records.get_mut(key).map(f).is_some()
     }
     fn batch(&self, terminal: &TerminalId, batch: BatchNo) -> Vec<TransactionRecord> {
         let lo = TxnKey {
@@ -436,6 +450,19 @@ pub struct AcquirerProcessor<S: TransactionStore = InMemoryStore> {
     events: VecDeque<DomainEvent>,
 }
 
+/// Fields of a request that its response echoes (not F2: the terminal knows its card).
+const ECHO: u128 = field_mask(&[3, 4, 11, 22, 25, 37, 38, 41, 42, 49, 60, 61]);
+
+const fn field_mask(fields: &[u8]) -> u128 {
+    let mut m = 0u128;
+    let mut i = 0;
+    while i < fields.len() {
+        m |= 1u128 << fields[i];
+        i += 1;
+    }
+    m
+}
+
 /// FNV-1a, for request fingerprints (not a security function).
 fn fingerprint(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
@@ -461,7 +488,95 @@ fn rrn(n: u64) -> String {
         // Beyond 10^12 requests: keep the historic `{:012}` rendering (longer than F37).
         return format!("{n:012}");
     }
-    b.iter().map(|&c| char::from(c)).collect()
+    std::str::from_utf8(&b).unwrap_or_default().to_owned()
+}
+
+/// `str::parse::<u64>` of ASCII bytes: an optional `+`, then one or more digits, no overflow.
+fn dec(b: &[u8]) -> Option<u64> {
+    let d = b.strip_prefix(b"+").unwrap_or(b);
+    if d.is_empty() {
+        return None;
+    }
+    d.iter().try_fold(0u64, |a, &c| {
+        if c.is_ascii_digit() {
+            a.checked_mul(10)?.checked_add(u64::from(c - b'0'))
+        } else {
+            None
+        }
+    })
+}
+
+/// Facts of a transaction as its events carry them.
+fn event_data(r: &TransactionRecord, now: DateTime<Utc>) -> EventData {
+    EventData {
+        key: r.key.clone(),
+        kind: r.kind,
+        merchant_id: r.merchant_id.clone(),
+        pan_masked: mask_pan(&r.pan),
+        card: r.card,
+        channel: r.entry_mode.channel(),
+        amount: r.amount,
+        received_at: r.received_at,
+        at: now,
+        settlement_date: r.settlement_date,
+        auth_code: r.auth_code.clone(),
+        rrn: r.rrn.clone(),
+        original: r.original.clone(),
+    }
+}
+
+/// What an approval response tells the terminal about its transaction.
+#[derive(Clone, Copy)]
+struct Approval<'a> {
+    settlement_date: NaiveDate,
+    rrn: &'a str,
+    auth_code: &'a str,
+    card: Option<CardProfile>,
+    currency: u16,
+}
+
+impl<'a> Approval<'a> {
+    fn of_record(r: &'a TransactionRecord) -> Self {
+        Approval {
+            settlement_date: r.settlement_date,
+            rrn: &r.rrn,
+            auth_code: &r.auth_code,
+            card: r.card,
+            currency: r.amount.currency,
+        }
+    }
+    fn of_event(d: &'a EventData) -> Self {
+        Approval {
+            settlement_date: d.settlement_date,
+            rrn: &d.rrn,
+            auth_code: &d.auth_code,
+            card: d.card,
+            currency: d.amount.currency,
+        }
+    }
+}
+
+/// The PAN as events show it: first 6 and last 4 digits (fewer for 12- and 13-digit PANs,
+/// so that at least 4 stay hidden), exactly as `card::mask_digits` with `First6Last4` does
+/// for a PAN's ASCII digits, without going through `char`s.
+fn mask_pan(pan: &Pan) -> String {
+    let d = pan.digits().as_bytes();
+    let n = d.len();
+    if n < 12 || !d.is_ascii() {
+        return pan.masked(crate::card::MaskStyle::First6Last4);
+    }
+    let visible = n - 4;
+    let first = 6.min(visible - 4);
+    let last = 4;
+    let mut masked = String::with_capacity(n);
+    for (i, &c) in d.iter().enumerate() {
+        masked.push(if i < first || i >= n - last {
+            char::from(c)
+        } else {
+            '*'
+        });
+    }
+    masked
 }
 
 impl<S: TransactionStore> AcquirerProcessor<S> {
@@ -573,6 +688,94 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
         Ok(())
     }
 
+    /// Answers `req` with `code`: the echoed request fields ([`ECHO`]), the local time
+    /// (F12/F13), F39 and `extra` (ascending field numbers, replacing any of those), MAC'd if
+    /// `mac` and the terminal has keys. Encoded straight from the request, without building
+    /// the response message (same bytes as [`Self::response_to`] + [`Self::respond`]).
+    fn reply(
+        &mut self,
+        tid: &TerminalId,
+        req: &Message,
+        code: &str,
+        now: DateTime<Utc>,
+        extra: &[(u8, &[u8])],
+        mac: bool,
+    ) -> Result<(), LifecycleError> {
+        let (f12, f13) = wire::local_time(self.config.cutoff.local(now));
+        let base = [(12u8, &f12[..]), (13, &f13[..]), (39, code.as_bytes())];
+        // Merge the two ascending lists; an extra field replaces a base one.
+        let mut merged = [(0u8, &[][..]); 16];
+        let mut spill = Vec::new();
+        let own: &mut [(u8, &[u8])] = if base.len() + extra.len() <= merged.len() {
+            &mut merged[..]
+        } else {
+            spill.resize(base.len() + extra.len(), (0u8, &[][..]));
+            &mut spill[..]
+        };
+        let (mut i, mut j, mut n) = (0, 0, 0);
+        while i < base.len() || j < extra.len() {
+            let from_extra = j < extra.len() && (i == base.len() || extra[j].0 <= base[i].0);
+            own[n] = if from_extra {
+                if i < base.len() && extra[j].0 == base[i].0 {
+                    i += 1;
+                }
+                j += 1;
+                extra[j - 1]
+            } else {
+                i += 1;
+                base[i - 1]
+            };
+            n += 1;
+        }
+        let own = &own[..n];
+        let mti = req.mti + 10;
+        let frame = match self.terminals.get(tid).and_then(|t| t.keys.as_ref()) {
+            Some(k) if mac => keys::seal(req.encode_reply(mti, ECHO, own, Some(&[0; 8]))?, &k.mak)?,
+            _ => req.encode_reply(mti, ECHO, own, None)?,
+        };
+        self.to_terminal.push_back((tid.clone(), frame));
+        Ok(())
+    }
+
+    /// [`Self::reply`] for a financial request: an approval (`00`) carries the settlement
+    /// date, RRN, authorisation code, balance (inquiry) and card scheme of the record.
+    fn reply_for(
+        &mut self,
+        tid: &TerminalId,
+        req: &Message,
+        rec: Approval<'_>,
+        code: &str,
+        balance: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> Result<(), LifecycleError> {
+        if code != "00" {
+            return self.reply(tid, req, code, now, &[], true);
+        }
+        let f15 = mmdd(rec.settlement_date);
+        let f54 = balance.map(|b| {
+            let sign = if b < 0 { 'D' } else { 'C' };
+            format!(
+                "1002{:03}{sign}{:012}",
+                rec.currency,
+                b.unsigned_abs().min(999_999_999_999)
+            )
+        });
+        let mut extra = [(0u8, &[][..]); 5];
+        extra[0] = (15, &f15[..]);
+        extra[1] = (37, rec.rrn.as_bytes());
+        extra[2] = (38, rec.auth_code.as_bytes());
+        let mut n = 3;
+        if let Some(b) = &f54 {
+            extra[n] = (54, b.as_bytes());
+            n += 1;
+        }
+        if let Some(c) = rec.card {
+            extra[n] = (63, c.brand.code().as_bytes());
+            n += 1;
+        }
+        self.reply(tid, req, code, now, &extra[..n], true)
+    }
+
     fn response_to(&self, req: &Message, code: &str, now: DateTime<Utc>) -> Message {
         let mut m = Message::new(req.mti + 10);
         for f in [2u8, 3, 4, 11, 22, 25, 37, 38, 41, 42, 49, 60, 61] {
@@ -595,7 +798,8 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
         frame: &[u8],
     ) -> Result<(), LifecycleError> {
         let m = Message::decode(frame)?;
-        let tid = TerminalId::parse(m.text(41).unwrap_or_default())?;
+        // Non-text bytes fail the printable-ASCII check: the same error as parsing the text.
+        let tid = TerminalId::parse_bytes(m.get(41).unwrap_or_default())?;
         let Some(term) = self.terminals.get(&tid) else {
             return Err(LifecycleError::UnknownTerminal);
         };
@@ -606,9 +810,15 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
                 reason: "missing STAN",
             });
         }
-        if m.text(42) != Some(term.profile.merchant_id.as_str()) {
-            let r = self.response_to(&m, DeclineReason::WrongMerchant.code(), now);
-            return self.respond(&tid, r, false);
+        if m.get(42) != Some(term.profile.merchant_id.as_str().as_bytes()) {
+            return self.reply(
+                &tid,
+                &m,
+                DeclineReason::WrongMerchant.code(),
+                now,
+                &[],
+                false,
+            );
         }
         if m.mti == 800 {
             return self.sign_on(now, &tid, &m);
@@ -622,17 +832,14 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
                 let old = t.keys.take();
                 t.next_keys = t.next_keys.take().or(old);
             }
-            let r = self.response_to(&m, "00", now);
-            return self.respond(&tid, r, false);
+            return self.reply(&tid, &m, "00", now, &[], false);
         }
         let Some(k) = &term.keys else {
-            let r = self.response_to(&m, DeclineReason::NotSignedOn.code(), now);
-            return self.respond(&tid, r, false);
+            return self.reply(&tid, &m, DeclineReason::NotSignedOn.code(), now, &[], false);
         };
         let mac_ok = keys::verify_frame(frame, &m, &k.mak);
         if !mac_ok {
-            let r = self.response_to(&m, DeclineReason::MacError.code(), now);
-            return self.respond(&tid, r, false);
+            return self.reply(&tid, &m, DeclineReason::MacError.code(), now, &[], false);
         }
         match m.mti {
             // The request's identity for duplicate detection: its bytes before the MAC.
@@ -641,8 +848,7 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
             500 => self.settlement(now, &tid, m),
             320 => self.batch_upload(now, &tid, m),
             other => {
-                let r = self.response_to(&m, "12", now);
-                self.respond(&tid, r, true)?;
+                self.reply(&tid, &m, "12", now, &[], true)?;
                 Err(LifecycleError::UnexpectedMessage { mti: other })
             }
         }
@@ -660,14 +866,12 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
         // Fresh keys if the host supplied them; otherwise a repeated sign-on (e.g. after a lost
         // 0810) re-delivers the current ones, so that sign-on is idempotent.
         let Some(keys) = t.next_keys.take().or_else(|| t.keys.clone()) else {
-            let r = self.response_to(m, "96", now);
-            return self.respond(tid, r, false);
+            return self.reply(tid, m, "96", now, &[], false);
         };
         let block = match keys::wrap_working_keys(&t.profile.tmk, &keys) {
             Ok(b) => b,
             Err(_) => {
-                let r = self.response_to(m, "96", now);
-                return self.respond(tid, r, false);
+                return self.reply(tid, m, "96", now, &[], false);
             }
         };
         t.keys = Some(keys);
@@ -680,21 +884,7 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
     }
 
     fn data(&self, r: &TransactionRecord, now: DateTime<Utc>) -> EventData {
-        EventData {
-            key: r.key.clone(),
-            kind: r.kind,
-            merchant_id: r.merchant_id.clone(),
-            pan_masked: r.pan.masked(crate::card::MaskStyle::First6Last4),
-            card: r.card,
-            channel: r.entry_mode.channel(),
-            amount: r.amount,
-            received_at: r.received_at,
-            at: now,
-            settlement_date: r.settlement_date,
-            auth_code: r.auth_code.clone(),
-            rrn: r.rrn.clone(),
-            original: r.original.clone(),
-        }
+        event_data(r, now)
     }
 
     fn parse_request(
@@ -704,36 +894,50 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
         now: DateTime<Utc>,
         fingerprint: u64,
     ) -> Option<(TxnKey, TransactionRecord, Option<TxnKey>)> {
-        let f60 = m.text(60)?;
-        let type_code: u8 = f60.get(0..2)?.parse().ok()?;
-        let batch = BatchNo::new(f60.get(2..8)?.parse().ok()?).ok()?;
+        let f60 = m.get(60)?;
+        let (type_code, batch) = if f60.is_ascii() {
+            // ASCII (always, for a decoded `n` field): the text's parse, on the bytes.
+            let type_code = u8::try_from(dec(f60.get(0..2)?)?).ok()?;
+            (type_code, u32::try_from(dec(f60.get(2..8)?)?).ok()?)
+        } else {
+            let f60 = m.text(60)?;
+            (f60.get(0..2)?.parse().ok()?, f60.get(2..8)?.parse().ok()?)
+        };
+        let batch = BatchNo::new(batch).ok()?;
         let stan = Stan::new(m.num(11)? as u32).ok()?;
         let kind =
             TransactionKind::from_wire(m.mti, m.num(3)? as u32, m.num(25)? as u8, type_code)?;
         // F2, or the PAN inside F35 (swiped cards may send track 2 only); both must agree.
-        let track2_pan = match m.text(35) {
-            Some(t) => Some(crate::card::Track2::parse(t).ok()?.pan().clone()),
+        let track2 = match m.text(35) {
+            Some(t) => Some(crate::card::Track2::parse(t).ok()?),
             None => None,
         };
-        let pan = match (m.text(2), track2_pan) {
+        let pan = match (m.text(2), track2) {
             (Some(f2), t2) => {
                 let pan = Pan::parse(f2).ok()?;
-                if t2.is_some_and(|t| t != pan) {
+                if t2.is_some_and(|t| *t.pan() != pan) {
                     return None;
                 }
                 pan
             }
-            (None, Some(t2)) => t2,
+            (None, Some(t2)) => t2.pan().clone(),
             (None, None) => return None,
         };
-        let currency: u16 = m.text(49)?.parse().ok()?;
+        let currency: u16 = match m.get(49)? {
+            f49 if f49.is_ascii() => u16::try_from(dec(f49)?).ok()?,
+            _ => m.text(49)?.parse().ok()?,
+        };
         let minor = if kind == TransactionKind::BalanceInquiry {
             0
         } else {
             m.num(4)? as i64
         };
         let amount = Amount::new(minor, currency).ok()?;
-        let entry_mode = EntryMode::from_code(m.text(22)?.get(..2)?.parse().ok()?)?;
+        let entry_mode = match m.get(22)? {
+            f22 if f22.is_ascii() => u16::try_from(dec(f22.get(..2)?)?).ok()?,
+            _ => m.text(22)?.get(..2)?.parse().ok()?,
+        };
+        let entry_mode = EntryMode::from_code(entry_mode)?;
         let original = if kind.needs_original() {
             let f61 = m.text(61)?;
             Some(TxnKey {
@@ -783,8 +987,7 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
         fp: u64,
     ) -> Result<(), LifecycleError> {
         let Some((key, mut rec, original)) = self.parse_request(tid, &m, now, fp) else {
-            let r = self.response_to(&m, "30", now);
-            return self.respond(tid, r, true);
+            return self.reply(tid, &m, "30", now, &[], true);
         };
         if let Some(existing) = self.store.get(&key) {
             // A retransmission gets the same answer; a STAN reuse is a duplicate.
@@ -793,14 +996,12 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
             {
                 return match existing.response_code.clone() {
                     Some(code) => {
-                        let r = self.response_for(&m, &existing, &code, None, now);
-                        self.respond(tid, r, true)
+                        self.reply_for(tid, &m, Approval::of_record(&existing), &code, None, now)
                     }
                     None => Ok(()), // still at the network; the answer will follow
                 };
             }
-            let r = self.response_to(&m, DeclineReason::Duplicate.code(), now);
-            return self.respond(tid, r, true);
+            return self.reply(tid, &m, DeclineReason::Duplicate.code(), now, &[], true);
         }
         if let Err(reason) = self.check_rules(&rec, original.as_ref(), now) {
             rec.status = TxnStatus::Declined {
@@ -814,8 +1015,7 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
                 reason,
                 code: reason.code().into(),
             });
-            let r = self.response_to(&m, reason.code(), now);
-            return self.respond(tid, r, true);
+            return self.reply(tid, &m, reason.code(), now, &[], true);
         }
         // Reserve the effect on the original now, so that concurrent requests see it.
         self.apply_to_original(&rec, 1);
@@ -956,37 +1156,6 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
         self.store.put(o);
     }
 
-    fn response_for(
-        &self,
-        req: &Message,
-        rec: &TransactionRecord,
-        code: &str,
-        balance: Option<i64>,
-        now: DateTime<Utc>,
-    ) -> Message {
-        let mut r = self.response_to(req, code, now);
-        if code == "00" {
-            r.set(15, mmdd(rec.settlement_date));
-            r.set(37, rec.rrn.as_str());
-            r.set(38, rec.auth_code.as_str());
-            if let Some(c) = rec.card {
-                r.set(63, c.brand.code());
-            }
-            if let Some(b) = balance {
-                let sign = if b < 0 { 'D' } else { 'C' };
-                r.set(
-                    54,
-                    format!(
-                        "1002{:03}{sign}{:012}",
-                        rec.amount.currency,
-                        b.unsigned_abs().min(999_999_999_999)
-                    ),
-                );
-            }
-        }
-        r
-    }
-
     /// Feeds the network's answer to request `id`.
     pub fn handle_network_response(
         &mut self,
@@ -994,9 +1163,6 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
         resp: NetworkResponse,
     ) -> Result<(), LifecycleError> {
         let Some(p) = self.net_pending.remove(&resp.id) else {
-            return Err(LifecycleError::UnknownNetworkRequest { id: resp.id });
-        };
-        let Some(mut rec) = self.store.get(&p.key) else {
             return Err(LifecycleError::UnknownNetworkRequest { id: resp.id });
         };
         let tid = p.key.terminal_id.clone();
@@ -1007,22 +1173,35 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
                 card,
                 balance,
             } => {
-                rec.status = TxnStatus::Approved;
-                rec.card = Some(card);
-                rec.auth_code = auth_code
-                    .chars()
-                    .filter(|c| c.is_ascii_alphanumeric())
-                    .chain(std::iter::repeat(' '))
-                    .take(6)
-                    .collect();
-                rec.rrn = rrn(self.next_rrn);
-                self.next_rrn += 1;
-                if let Some(d) = settlement_date {
-                    rec.settlement_date = d;
+                // Six alphanumerics, space-padded (multi-byte UTF-8 is never alphanumeric).
+                let mut code = [b' '; 6];
+                for (d, c) in code
+                    .iter_mut()
+                    .zip(auth_code.bytes().filter(u8::is_ascii_alphanumeric))
+                {
+                    *d = c;
                 }
-                rec.response_code = Some("00".into());
-                let data = self.data(&rec, now);
-                self.events.push_back(match rec.kind {
+                let next_rrn = &mut self.next_rrn;
+                let mut approved = None;
+                // In place: the record is not copied out of the store and back.
+                self.store.update(&p.key, &mut |rec| {
+                    rec.status = TxnStatus::Approved;
+                    rec.card = Some(card);
+                    rec.auth_code = std::str::from_utf8(&code).unwrap_or_default().to_owned();
+                    rec.rrn = rrn(*next_rrn);
+                    *next_rrn += 1;
+                    if let Some(d) = settlement_date {
+                        rec.settlement_date = d;
+                    }
+                    rec.response_code = Some("00".into());
+                    approved = Some((rec.kind, event_data(rec, now)));
+                });
+                let Some((kind, data)) = approved else {
+                    return Err(LifecycleError::UnknownNetworkRequest { id: resp.id });
+                };
+                let approval = Approval::of_event(&data);
+                let r = self.reply_for(&tid, &p.request, approval, "00", balance, now);
+                self.events.push_back(match kind {
                     TransactionKind::PreAuth => DomainEvent::Authorised(data),
                     TransactionKind::Sale | TransactionKind::Completion => {
                         DomainEvent::Captured(data)
@@ -1031,16 +1210,15 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
                     | TransactionKind::CompletionVoid
                     | TransactionKind::PreAuthCancel => DomainEvent::Voided(data),
                     TransactionKind::Refund => DomainEvent::Refunded(data),
-                    TransactionKind::BalanceInquiry => DomainEvent::Authorised(data),
+                    // An inquiry moves no money: no event.
+                    TransactionKind::BalanceInquiry => return r,
                 });
-                if rec.kind == TransactionKind::BalanceInquiry {
-                    self.events.pop_back();
-                }
-                let r = self.response_for(&p.request, &rec, "00", balance, now);
-                self.store.put(rec);
-                self.respond(&tid, r, true)
+                r
             }
             NetworkOutcome::Declined { code } => {
+                let Some(rec) = self.store.get(&p.key) else {
+                    return Err(LifecycleError::UnknownNetworkRequest { id: resp.id });
+                };
                 let code = if code.len() == 2 && code.bytes().all(|b| b.is_ascii_alphanumeric()) {
                     code
                 } else {
@@ -1070,8 +1248,7 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
             reason,
             code: code.into(),
         });
-        let r = self.response_to(req, code, now);
-        self.respond(&tid, r, true)
+        self.reply(&tid, req, code, now, &[], true)
     }
 
     /// Acknowledges a network reversal (the network answered it).
@@ -1155,8 +1332,7 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
             })
         })();
         let Some(key) = parsed else {
-            let r = self.response_to(&m, "30", now);
-            return self.respond(tid, r, true);
+            return self.reply(tid, &m, "30", now, &[], true);
         };
         let code = match self.store.get(&key) {
             None => {
@@ -1206,8 +1382,7 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
                 TxnStatus::Declined { .. } | TxnStatus::Reversed => "00",
             },
         };
-        let r = self.response_to(&m, code, now);
-        self.respond(tid, r, true)
+        self.reply(tid, &m, code, now, &[], true)
     }
 
     fn settlement(
@@ -1226,8 +1401,7 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
             .and_then(|f| BatchTotals::from_f48(f).ok())
             .map(|(t, _)| t);
         let (Some(batch), Some(terminal_totals)) = (parsed, terminal_totals) else {
-            let r = self.response_to(&m, "30", now);
-            return self.respond(tid, r, true);
+            return self.reply(tid, &m, "30", now, &[], true);
         };
         let Some(t) = self.terminals.get(tid) else {
             return Err(LifecycleError::UnknownTerminal);
@@ -1292,8 +1466,7 @@ impl<S: TransactionStore> AcquirerProcessor<S> {
     ) -> Result<(), LifecycleError> {
         // The details are acknowledged; a real host stores them for the reconciliation team.
         let ok = m.text(48).is_some_and(|f| f.len() >= 2);
-        let r = self.response_to(&m, if ok { "00" } else { "30" }, now);
-        self.respond(tid, r, true)
+        self.reply(tid, &m, if ok { "00" } else { "30" }, now, &[], true)
     }
 }
 
@@ -1334,5 +1507,134 @@ mod map_as_pairs {
         d: D,
     ) -> Result<BTreeMap<K, V>, D::Error> {
         Ok(Vec::<(K, V)>::deserialize(d)?.into_iter().collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn event_masking_is_the_card_modules_first6_last4() {
+        let digits = "6228480402564890018";
+        for n in 12..=19 {
+            let pan = Pan::parse(&digits[..n]).unwrap();
+            assert_eq!(
+                mask_pan(&pan),
+                crate::card::mask_digits(&digits[..n], crate::card::MaskStyle::First6Last4),
+                "{n} digits"
+            );
+        }
+        assert_eq!(
+            mask_pan(&Pan::parse("622848040256").unwrap()),
+            "6228****0256"
+        );
+    }
+
+    /// A store with only the required methods: `update` is the trait's default.
+    #[derive(Default)]
+    struct Minimal(InMemoryStore);
+
+    impl TransactionStore for Minimal {
+        fn get(&self, key: &TxnKey) -> Option<TransactionRecord> {
+            self.0.get(key)
+        }
+        fn put(&mut self, record: TransactionRecord) {
+            self.0.put(record);
+        }
+        fn batch(&self, terminal: &TerminalId, batch: BatchNo) -> Vec<TransactionRecord> {
+            self.0.batch(terminal, batch)
+        }
+    }
+
+    #[test]
+    fn update_in_place_is_get_then_put() {
+        let key = |stan| TxnKey {
+            terminal_id: TerminalId::new("T0000001").unwrap(),
+            batch: BatchNo::FIRST,
+            stan: Stan::new(stan).unwrap(),
+        };
+        let rec = TransactionRecord {
+            key: key(7),
+            kind: TransactionKind::Sale,
+            merchant_id: MerchantId::new("898100000000001").unwrap(),
+            pan: Pan::parse("6228480402564890018").unwrap(),
+            amount: Amount::cny(100).unwrap(),
+            entry_mode: EntryMode::Chip,
+            status: TxnStatus::Pending { network_id: 1 },
+            card: None,
+            received_at: DateTime::<Utc>::UNIX_EPOCH,
+            settlement_date: NaiveDate::MIN,
+            auth_code: String::new(),
+            rrn: String::new(),
+            original: None,
+            refunded: 0,
+            completed: 0,
+            settled: false,
+            network_id: 1,
+            fingerprint: 9,
+            response_code: None,
+        };
+        let (mut a, mut b) = (InMemoryStore::default(), Minimal::default());
+        a.put(rec.clone());
+        b.put(rec);
+        for store in [&mut a as &mut dyn TransactionStore, &mut b] {
+            let mut calls = 0;
+            assert!(store.update(&key(7), &mut |r| {
+                r.status = TxnStatus::Approved;
+                r.rrn = "000000000001".into();
+                calls += 1;
+            }));
+            assert!(!store.update(&key(8), &mut |_| calls += 10));
+            assert_eq!(calls, 1);
+        }
+        assert_eq!(a, b.0);
+        assert_eq!(a.get(&key(7)).map(|r| r.status), Some(TxnStatus::Approved));
+        assert_eq!(a.all().count(), 1);
+    }
+
+    #[test]
+    fn dec_is_str_parse_on_ascii() {
+        for t in [
+            "",
+            "+",
+            "-1",
+            "+7",
+            "0",
+            "007",
+            "255",
+            "256",
+            "65535",
+            "65536",
+            "4294967295",
+            "4294967296",
+            "18446744073709551615",
+            "18446744073709551616",
+            "1a",
+            " 1",
+            "++1",
+        ] {
+            let b = t.as_bytes();
+            assert_eq!(dec(b), t.parse::<u64>().ok(), "{t:?}");
+            assert_eq!(
+                dec(b).and_then(|v| u8::try_from(v).ok()),
+                t.parse::<u8>().ok()
+            );
+            assert_eq!(
+                dec(b).and_then(|v| u16::try_from(v).ok()),
+                t.parse::<u16>().ok()
+            );
+            assert_eq!(
+                dec(b).and_then(|v| u32::try_from(v).ok()),
+                t.parse::<u32>().ok()
+            );
+        }
+    }
+
+    #[test]
+    fn rrn_is_twelve_digits() {
+        assert_eq!(rrn(42), "000000000042");
+        assert_eq!(rrn(999_999_999_999), "999999999999");
+        assert_eq!(rrn(1_000_000_000_000), "1000000000000");
     }
 }

@@ -121,15 +121,15 @@ impl fmt::Display for BatchNo {
     }
 }
 
-fn check_ans<const N: usize>(what: &'static str, s: &str) -> Result<[u8; N], LifecycleError> {
+fn check_ans<const N: usize>(what: &'static str, s: &[u8]) -> Result<[u8; N], LifecycleError> {
     let bad = LifecycleError::InvalidIdentifier {
         what,
         expected_len: N,
     };
-    if !s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+    if !s.iter().all(|b| (0x20..0x7f).contains(b)) {
         return Err(bad);
     }
-    s.as_bytes().try_into().map_err(|_| bad)
+    s.try_into().map_err(|_| bad)
 }
 
 /// Generates a fixed-width printable-ASCII identifier stored inline (no heap: identifiers are
@@ -168,6 +168,11 @@ macro_rules! ascii_id {
             }
             /// Validates an identifier without taking ownership of the text.
             pub(crate) fn parse(s: &str) -> Result<Self, LifecycleError> {
+                Self::parse_bytes(s.as_bytes())
+            }
+            /// Validates an identifier straight from a field's bytes (printable ASCII only,
+            /// so the same outcome as [`Self::parse`] of the text).
+            pub(crate) fn parse_bytes(s: &[u8]) -> Result<Self, LifecycleError> {
                 check_ans($what, s).map($name)
             }
             #[doc = $as_str_doc]

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 use zeroize::Zeroize;
 
+use super::wire_fast;
 use crate::iso8583::{self, LengthType, Mti, Spec};
 
 /// The `cup-pos` spec, built once (it is immutable data; no state is shared through it).
@@ -189,6 +190,18 @@ fn digits(value: u64, width: usize, buf: &mut [u8; 24]) -> &[u8] {
     &buf[i..]
 }
 
+/// F12 (hhmmss) and F13 (MMDD) of a local date-time.
+pub(crate) fn local_time(local: chrono::NaiveDateTime) -> ([u8; 6], [u8; 4]) {
+    use chrono::{Datelike, Timelike};
+    let two = |n: u32| [b'0' + (n / 10 % 10) as u8, b'0' + (n % 10) as u8];
+    let (h, m, s) = (two(local.hour()), two(local.minute()), two(local.second()));
+    let (mo, d) = (two(local.month()), two(local.day()));
+    (
+        [h[0], h[1], m[0], m[1], s[0], s[1]],
+        [mo[0], mo[1], d[0], d[1]],
+    )
+}
+
 impl Message {
     /// An empty message of this type.
     pub fn new(mti: u16) -> Self {
@@ -202,6 +215,17 @@ impl Message {
             spans: [Span::default(); TABLE_MAX as usize + 1],
             data: Vec::with_capacity(bytes),
             aside: Vec::new(),
+        }
+    }
+
+    /// Whether field `field` (≤ 64) is in the table (two 64-bit halves: cheaper than a
+    /// variable 128-bit shift on the hot lookups).
+    fn in_table(&self, field: u8) -> bool {
+        let (lo, hi) = (self.present as u64, (self.present >> 64) as u64);
+        match field {
+            0..64 => lo >> field & 1 == 1,
+            64 => hi & 1 == 1,
+            _ => false,
         }
     }
 
@@ -239,12 +263,9 @@ impl Message {
     /// Sets F12 (hhmmss) and F13 (MMDD) from a local date-time: both sides stamp messages in
     /// the network's local time, not UTC.
     pub fn set_local_time(&mut self, local: chrono::NaiveDateTime) -> &mut Self {
-        use chrono::{Datelike, Timelike};
-        let two = |n: u32| [b'0' + (n / 10 % 10) as u8, b'0' + (n % 10) as u8];
-        let (h, m, s) = (two(local.hour()), two(local.minute()), two(local.second()));
-        self.set(12, [h[0], h[1], m[0], m[1], s[0], s[1]]);
-        let (mo, d) = (two(local.month()), two(local.day()));
-        self.set(13, [mo[0], mo[1], d[0], d[1]])
+        let (f12, f13) = local_time(local);
+        self.set(12, f12);
+        self.set(13, f13)
     }
 
     /// Sets a field (replacing it). Values are checked on [`Message::encode`].
@@ -307,7 +328,7 @@ impl Message {
 
     /// The raw content of a field.
     pub fn get(&self, field: u8) -> Option<&[u8]> {
-        if field <= TABLE_MAX && self.present & (1u128 << field) != 0 {
+        if field <= TABLE_MAX && self.in_table(field) {
             return Some(self.table_value(field));
         }
         self.aside
@@ -381,6 +402,16 @@ impl Message {
     /// Encodes with an optional trailing F64 placeholder (`mac`), without building an owned
     /// `iso8583::Message`.
     fn encode_with<'a>(&'a self, mac: Option<&'a [u8; 8]>) -> Result<Vec<u8>, WireError> {
+        self.encode_via(mac, true)
+    }
+
+    /// [`Message::encode_with`], through the compiled fast path first (`fast`) or through the
+    /// general codec only (the reference the fast path is tested against).
+    fn encode_via<'a>(
+        &'a self,
+        mac: Option<&'a [u8; 8]>,
+        fast: bool,
+    ) -> Result<Vec<u8>, WireError> {
         // The first field the POS dialect cannot carry, in field order (as `to_iso` reports).
         if let Some(f) = self
             .fields()
@@ -392,18 +423,92 @@ impl Message {
             });
         }
         let spec = cup_pos()?;
-        let mti = self.iso_mti()?;
         let mut out = Vec::with_capacity(self.data.len() + 48);
         let to_u16 = |(f, v): (u8, &'a [u8])| (u16::from(f), v);
         let mac = mac.map(|m| (64u8, &m[..]));
         if self.aside.is_empty() {
             // The usual case: every field in the table.
             let fields = self.table().filter(|(f, _)| mac.is_none() || *f != 64);
+            let present = self.present | u128::from(mac.is_some()) << 64;
+            if fast
+                && wire_fast::encode(spec, self.mti, present, fields.clone().chain(mac), &mut out)
+                    .is_some()
+            {
+                return Ok(out);
+            }
+            // Something for the general codec to judge (and name precisely).
+            out.clear();
+            let mti = self.iso_mti()?;
             iso8583::encode_fields(spec, mti, fields.chain(mac).map(to_u16), &mut out)?;
         } else {
+            let mti = self.iso_mti()?;
             let fields = self.fields().filter(|(f, _)| mac.is_none() || *f != 64);
             iso8583::encode_fields(spec, mti, fields.chain(mac).map(to_u16), &mut out)?;
         }
+        Ok(out)
+    }
+
+    /// Encodes a reply to this message without building it: message type `mti`, the fields of
+    /// `self` named in the `echo` mask (bit `n` = field `n`) and `own` fields (ascending field
+    /// numbers; they replace echoed ones), then F64 = `mac` if given. The bytes are those
+    /// of a [`Message`] built with the same fields and encoded.
+    pub(crate) fn encode_reply(
+        &self,
+        mti: u16,
+        echo: u128,
+        own: &[(u8, &[u8])],
+        mac: Option<&[u8; 8]>,
+    ) -> Result<Vec<u8>, WireError> {
+        let sorted = own.windows(2).all(|w| w[0].0 < w[1].0);
+        let own_mask = own
+            .iter()
+            .fold(0u128, |m, (f, _)| m | (1u128 << (f & 0x7F)));
+        let in_range = own.iter().all(|(f, _)| (2..=63).contains(f));
+        if !(sorted && in_range && self.aside.is_empty() && echo & !(u128::MAX << 64) == echo) {
+            // The general way (never taken by the processor's replies).
+            let mut m = Message::new(mti);
+            for f in 0..=TABLE_MAX {
+                if echo & (1u128 << f) != 0
+                    && let Some(v) = self.get(f)
+                {
+                    m.set(f, v);
+                }
+            }
+            for (f, v) in own {
+                m.set(*f, v);
+            }
+            return m.encode_with(mac);
+        }
+        let spec = cup_pos()?;
+        let fields = {
+            // Fields 2–63 only here (checked above): the masks fit a u64.
+            let mut bits = ((self.present & echo & !own_mask) | own_mask) as u64;
+            let own_bits = own_mask as u64;
+            let mut own = own.iter();
+            std::iter::from_fn(move || {
+                if bits == 0 {
+                    return None;
+                }
+                let n = bits.trailing_zeros() as u8;
+                bits &= bits - 1;
+                if own_bits & (1u64 << n) != 0 {
+                    own.next().map(|(f, v)| (*f, *v))
+                } else {
+                    Some((n, self.table_value(n)))
+                }
+            })
+        };
+        let present =
+            (self.present & echo & !own_mask) | own_mask | u128::from(mac.is_some()) << 64;
+        let mac = mac.map(|m| (64u8, &m[..]));
+        let mut out = Vec::with_capacity(self.data.len() + 64);
+        if wire_fast::encode(spec, mti, present, fields.clone().chain(mac), &mut out).is_some() {
+            return Ok(out);
+        }
+        out.clear();
+        let mti = Message::with_capacity(mti, 0).iso_mti()?;
+        let fields = fields.chain(mac).map(|(f, v)| (u16::from(f), v));
+        iso8583::encode_fields(spec, mti, fields, &mut out)?;
         Ok(out)
     }
 
@@ -426,9 +531,35 @@ impl Message {
 
     /// Decodes a frame that starts at the MTI. Never panics; allocation bounded by the input.
     pub fn decode(bytes: &[u8]) -> Result<Message, WireError> {
+        Message::decode_via(bytes, true)
+    }
+
+    /// [`Message::decode`], through the compiled fast path first (`fast`) or through the
+    /// general codec only (the reference the fast path is tested against).
+    fn decode_via(bytes: &[u8], fast: bool) -> Result<Message, WireError> {
+        let spec = cup_pos()?;
         let mut msg = Message::with_capacity(0, bytes.len().saturating_mul(2));
+        // Values are at most two bytes per wire byte, so every span fits the table's u16.
+        if fast && bytes.len() <= usize::from(u16::MAX) / 2 {
+            let spans = &mut msg.spans;
+            let decoded = wire_fast::decode(spec, bytes, &mut msg.data, |n, start, len| {
+                // Both below 2 × 32 KiB (checked above).
+                spans[usize::from(n)] = Span {
+                    start: start as u16,
+                    len: len as u16,
+                };
+            });
+            if let Some((mti, present)) = decoded {
+                msg.mti = mti;
+                msg.present = present;
+                return Ok(msg);
+            }
+            // Something for the general codec to judge (and name precisely).
+            msg.data.clear();
+            msg.present = 0;
+        }
         let mut beyond = None;
-        let mti = iso8583::decode_each(cup_pos()?, bytes, |f| {
+        let mti = iso8583::decode_each(spec, bytes, |f| {
             let n = f.number();
             match u8::try_from(n) {
                 Ok(n @ 2..=TABLE_MAX) => {
@@ -534,6 +665,217 @@ impl std::fmt::Debug for Message {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// Field values drawn to hit both sides of every rule: right and wrong lengths, digits,
+    /// track characters, printable and non-printable bytes.
+    fn field_value() -> impl Strategy<Value = Vec<u8>> {
+        let byte = prop_oneof![
+            4 => proptest::sample::select(b"0123456789".to_vec()),
+            1 => proptest::sample::select(b"=?:DAZ a~".to_vec()),
+            1 => any::<u8>(),
+        ];
+        proptest::collection::vec(byte, 0..40)
+    }
+
+    /// A sale-like request whose fields are sometimes replaced by arbitrary values.
+    fn message() -> impl Strategy<Value = Message> {
+        let fields = proptest::collection::vec(
+            (
+                prop_oneof![
+                    8 => proptest::sample::select(
+                        vec![2u8, 3, 4, 11, 12, 13, 14, 15, 22, 23, 25, 35, 37, 38, 39, 41, 42,
+                             48, 49, 52, 54, 55, 60, 61, 62, 63, 64]
+                    ),
+                    1 => 0u8..=70,
+                ],
+                field_value(),
+            ),
+            0..6,
+        );
+        (
+            prop_oneof![9 => Just(200u16), 1 => 0u16..=10_100],
+            fields,
+            any::<bool>(),
+        )
+            .prop_map(|(mti, extra, keep)| {
+                let mut m = Message::new(mti);
+                m.set(2, "6228480402564890018")
+                    .set(3, "000000")
+                    .set(4, "000000012345")
+                    .set(11, "000123")
+                    .set(22, "051")
+                    .set(25, "00")
+                    .set(35, "6228480402564890018=29122011234567")
+                    .set(41, "T0000001")
+                    .set(42, "898100000000001")
+                    .set(49, "156")
+                    .set(52, [0x11u8; 8])
+                    .set(55, [0x9Fu8, 0x26, 0x01, 0xAB])
+                    .set(60, "22000001000500")
+                    .set(64, [0u8; 8]);
+                if !keep {
+                    m.set(60, "2200000100050").set(2, "622848040256489001");
+                }
+                for (f, v) in extra {
+                    m.set(f, v);
+                }
+                m
+            })
+    }
+
+    fn sale_request() -> Message {
+        let mut m = Message::new(200);
+        m.set(2, "6228480402564890018")
+            .set(3, "000000")
+            .set(4, "000000012345")
+            .set(11, "000123")
+            .set(14, "2912")
+            .set(22, "051")
+            .set(23, "001")
+            .set(25, "00")
+            .set(35, "6228480402564890018=29122011234567")
+            .set(41, "T0000001")
+            .set(42, "898100000000001")
+            .set(49, "156")
+            .set(52, [0x11u8; 8])
+            .set(55, [0x9Fu8, 0x26, 0x01, 0xAB])
+            .set(60, "22000001000500")
+            .set(61, "0000010000010302")
+            .set(63, "CUP")
+            .set(64, [0u8; 8]);
+        m
+    }
+
+    /// Every single-byte corruption and every truncation of a sale frame: the fast decoder
+    /// agrees with the general one (and does take the frame when it is intact).
+    #[test]
+    fn fast_decode_agrees_on_every_corruption() {
+        let m = sale_request();
+        let bytes = m.encode_via(None, false).unwrap();
+        let mut values = Vec::new();
+        assert!(wire_fast::decode(cup_pos().unwrap(), &bytes, &mut values, |_, _, _| {}).is_some());
+        assert_eq!(Message::decode(&bytes), Ok(m));
+        for i in 0..bytes.len() {
+            for b in [
+                0x00u8, 0x01, 0x09, 0x0A, 0x0F, 0x10, 0x1F, 0x20, 0x3A, 0x3F, 0x7E, 0x7F, 0x90,
+                0x99, 0x9A, 0xA0, 0xF0, 0xFF,
+            ] {
+                let mut bad = bytes.clone();
+                bad[i] = b;
+                assert_eq!(
+                    Message::decode_via(&bad, true),
+                    Message::decode_via(&bad, false),
+                    "byte {i} = {b:02X}"
+                );
+            }
+        }
+        for n in 0..=bytes.len() + 1 {
+            let mut cut = bytes.clone();
+            cut.resize(n, 0);
+            assert_eq!(
+                Message::decode_via(&cut, true),
+                Message::decode_via(&cut, false),
+                "{n}"
+            );
+        }
+    }
+
+    /// Every field of a sale set to values of every length up to past its maximum, in each
+    /// character class: the fast encoder agrees with the general one.
+    #[test]
+    fn fast_encode_agrees_on_every_field_and_length() {
+        let base = sale_request();
+        let mut fast_taken = 0;
+        for f in [
+            2u8, 3, 4, 11, 12, 14, 22, 23, 25, 35, 37, 39, 41, 42, 48, 49, 52, 54, 55, 60, 61, 62,
+            63, 64,
+        ] {
+            for class in [
+                &b"0123456789"[..],
+                b"=",
+                b"?",
+                b"@",
+                b"A",
+                b" ",
+                b"~",
+                b"\x7f",
+                b"\0",
+            ] {
+                for len in 0..=60 {
+                    let v: Vec<u8> = (0..len).map(|i| class[i % class.len()]).collect();
+                    let mut m = base.clone();
+                    m.set(f, &v);
+                    let fast = m.encode_via(Some(&[7; 8]), true);
+                    assert_eq!(fast, m.encode_via(Some(&[7; 8]), false), "F{f} {v:?}");
+                    fast_taken += usize::from(fast.is_ok());
+                }
+            }
+        }
+        assert!(fast_taken > 100);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        /// The compiled fast path encodes exactly like the general codec, and refuses exactly
+        /// what it refuses (with the general codec's error).
+        #[test]
+        fn fast_encode_is_the_general_encode(m in message(), mac in any::<[u8; 8]>()) {
+            prop_assert_eq!(m.encode_via(None, true), m.encode_via(None, false));
+            prop_assert_eq!(m.encode_via(Some(&mac), true), m.encode_via(Some(&mac), false));
+        }
+
+        /// A reply encoded straight from the request is the reply message built field by
+        /// field and encoded (bytes or error), with and without a MAC.
+        #[test]
+        fn encode_reply_is_the_built_reply(
+            req in message(),
+            own in proptest::collection::btree_map(
+                proptest::sample::select(vec![3u8, 12, 13, 15, 37, 38, 39, 48, 54, 60, 62, 63]),
+                field_value(),
+                0..6,
+            ),
+            mac in any::<bool>(),
+        ) {
+            let echo = (1u128 << 3) | (1 << 4) | (1 << 11) | (1 << 37) | (1 << 60) | (1 << 41);
+            let own: Vec<(u8, &[u8])> = own.iter().map(|(f, v)| (*f, v.as_slice())).collect();
+            let mac = mac.then_some(&[9u8; 8]);
+            let mut built = Message::new(req.mti + 10);
+            for f in [3u8, 4, 11, 37, 41, 60] {
+                if let Some(v) = req.get(f) {
+                    built.set(f, v);
+                }
+            }
+            for (f, v) in &own {
+                built.set(*f, v);
+            }
+            prop_assert_eq!(req.encode_reply(req.mti + 10, echo, &own, mac), built.encode_with(mac));
+        }
+
+        /// The compiled fast path decodes exactly like the general codec, valid frames and
+        /// damaged ones alike.
+        #[test]
+        fn fast_decode_is_the_general_decode(
+            m in message(),
+            edits in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..3),
+            cut in any::<prop::sample::Index>(),
+            how in 0u8..4,
+        ) {
+            let Ok(mut bytes) = m.encode_via(None, false) else { return Ok(()) };
+            match how {
+                0 => {}
+                1 => for (i, b) in &edits { let i = i.index(bytes.len()); bytes[i] = *b; },
+                2 => bytes.truncate(cut.index(bytes.len() + 1)),
+                _ => bytes.extend(edits.iter().map(|(_, b)| *b)),
+            }
+            let fast = Message::decode_via(&bytes, true);
+            prop_assert_eq!(&fast, &Message::decode_via(&bytes, false));
+            if how == 0 {
+                prop_assert_eq!(fast, Ok(m));
+            }
+        }
+    }
 
     #[test]
     fn bcd_alignment_follows_cup_rules() {
