@@ -3,7 +3,11 @@
 //! Why not `std`'s SipHash: it is DoS-resistant but costs ~20 ns per u128 key, which alone
 //! would eat the 500 ns budget of a two-leg transfer several times over (three lookups per
 //! transfer). Ids are chosen by the host (not by an attacker on the network), so one folded
-//! 64×64→128-bit multiply of the id's two words (as in foldhash) is enough.
+//! 64×64→128-bit multiply of the id's two words (the mixing step of foldhash) is enough.
+//! Unlike foldhash the hash is not seeded per process — the ledger is deterministic and has
+//! no randomness of its own — so it is *not* flood-resistant: a party that can choose ids
+//! freely can compute colliding ones. Hosts that accept idempotency keys from clients should
+//! map them to ids through their own keyed hash or a sequence, never pass them through raw.
 //!
 //! **Locality for sequential ids.** Once the transfer table outgrows the CPU caches, every
 //! lookup of a new id is a cache miss on the table's control bytes and every insert another
@@ -37,8 +41,8 @@ const POSITION_BITS: u64 = (1 << 57) - 1;
 const SEED_LO: u64 = 0x243F_6A88_85A3_08D3;
 const SEED_HI: u64 = 0x1319_8A2E_0370_7344;
 
-/// Folded multiply: the full 128-bit product of the two words, its halves xor-ed. Every
-/// output bit depends on every input bit of both words (the high half carries the mixing
+/// Folded multiply: the full 128-bit product of the two words, its halves xor-ed. For nonzero
+/// factors every output bit depends on every input bit of both words (the high half carries the mixing
 /// of the low bits upwards, the fold brings it back down) at the cost of one `mul`; the
 /// two fmix64 rounds it replaces cost four multiplies and a dozen shifts and xors, and were
 /// about a tenth of a transfer's instructions (four ids hashed per transfer).
@@ -49,9 +53,13 @@ const fn fold_mul(a: u64, b: u64) -> u64 {
 }
 
 /// The mix of a 124-bit block number (`id >> 4`) given as two words.
+///
+/// The words are xor-ed back in after the multiply: a product with a zero factor is zero, so
+/// without them every block whose low word equals `SEED_LO` (or high word `SEED_HI`) would
+/// hash alike — a ready-made family of colliding ids.
 #[inline]
 const fn mix_block(lo: u64, hi: u64) -> u64 {
-    fold_mul(lo ^ SEED_LO, hi ^ SEED_HI)
+    fold_mul(lo ^ SEED_LO, hi ^ SEED_HI) ^ lo ^ hi.rotate_left(32)
 }
 
 impl IdHasher {
