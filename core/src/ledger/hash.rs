@@ -205,9 +205,12 @@ impl<V> std::ops::Index<u128> for IdIndex<V> {
     }
 }
 
-/// Account ids below this are indexed densely (see [`AccountIndex`]): at most 4 MB of
-/// `u32`s, reached only when the host's account ids run that high.
+/// Account ids below this may be indexed densely (see [`AccountIndex`]): at most 4 MB of
+/// `u32`s, reached only when the host has that many accounts numbered that high.
 pub(crate) const DENSE_ID_LIMIT: u128 = 1 << 20;
+
+/// Ids below this are always in the dense vector (64 slots: 256 bytes).
+const DENSE_MIN: usize = 64;
 
 /// Sentinel of a dense slot without an account.
 const NO_ACCOUNT: u32 = u32::MAX;
@@ -217,20 +220,33 @@ const NO_ACCOUNT: u32 = u32::MAX;
 /// Why two representations: every transfer looks up two accounts, and hosts commonly number
 /// accounts from a sequence (TigerBeetle's advice, and the natural choice for a database
 /// key), so small ids are looked up in a plain vector indexed by the id — one bounds check
-/// and one load, no hashing or probing. Ids at or above [`DENSE_ID_LIMIT`] (e.g. the chart's
-/// structured ids) live in the hash index. Every id below the limit is in the vector and
-/// only there, so a miss in the vector is a definite "no such account". The vector grows
-/// by doubling up to the highest small id seen.
+/// and one load, no hashing or probing. Other ids (e.g. the chart's structured ids) live in
+/// the hash index.
+///
+/// The split point is the *dense range*, `max(dense.len(), 64)`: every id below it is in the
+/// vector and only there (so a miss in the vector is a definite "no such account"), every id
+/// at or above it is in the hash index. The vector doubles to take a new id only while that
+/// keeps it proportional to the number of accounts (at most 8 slots per account, plus 64)
+/// and below [`DENSE_ID_LIMIT`]; a lone account numbered 1,000,000 therefore costs one hash
+/// entry, not a 4 MB vector. When the vector grows, the hash entries it now covers move
+/// into it.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct AccountIndex {
     dense: Vec<u32>,
     sparse: IdIndex<u32>,
+    /// Accounts indexed, dense and sparse.
+    count: usize,
 }
 
 impl AccountIndex {
+    /// The ids below this are dense.
+    #[inline]
+    fn dense_range(&self) -> u128 {
+        self.dense.len().max(DENSE_MIN) as u128
+    }
     #[inline]
     pub(crate) fn get(&self, id: u128) -> Option<&u32> {
-        if id < DENSE_ID_LIMIT {
+        if id < self.dense_range() {
             self.dense.get(id as usize).filter(|i| **i != NO_ACCOUNT)
         } else {
             self.sparse.get(id)
@@ -239,26 +255,49 @@ impl AccountIndex {
     /// Insert or replace; returns the previous index.
     pub(crate) fn insert(&mut self, id: u128, index: u32) -> Option<u32> {
         debug_assert_ne!(index, NO_ACCOUNT);
-        if id < DENSE_ID_LIMIT {
-            let at = id as usize;
-            if at >= self.dense.len() {
-                let len = (at + 1).next_power_of_two().max(64);
-                self.dense.resize(len, NO_ACCOUNT);
+        if id >= self.dense_range() {
+            let cap = (self.count + 1).saturating_mul(8).saturating_add(DENSE_MIN) as u128;
+            if id >= DENSE_ID_LIMIT || id >= cap {
+                let old = self.sparse.insert(id, index);
+                self.count += usize::from(old.is_none());
+                return old;
             }
-            let old = std::mem::replace(&mut self.dense[at], index);
-            (old != NO_ACCOUNT).then_some(old)
-        } else {
-            self.sparse.insert(id, index)
+            self.grow_dense((id as usize + 1).next_power_of_two());
+        }
+        let at = id as usize;
+        if at >= self.dense.len() {
+            self.dense.resize(DENSE_MIN, NO_ACCOUNT);
+        }
+        let old = std::mem::replace(&mut self.dense[at], index);
+        self.count += usize::from(old == NO_ACCOUNT);
+        (old != NO_ACCOUNT).then_some(old)
+    }
+    /// Extend the dense vector to `len` slots and move the hash entries it now covers.
+    fn grow_dense(&mut self, len: usize) {
+        let from = self.dense_range();
+        self.dense.resize(len.max(DENSE_MIN), NO_ACCOUNT);
+        let to = self.dense.len() as u128;
+        let moved: Vec<(u128, u32)> = self
+            .sparse
+            .iter()
+            .filter(|(id, _)| (from..to).contains(id))
+            .map(|(id, i)| (id, *i))
+            .collect();
+        for (id, i) in moved {
+            self.sparse.remove(id);
+            self.dense[id as usize] = i;
         }
     }
     pub(crate) fn remove(&mut self, id: u128) -> Option<u32> {
-        if id < DENSE_ID_LIMIT {
+        let old = if id < self.dense_range() {
             let slot = self.dense.get_mut(id as usize)?;
             let old = std::mem::replace(slot, NO_ACCOUNT);
             (old != NO_ACCOUNT).then_some(old)
         } else {
             self.sparse.remove(id)
-        }
+        };
+        self.count -= usize::from(old.is_some());
+        old
     }
 }
 
@@ -269,7 +308,7 @@ impl AccountIndex {
     /// tells whether the memo answered.
     #[inline]
     pub(crate) fn get_recent(&self, id: u128, recent: &mut RecentAccounts) -> Option<(u32, bool)> {
-        if id < DENSE_ID_LIMIT {
+        if id < self.dense_range() {
             let i = self.dense.get(id as usize).copied()?;
             return (i != NO_ACCOUNT).then_some((i, false));
         }
@@ -285,7 +324,8 @@ impl AccountIndex {
 
 /// A direct-mapped memo of account-index hits for ids beyond the dense range, kept for one
 /// batch (accounts are neither created nor removed during a batch of transfers, so an entry
-/// cannot go stale). Id 0 marks an empty slot: it is never a sparse id.
+/// cannot go stale). Id 0 marks an empty slot: it is never a sparse id (ids below 64 are
+/// always dense).
 #[derive(Debug)]
 pub(crate) struct RecentAccounts {
     slots: [(u128, u32); RecentAccounts::SLOTS],
@@ -426,6 +466,38 @@ mod tests {
         assert_eq!(ix.get(big), None);
         assert_eq!(ix.remove(DENSE_ID_LIMIT - 3), None);
         assert_eq!(ix.get(1), Some(&0));
+    }
+
+    #[test]
+    fn a_lone_high_id_stays_sparse_and_moves_when_the_vector_reaches_it() {
+        let mut ix = AccountIndex::default();
+        ix.insert(DENSE_ID_LIMIT - 1, 7);
+        ix.insert(1_000, 8);
+        assert!(ix.dense.len() <= DENSE_MIN, "{}", ix.dense.len());
+        assert_eq!(ix.get(1_000), Some(&8));
+        assert_eq!(ix.get(DENSE_ID_LIMIT - 1), Some(&7));
+        // Sequential ids grow the vector; the sparse 1,000 moves into it on the way.
+        for id in 0..2_000u128 {
+            if id != 1_000 {
+                assert_eq!(ix.insert(id, id as u32 + 100), None, "id {id}");
+            }
+        }
+        assert!(ix.dense.len() >= 2_000 && ix.dense.len() <= 4_096);
+        assert!(ix.sparse.get(1_000).is_none());
+        assert_eq!(ix.get(1_000), Some(&8));
+        assert_eq!(ix.count, 2_001);
+        for id in 0..2_000u128 {
+            let want = if id == 1_000 { 8 } else { id as u32 + 100 };
+            assert_eq!(ix.get(id), Some(&want), "id {id}");
+        }
+        assert_eq!(ix.get(DENSE_ID_LIMIT - 1), Some(&7));
+        assert_eq!(ix.remove(DENSE_ID_LIMIT - 1), Some(7));
+        assert_eq!(ix.count, 2_000);
+        assert_eq!(ix.get(2_000), None);
+        assert_eq!(ix.get(DENSE_ID_LIMIT - 1), None);
+        let mut recent = RecentAccounts::new();
+        assert_eq!(ix.get_recent(0, &mut recent), Some((100, false)));
+        assert_eq!(ix.get_recent(1_000, &mut recent), Some((8, false)));
     }
 
     #[test]
