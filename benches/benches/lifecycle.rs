@@ -1,89 +1,10 @@
 //! Lifecycle benchmarks: a full sale round trip through both state machines (encode, MAC,
-//! decode, validate, respond) and the processor's throughput on pre-built sale frames.
+//! decode, validate, respond) and the processor's throughput on pre-built sale frames. The
+//! workload lives in `paycore_benches::lifecycle_workload`, shared with the
+//! `lifecycle_profile` example that counts its instructions.
 
-use std::hint::black_box;
-
-use chrono::{DateTime, Duration, TimeZone, Utc};
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use paycore::lifecycle::keys::{MacKey, MasterKey, PinKey, WorkingKeys};
-use paycore::lifecycle::*;
-
-fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 3, 2, 2, 0, 0).unwrap()
-}
-
-fn sale() -> TransactionRequest {
-    TransactionRequest {
-        kind: TransactionKind::Sale,
-        amount: Amount::cny(12_345).unwrap(),
-        card: CardInput {
-            pan: Pan::parse("6228480402564890018").unwrap(),
-            track2: Some(Track2::parse("6228480402564890018=29122011234567").unwrap()),
-            entry_mode: EntryMode::Chip,
-            pin_block: Some([0x11; 8]),
-            icc_data: Some(vec![
-                0x9F, 0x26, 0x08, 1, 2, 3, 4, 5, 6, 7, 8, 0x9F, 0x27, 0x01, 0x80,
-            ]),
-            card_sequence: Some(1),
-        },
-        original: None,
-    }
-}
-
-fn approve(id: u64) -> NetworkResponse {
-    NetworkResponse {
-        id,
-        outcome: NetworkOutcome::Approved {
-            auth_code: "123456".into(),
-            settlement_date: None,
-            card: CardProfile {
-                brand: CardBrand::UnionPay,
-                card_type: CardType::Debit,
-            },
-            balance: None,
-        },
-    }
-}
-
-/// A signed-on terminal and its processor.
-fn pair() -> (TerminalSession, AcquirerProcessor) {
-    let tid = TerminalId::new("T0000001").unwrap();
-    let mid = MerchantId::new("898100000000001").unwrap();
-    let tmk = MasterKey::new([0x5A; 16]);
-    let mut p = AcquirerProcessor::new(ProcessorConfig::default(), InMemoryStore::default());
-    p.register_terminal(TerminalProfile {
-        terminal_id: tid.clone(),
-        merchant_id: mid.clone(),
-        tmk: tmk.clone(),
-    });
-    p.provide_working_keys(
-        &tid,
-        WorkingKeys {
-            pik: PinKey::new([1; 16]),
-            mak: MacKey::new([2; 8]),
-        },
-    )
-    .unwrap();
-    let mut t = TerminalSession::new(TerminalConfig::new(tid, mid, tmk));
-    t.sign_on(now()).unwrap();
-    round(&mut t, &mut p, now());
-    (t, p)
-}
-
-/// Moves everything once: terminal → host → network → host → terminal.
-fn round(t: &mut TerminalSession, p: &mut AcquirerProcessor, at: DateTime<Utc>) {
-    while let Some(f) = t.poll_transmit() {
-        p.handle_terminal(at, &f).unwrap();
-    }
-    while let Some(r) = p.poll_network_request() {
-        p.handle_network_response(at, approve(r.id)).unwrap();
-    }
-    while let Some((_, f)) = p.poll_terminal_transmit() {
-        t.handle_response(at, &f).unwrap();
-    }
-    while t.poll_event().is_some() {}
-    while p.poll_event().is_some() {}
-}
+use paycore_benches::lifecycle_workload::{pair, process_sales, round_trip, sale_frames};
 
 fn sale_round_trip(c: &mut Criterion) {
     let (mut t, mut p) = pair();
@@ -93,15 +14,7 @@ fn sale_round_trip(c: &mut Criterion) {
     g.bench_function("sale_round_trip", |b| {
         b.iter(|| {
             n += 1;
-            let at = now() + Duration::milliseconds(n as i64);
-            t.begin(at, black_box(sale())).unwrap();
-            round(&mut t, &mut p, at);
-            // Close the batch now and then so STANs never repeat within a batch.
-            if n.is_multiple_of(900) {
-                t.settle(at).unwrap();
-                round(&mut t, &mut p, at);
-                round(&mut t, &mut p, at);
-            }
+            round_trip(&mut t, &mut p, n);
         })
     });
     g.finish();
@@ -109,47 +22,14 @@ fn sale_round_trip(c: &mut Criterion) {
 
 fn processor_throughput(c: &mut Criterion) {
     const N: usize = 10_000;
-    // Pre-build N MAC'd sale frames with distinct STANs.
-    let (mut t, mut scratch) = pair();
-    let signed_on = scratch.clone();
-    let mut frames = Vec::with_capacity(N);
-    for i in 0..N {
-        t.begin(now() + Duration::milliseconds(i as i64), sale())
-            .unwrap();
-        let f = t.poll_transmit().unwrap();
-        frames.push(f.clone());
-        scratch.handle_terminal(now(), &f).unwrap();
-        while let Some(r) = scratch.poll_network_request() {
-            scratch
-                .handle_network_response(now(), approve(r.id))
-                .unwrap();
-        }
-        while let Some((_, f)) = scratch.poll_terminal_transmit() {
-            t.handle_response(now(), &f).unwrap();
-        }
-        while t.poll_event().is_some() {}
-        if (i + 1).is_multiple_of(900) {
-            t.settle(now()).unwrap();
-            round(&mut t, &mut scratch, now());
-            round(&mut t, &mut scratch, now());
-        }
-    }
+    let (signed_on, frames) = sale_frames(N);
     let mut g = c.benchmark_group("lifecycle");
     g.throughput(Throughput::Elements(N as u64));
     g.sample_size(10);
     g.bench_function("processor_sales_10k", |b| {
         b.iter_batched(
             || signed_on.clone(),
-            |mut p| {
-                for f in &frames {
-                    p.handle_terminal(now(), f).unwrap();
-                    let r = p.poll_network_request().unwrap();
-                    p.handle_network_response(now(), approve(r.id)).unwrap();
-                    black_box(p.poll_terminal_transmit());
-                    black_box(p.poll_event());
-                }
-                p
-            },
+            |p| process_sales(p, &frames),
             BatchSize::LargeInput,
         )
     });

@@ -6,112 +6,7 @@
 
 use std::hint::black_box;
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
-use paycore::lifecycle::keys::{MacKey, MasterKey, PinKey, WorkingKeys};
-use paycore::lifecycle::*;
-
-fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 3, 2, 2, 0, 0).unwrap()
-}
-
-fn sale() -> TransactionRequest {
-    TransactionRequest {
-        kind: TransactionKind::Sale,
-        amount: Amount::cny(12_345).unwrap(),
-        card: CardInput {
-            pan: Pan::parse("6228480402564890018").unwrap(),
-            track2: Some(Track2::parse("6228480402564890018=29122011234567").unwrap()),
-            entry_mode: EntryMode::Chip,
-            pin_block: Some([0x11; 8]),
-            icc_data: Some(vec![
-                0x9F, 0x26, 0x08, 1, 2, 3, 4, 5, 6, 7, 8, 0x9F, 0x27, 0x01, 0x80,
-            ]),
-            card_sequence: Some(1),
-        },
-        original: None,
-    }
-}
-
-fn approve(id: u64) -> NetworkResponse {
-    NetworkResponse {
-        id,
-        outcome: NetworkOutcome::Approved {
-            auth_code: "123456".into(),
-            settlement_date: None,
-            card: CardProfile {
-                brand: CardBrand::UnionPay,
-                card_type: CardType::Debit,
-            },
-            balance: None,
-        },
-    }
-}
-
-fn pair() -> (TerminalSession, AcquirerProcessor) {
-    let tid = TerminalId::new("T0000001").unwrap();
-    let mid = MerchantId::new("898100000000001").unwrap();
-    let tmk = MasterKey::new([0x5A; 16]);
-    let mut p = AcquirerProcessor::new(ProcessorConfig::default(), InMemoryStore::default());
-    p.register_terminal(TerminalProfile {
-        terminal_id: tid.clone(),
-        merchant_id: mid.clone(),
-        tmk: tmk.clone(),
-    });
-    p.provide_working_keys(
-        &tid,
-        WorkingKeys {
-            pik: PinKey::new([1; 16]),
-            mak: MacKey::new([2; 8]),
-        },
-    )
-    .unwrap();
-    let mut t = TerminalSession::new(TerminalConfig::new(tid, mid, tmk));
-    t.sign_on(now()).unwrap();
-    round(&mut t, &mut p, now());
-    (t, p)
-}
-
-fn round(t: &mut TerminalSession, p: &mut AcquirerProcessor, at: DateTime<Utc>) {
-    while let Some(f) = t.poll_transmit() {
-        p.handle_terminal(at, &f).unwrap();
-    }
-    while let Some(r) = p.poll_network_request() {
-        p.handle_network_response(at, approve(r.id)).unwrap();
-    }
-    while let Some((_, f)) = p.poll_terminal_transmit() {
-        t.handle_response(at, &f).unwrap();
-    }
-    while t.poll_event().is_some() {}
-    while p.poll_event().is_some() {}
-}
-
-/// The measured part: exactly the body of `processor_sales_10k`.
-#[inline(never)]
-fn process_sales(mut p: AcquirerProcessor, frames: &[Vec<u8>]) -> AcquirerProcessor {
-    for f in frames {
-        p.handle_terminal(now(), f).unwrap();
-        let r = p.poll_network_request().unwrap();
-        p.handle_network_response(now(), approve(r.id)).unwrap();
-        black_box(p.poll_terminal_transmit());
-        black_box(p.poll_event());
-    }
-    p
-}
-
-/// The measured part of `sale_round_trip`, `n` times.
-#[inline(never)]
-fn round_trips(t: &mut TerminalSession, p: &mut AcquirerProcessor, n: u64) {
-    for n in 1..=n {
-        let at = now() + Duration::milliseconds(n as i64);
-        t.begin(at, black_box(sale())).unwrap();
-        round(t, p, at);
-        if n.is_multiple_of(900) {
-            t.settle(at).unwrap();
-            round(t, p, at);
-            round(t, p, at);
-        }
-    }
-}
+use paycore_benches::lifecycle_workload::{pair, process_sales, round_trips, sale_frames};
 
 fn main() {
     let n: usize = std::env::args()
@@ -124,31 +19,8 @@ fn main() {
         println!("{n} round trips");
         return;
     }
-    let (mut t, mut scratch) = pair();
-    let signed_on = scratch.clone();
-    let mut frames = Vec::with_capacity(n);
-    for i in 0..n {
-        t.begin(now() + Duration::milliseconds(i as i64), sale())
-            .unwrap();
-        let f = t.poll_transmit().unwrap();
-        frames.push(f.clone());
-        scratch.handle_terminal(now(), &f).unwrap();
-        while let Some(r) = scratch.poll_network_request() {
-            scratch
-                .handle_network_response(now(), approve(r.id))
-                .unwrap();
-        }
-        while let Some((_, f)) = scratch.poll_terminal_transmit() {
-            t.handle_response(now(), &f).unwrap();
-        }
-        while t.poll_event().is_some() {}
-        if (i + 1).is_multiple_of(900) {
-            t.settle(now()).unwrap();
-            round(&mut t, &mut scratch, now());
-            round(&mut t, &mut scratch, now());
-        }
-    }
-    let p = process_sales(signed_on.clone(), &frames);
+    let (signed_on, frames) = sale_frames(n);
+    let p = process_sales(signed_on, &frames);
     black_box(p);
     println!("{n} sales");
 }

@@ -2,3 +2,4 @@
 //! bench measures, so their figures describe the same work.
 
 pub mod ledger_workload;
+pub mod lifecycle_workload;
