@@ -4,20 +4,13 @@
 use std::collections::BTreeSet;
 
 use super::account::{Account, AccountBalance, AccountFlags};
-use super::hash::{AccountIndex, IdIndex, IdMap, RecentAccounts};
+use super::hash::{AccountIndex, IdIndex, IdMap, RecentAccounts, TransferIndex};
 use super::journal::{JournalOp, JournalRecord};
 use super::result::{CreateAccountResult, CreateTransferResult};
 use super::transfer::{AMOUNT_MAX, PendingStatus, Transfer, TransferFlags};
 
 /// Nanoseconds per second (timeouts are in seconds, timestamps in ns).
 pub(crate) const NS_PER_S: u64 = 1_000_000_000;
-
-/// Where a transfer lives and, for pending transfers, whether it was resolved.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Slot {
-    pub(crate) index: u32,
-    pub(crate) status: PendingStatus,
-}
 
 /// Events whose accounts are looked up in one pass before they are processed.
 const LOOKAHEAD: usize = 32;
@@ -44,7 +37,9 @@ pub struct Ledger {
     pub(crate) accounts: Vec<Account>,
     pub(crate) account_index: AccountIndex,
     pub(crate) transfers: Vec<Transfer>,
-    pub(crate) transfer_index: IdIndex<Slot>,
+    /// Per transfer (by index): for a pending transfer, whether it was resolved.
+    pub(crate) statuses: Vec<PendingStatus>,
+    pub(crate) transfer_index: TransferIndex,
     pub(crate) expiry: BTreeSet<ExpiryKey>,
     pub(crate) failed: IdIndex<CreateTransferResult>,
     pub(crate) history: IdMap<u32, Vec<AccountBalance>>,
@@ -133,11 +128,11 @@ impl Ledger {
             }
             self.expiry.pop_first();
             let (_, _, id) = key;
-            let Some(slot) = self.transfer_index.get_mut(id) else {
+            let Some(index) = self.transfer_index.get(id, &self.transfers) else {
                 continue;
             };
-            slot.status = PendingStatus::Expired;
-            let p = self.transfers[slot.index as usize];
+            self.statuses[index as usize] = PendingStatus::Expired;
+            let p = self.transfers[index as usize];
             let dr_i = self.account_index[p.debit_account_id];
             let cr_i = self.account_index[p.credit_account_id];
             let dr = &mut self.accounts[dr_i as usize];
@@ -313,6 +308,7 @@ impl Ledger {
         self.expire_until(base);
         // One growth step per batch instead of several inside it.
         self.transfers.reserve(batch.len());
+        self.statuses.reserve(batch.len());
         self.transfer_index.reserve(batch.len());
         let mut results = vec![CreateTransferResult::Created; batch.len()];
         // (first event, transfers stored before it): a chain's effects are exactly the
@@ -399,7 +395,9 @@ impl Ledger {
             let Some(t) = self.transfers.pop() else {
                 break;
             };
-            self.transfer_index.remove(t.id);
+            self.statuses.pop();
+            self.transfer_index
+                .remove(t.id, self.transfers.len() as u32);
             let dr_i = self.account_index[t.debit_account_id];
             let cr_i = self.account_index[t.credit_account_id];
             // The chain's transfers belong to the batch in progress: their links are pending.
@@ -417,11 +415,11 @@ impl Ledger {
             let f = t.flags;
             let (mut dr, mut cr) = (self.accounts[dr_i as usize], self.accounts[cr_i as usize]);
             if f.intersects(F::POST_PENDING_TRANSFER.with(F::VOID_PENDING_TRANSFER)) {
-                let Some(slot) = self.transfer_index.get_mut(t.pending_id) else {
+                let Some(index) = self.transfer_index.get(t.pending_id, &self.transfers) else {
                     continue;
                 };
-                slot.status = PendingStatus::Pending;
-                let p = self.transfers[slot.index as usize];
+                self.statuses[index as usize] = PendingStatus::Pending;
+                let p = self.transfers[index as usize];
                 dr.debits_pending += p.amount;
                 cr.credits_pending += p.amount;
                 if f.contains(F::POST_PENDING_TRANSFER) {
@@ -489,19 +487,12 @@ impl Ledger {
         }
         // u32 indices: 4 billion transfers per ledger instance (≈ 700 GB of state) is the cap.
         let index = u32::try_from(self.transfers.len()).expect("more than u32::MAX transfers");
-        // Only a successful pending transfer is stored with the `pending` flag (a post or
-        // void that carries it fails validation and leaves the index).
-        let status = if t.flags.contains(F::PENDING) {
-            PendingStatus::Pending
-        } else {
-            PendingStatus::None
-        };
-        if let Err(slot) = self.transfer_index.try_insert(t.id, Slot { index, status }) {
-            return exists(t, &self.transfers[slot.index as usize]);
+        if let Err(present) = self.transfer_index.try_insert(t.id, index, &self.transfers) {
+            return exists(t, &self.transfers[present as usize]);
         }
         let r = self.validate_and_apply(t, ts, accounts);
         if r != R::Created {
-            self.transfer_index.remove(t.id);
+            self.transfer_index.remove(t.id, index);
         }
         r
     }
@@ -706,6 +697,13 @@ impl Ledger {
         }
         // Copied once, straight into the log, then the three resolved fields set there.
         self.transfers.push(*t);
+        // Only a successful pending transfer is stored with the `pending` flag (a post or
+        // void that carries it fails validation).
+        self.statuses.push(if pending {
+            PendingStatus::Pending
+        } else {
+            PendingStatus::None
+        });
         if let Some(stored) = self.transfers.last_mut() {
             stored.amount = amount;
             stored.timestamp = ts;
@@ -723,8 +721,7 @@ impl Ledger {
         debug_assert_eq!(
             self.transfers
                 .last()
-                .and_then(|t| self.transfer_index.get(t.id))
-                .map(|s| s.index),
+                .and_then(|t| self.transfer_index.get(t.id, &self.transfers)),
             Some(index)
         );
         self.links.push((dr_i, index));
@@ -740,10 +737,10 @@ impl Ledger {
     fn resolve_pending(&mut self, t: &Transfer, ts: u64, post: bool) -> CreateTransferResult {
         use CreateTransferResult as R;
         use TransferFlags as F;
-        let Some(&slot) = self.transfer_index.get(t.pending_id) else {
+        let Some(p_index) = self.transfer_index.get(t.pending_id, &self.transfers) else {
             return R::PendingTransferNotFound;
         };
-        let p = self.transfers[slot.index as usize];
+        let p = self.transfers[p_index as usize];
         if !p.flags.contains(F::PENDING) {
             return R::PendingTransferNotPending;
         }
@@ -772,7 +769,7 @@ impl Ledger {
         } else {
             return R::PendingTransferHasDifferentAmount;
         };
-        match slot.status {
+        match self.statuses[p_index as usize] {
             PendingStatus::Posted => return R::PendingTransferAlreadyPosted,
             PendingStatus::Voided => return R::PendingTransferAlreadyVoided,
             PendingStatus::Expired => return R::PendingTransferExpired,
@@ -823,9 +820,7 @@ impl Ledger {
         } else {
             PendingStatus::Voided
         };
-        if let Some(s) = self.transfer_index.get_mut(p.id) {
-            s.status = new_status;
-        }
+        self.statuses[p_index as usize] = new_status;
         if let Some(k) = expiry_key {
             self.expiry.remove(&k);
         }
@@ -840,6 +835,7 @@ impl Ledger {
             ..*t
         };
         self.transfers.push(stored);
+        self.statuses.push(PendingStatus::None);
         let history = (
             dr.flags.contains(AccountFlags::HISTORY),
             cr.flags.contains(AccountFlags::HISTORY),

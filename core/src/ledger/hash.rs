@@ -23,8 +23,11 @@
 //! before.
 
 use std::collections::HashMap;
-use std::collections::hash_map::Entry;
 use std::hash::{BuildHasherDefault, Hash, Hasher};
+
+use hashbrown::HashTable;
+
+use super::transfer::Transfer;
 
 /// Hasher specialised for `u128`/`u64`/`u32` keys; other writes fold bytes in.
 #[derive(Debug, Default, Clone, Copy)]
@@ -158,28 +161,12 @@ impl<V> IdIndex<V> {
         self.0.get(&IdKey::new(id))
     }
     #[inline]
-    pub(crate) fn get_mut(&mut self, id: u128) -> Option<&mut V> {
-        self.0.get_mut(&IdKey::new(id))
-    }
-    #[inline]
     pub(crate) fn contains_key(&self, id: u128) -> bool {
         self.0.contains_key(&IdKey::new(id))
     }
     #[inline]
     pub(crate) fn insert(&mut self, id: u128, v: V) -> Option<V> {
         self.0.insert(IdKey::new(id), v)
-    }
-    /// Insert `v` unless `id` is present; then return the present value. One probe where
-    /// `get` followed by `insert` would take two.
-    #[inline]
-    pub(crate) fn try_insert(&mut self, id: u128, v: V) -> Result<(), &V> {
-        match self.0.entry(IdKey::new(id)) {
-            Entry::Occupied(e) => Err(e.into_mut()),
-            Entry::Vacant(e) => {
-                e.insert(v);
-                Ok(())
-            }
-        }
     }
     #[inline]
     pub(crate) fn remove(&mut self, id: u128) -> Option<V> {
@@ -188,9 +175,6 @@ impl<V> IdIndex<V> {
     #[inline]
     pub(crate) fn is_empty(&self) -> bool {
         self.0.is_empty()
-    }
-    pub(crate) fn reserve(&mut self, additional: usize) {
-        self.0.reserve(additional);
     }
     pub(crate) fn iter(&self) -> impl Iterator<Item = (u128, &V)> {
         self.0.iter().map(|(k, v)| (k.id(), v))
@@ -202,6 +186,109 @@ impl<V> std::ops::Index<u128> for IdIndex<V> {
     #[inline]
     fn index(&self, id: u128) -> &V {
         self.get(id).expect("id in index")
+    }
+}
+
+/// Transfer id → index into the ledger's transfer log, in 8 bytes per entry.
+///
+/// Why not an [`IdIndex`]: the transfer index is the ledger's largest table (one entry per
+/// transfer ever stored) and is probed for every new transfer. An `IdIndex<u32>` entry
+/// holds the 16-byte id beside the index (24 bytes); here an entry holds the transfer's
+/// log index and a 32-bit *check* — the low 32 bits of the id's [`IdHasher`] hash — and
+/// the id itself is read from the log only when the check matches. A third of the bytes
+/// means a third of the memory to page in and to move when the table doubles, and half
+/// as many cache lines per probed group; the table's hash is a function of the check
+/// alone, so growing never reads the log.
+///
+/// Lookups therefore take the log (`&[Transfer]`) as an argument. An entry may point one
+/// past its end: [`Ledger::create_transfer`](super::Ledger) enters a new id before it
+/// stores the transfer, and such an entry matches no lookup until the transfer is there.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct TransferIndex {
+    table: HashTable<TransferEntry>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct TransferEntry {
+    /// Position in the transfer log.
+    index: u32,
+    /// Low 32 bits of the id's hash: group position and offset (see the module doc).
+    check: u32,
+}
+
+impl TransferEntry {
+    /// The table's hash, rebuilt from the check: its low 32 bits are the check, so
+    /// positions are those of the id's [`IdHasher`] hash (sixteen consecutive ids share a
+    /// group) in any table below 2^32 buckets. hashbrown takes its 7-bit tag from bits
+    /// 57..63, which are mixed from the check's group bits with the in-group offset xor-ed
+    /// into the top four: the ids of one block get distinct tags.
+    #[inline]
+    fn hash(check: u32) -> u64 {
+        let group = u64::from(check >> 4);
+        let offset = u64::from(check & 15);
+        let high = (group.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) ^ (offset << 28);
+        (high << 32) | u64::from(check)
+    }
+}
+
+/// The check of an id: the low 32 bits of its [`IdHasher`] hash.
+#[inline]
+fn transfer_check(id: u128) -> u32 {
+    let mut h = IdHasher::default();
+    h.write_u128(id);
+    h.finish() as u32
+}
+
+impl TransferIndex {
+    /// The log index of transfer `id`.
+    #[inline]
+    pub(crate) fn get(&self, id: u128, log: &[Transfer]) -> Option<u32> {
+        let check = transfer_check(id);
+        self.table
+            .find(TransferEntry::hash(check), |e| {
+                e.check == check && log.get(e.index as usize).is_some_and(|t| t.id == id)
+            })
+            .map(|e| e.index)
+    }
+    /// Enter `id` at log index `index` unless it is present; then return the present
+    /// index. One probe where `get` followed by `insert` would take two.
+    #[inline]
+    pub(crate) fn try_insert(&mut self, id: u128, index: u32, log: &[Transfer]) -> Result<(), u32> {
+        let check = transfer_check(id);
+        match self.table.entry(
+            TransferEntry::hash(check),
+            |e| e.check == check && log.get(e.index as usize).is_some_and(|t| t.id == id),
+            |e| TransferEntry::hash(e.check),
+        ) {
+            hashbrown::hash_table::Entry::Occupied(e) => Err(e.get().index),
+            hashbrown::hash_table::Entry::Vacant(e) => {
+                e.insert(TransferEntry { index, check });
+                Ok(())
+            }
+        }
+    }
+    /// Take out the entry of `id` at log index `index` (whether or not the log still holds
+    /// it). Returns whether it was there.
+    #[inline]
+    pub(crate) fn remove(&mut self, id: u128, index: u32) -> bool {
+        let check = transfer_check(id);
+        match self.table.find_entry(TransferEntry::hash(check), |e| {
+            e.check == check && e.index == index
+        }) {
+            Ok(e) => {
+                e.remove();
+                true
+            }
+            Err(_) => false,
+        }
+    }
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.table.len()
+    }
+    pub(crate) fn reserve(&mut self, additional: usize) {
+        self.table
+            .reserve(additional, |e| TransferEntry::hash(e.check));
     }
 }
 
@@ -539,9 +626,91 @@ mod tests {
         }
         assert_eq!(ix.get(5 * 0x1_0000_0001), Some(&5));
         assert_eq!(ix[7 * 0x1_0000_0001], 7);
-        *ix.get_mut(7 * 0x1_0000_0001).unwrap() = 70;
+        assert_eq!(ix.insert(7 * 0x1_0000_0001, 70), Some(7));
         assert_eq!(ix.remove(7 * 0x1_0000_0001), Some(70));
         assert!(!ix.contains_key(7 * 0x1_0000_0001));
         assert_eq!(ix.iter().count(), 999);
+    }
+
+    fn log(ids: impl IntoIterator<Item = u128>) -> Vec<Transfer> {
+        ids.into_iter()
+            .map(|id| Transfer {
+                id,
+                ..Transfer::default()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn transfer_index_finds_what_the_log_holds() {
+        // Sequential ids, the chart's `event << 64 | kind << 8 | leg` ids, and ids whose
+        // checks collide (equal low 32 hash bits) must all be told apart by the log.
+        let mut ids: Vec<u128> = (1..=5_000u128).collect();
+        ids.extend(
+            (1..=2_000u128).flat_map(|e| (1..=4).map(move |leg| (e << 64) | (1 << 8) | leg)),
+        );
+        let mut collide = std::collections::HashMap::<u32, u128>::new();
+        let mut pairs = Vec::new();
+        // Spread ids (birthday bound: ~40 colliding pairs expected among 600k).
+        for n in 1..600_000u128 {
+            let id = n.wrapping_mul(0x9E37_79B9_7F4A_7C15_F39C_C060_5CED_C835) | 1 << 127;
+            if let Some(other) = collide.insert(transfer_check(id), id) {
+                pairs.push((other, id));
+                if pairs.len() == 8 {
+                    break;
+                }
+            }
+        }
+        assert!(!pairs.is_empty(), "no check collision among 600k ids");
+        for (a, b) in &pairs {
+            ids.push(*a);
+            ids.push(*b);
+        }
+        let mut ix = TransferIndex::default();
+        let mut stored = Vec::new();
+        for (n, id) in ids.iter().enumerate() {
+            // Entered one past the log's end, as `create_transfer` does, then stored.
+            assert_eq!(ix.get(*id, &stored), None, "id {id:#x}");
+            assert_eq!(ix.try_insert(*id, n as u32, &stored), Ok(()));
+            assert_eq!(ix.get(*id, &stored), None, "not yet stored");
+            stored.extend(log([*id]));
+            assert_eq!(ix.try_insert(*id, 99, &stored), Err(n as u32));
+        }
+        assert_eq!(ix.len(), ids.len());
+        for (n, id) in ids.iter().enumerate() {
+            assert_eq!(ix.get(*id, &stored), Some(n as u32), "id {id:#x}");
+            assert_eq!(ix.get(id ^ (1 << 90), &stored), None);
+        }
+        // Removal goes by id and position: the colliding partner stays.
+        let (a, b) = pairs[0];
+        let at = |id: u128| ids.iter().position(|x| *x == id).unwrap() as u32;
+        assert!(!ix.remove(a, u32::MAX - 1));
+        assert!(ix.remove(a, at(a)));
+        assert!(!ix.remove(a, at(a)));
+        assert_eq!(ix.get(a, &stored), None);
+        assert_eq!(ix.get(b, &stored), Some(at(b)));
+        // An entry whose transfer left the log (a rolled-back chain) is removable.
+        let last = *ids.last().unwrap();
+        stored.pop();
+        assert_eq!(ix.get(last, &stored), None);
+        assert!(ix.remove(last, (ids.len() - 1) as u32));
+        assert_eq!(ix.len(), ids.len() - 2);
+    }
+
+    #[test]
+    fn transfer_entries_of_one_block_share_a_group_with_distinct_tags() {
+        assert_eq!(std::mem::size_of::<TransferEntry>(), 8);
+        for base in [0u128, 16 * 12_345, (99 << 64) | 0x40] {
+            let hashes: Vec<u64> = (0..16)
+                .map(|j| TransferEntry::hash(transfer_check(base + j)))
+                .collect();
+            let mut groups: Vec<u64> = hashes.iter().map(|h| (h & 0xFFFF_FFFF) >> 4).collect();
+            groups.dedup();
+            assert_eq!(groups.len(), 1, "base {base:#x}");
+            let mut tags: Vec<u64> = hashes.iter().map(|x| x >> 57).collect();
+            tags.sort_unstable();
+            tags.dedup();
+            assert_eq!(tags.len(), 16, "tags of block {base:#x}");
+        }
     }
 }

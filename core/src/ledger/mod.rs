@@ -100,10 +100,11 @@
 //! # Memory
 //!
 //! `Account` and `Transfer` are 128 bytes each (TigerBeetle's layout; accounts are
-//! cache-line aligned). Per transfer add a 24-byte id-index entry (÷ hashbrown's 7/8–7/16
-//! load) and two `u32` in the per-account transfer lists. Measured with a counting
-//! allocator (`cargo bench -p paycore-benches --bench ledger_batches`, growth slack
-//! included): ≈ 196 bytes per transfer at a million two-leg transfers (plus 128 bytes in
+//! cache-line aligned). Per transfer add an 8-byte id-index entry (log position and a
+//! 32-bit hash check, ÷ hashbrown's 7/8–7/16 load), a 1-byte pending status and two `u32`
+//! in the per-account transfer lists. Measured with a counting allocator
+//! (`cargo bench -p paycore-benches --bench ledger_batches`, growth slack included):
+//! ≈ 163 bytes per transfer at a million two-leg transfers (plus 128 bytes in
 //! the journal buffer until [`Ledger::take_journal`]) and ≈ 256 bytes per account at ten
 //! thousand; history accounts add 80 bytes per row. Account ids below 2^20 are indexed by
 //! a plain vector (4 bytes per id up to the highest such id) instead of the hash index.

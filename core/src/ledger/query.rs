@@ -86,14 +86,16 @@ impl Ledger {
     #[must_use]
     pub fn transfer(&self, id: u128) -> Option<&Transfer> {
         self.transfer_index
-            .get(id)
-            .map(|s| &self.transfers[s.index as usize])
+            .get(id, &self.transfers)
+            .map(|i| &self.transfers[i as usize])
     }
 
     /// For a pending transfer: whether it is still pending, posted, voided or expired.
     #[must_use]
     pub fn pending_status(&self, id: u128) -> Option<PendingStatus> {
-        self.transfer_index.get(id).map(|s| s.status)
+        self.transfer_index
+            .get(id, &self.transfers)
+            .map(|i| self.statuses[i as usize])
     }
 
     /// All accounts, in creation order.

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::account::{Account, AccountBalance, AccountFlags, Counters};
-use super::engine::{Ledger, NS_PER_S, Slot};
+use super::engine::{Ledger, NS_PER_S};
 use super::result::CreateTransferResult;
 use super::transfer::{PendingStatus, Transfer, TransferFlags};
 
@@ -96,8 +96,9 @@ impl Ledger {
         let pending = self
             .transfers
             .iter()
-            .filter(|t| t.flags.contains(TransferFlags::PENDING))
-            .map(|t| (t.id, self.transfer_index[t.id].status))
+            .zip(&self.statuses)
+            .filter(|(t, _)| t.flags.contains(TransferFlags::PENDING))
+            .map(|(t, status)| (t.id, *status))
             .collect();
         let mut failed: Vec<_> = self.failed.iter().map(|(k, v)| (k, *v)).collect();
         failed.sort_unstable_by_key(|e| e.0);
@@ -209,9 +210,9 @@ impl Ledger {
             if resolving {
                 let p = l
                     .transfer_index
-                    .get(t.pending_id)
+                    .get(t.pending_id, &s.transfers)
                     .ok_or_else(|| invalid(at("pending_id"), "unknown transfer"))?;
-                let pt = s.transfers[p.index as usize];
+                let pt = s.transfers[p as usize];
                 if !pt.flags.contains(TransferFlags::PENDING) {
                     return Err(invalid(at("pending_id"), "not a pending transfer"));
                 }
@@ -242,18 +243,19 @@ impl Ledger {
             }
             let index = u32::try_from(i).map_err(|_| invalid("transfers", "too many"))?;
             if l.transfer_index
-                .insert(t.id, Slot { index, status })
-                .is_some()
+                .try_insert(t.id, index, &s.transfers)
+                .is_err()
             {
                 return Err(invalid(at("id"), "duplicate id"));
             }
+            l.statuses.push(status);
             l.by_account[dr as usize].push(index);
             l.by_account[cr as usize].push(index);
         }
         if statuses.len() != s.pending.len()
             || statuses
                 .keys()
-                .any(|id| !l.transfer_index.contains_key(*id))
+                .any(|id| l.transfer_index.get(*id, &s.transfers).is_none())
         {
             return Err(invalid("pending", "duplicate or unknown transfer id"));
         }
@@ -267,7 +269,7 @@ impl Ledger {
         }
         l.transfers = s.transfers;
         for (i, (id, r)) in s.failed.into_iter().enumerate() {
-            if !r.is_transient() || l.transfer_index.contains_key(id) {
+            if !r.is_transient() || l.transfer_index.get(id, &l.transfers).is_some() {
                 return Err(invalid(
                     format!("failed[{i}]"),
                     "not a transient failure of an unknown id",
@@ -344,10 +346,9 @@ impl Ledger {
             }
         }
         let mut expected = vec![Counters::default(); self.accounts.len()];
-        for t in &self.transfers {
+        for (t, &status) in self.transfers.iter().zip(&self.statuses) {
             let dr = self.account_index[t.debit_account_id] as usize;
             let cr = self.account_index[t.credit_account_id] as usize;
-            let status = self.transfer_index[t.id].status;
             if t.flags.contains(TransferFlags::PENDING) {
                 if status == PendingStatus::Pending {
                     expected[dr].debits_pending =
