@@ -1,7 +1,9 @@
 //! Ledger memory per account and per transfer (issue 8's closing note), and per-batch
 //! timing quantiles that stay readable on a shared machine.
 //!
-//! Run: `cargo bench -p paycore-benches --bench ledger_batches`.
+//! Run: `cargo bench -p paycore-benches --bench ledger_batches`; prefix it with
+//! `GLIBC_TUNABLES=glibc.malloc.hugetlb=1` to see the same work on transparent huge pages
+//! (with THP in `madvise` mode; see the `paycore::ledger` module doc, "Speed").
 //!
 //! Memory is measured with a counting global allocator: live heap bytes after creating the
 //! accounts, and after storing a million two-leg transfers (journal off, so the journal

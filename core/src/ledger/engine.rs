@@ -724,6 +724,7 @@ impl Ledger {
                 .and_then(|t| self.transfer_index.get(t.id, &self.transfers)),
             Some(index)
         );
+        debug_assert_eq!(self.statuses.len(), self.transfers.len());
         self.links.push((dr_i, index));
         self.links.push((cr_i, index));
         if history.0 {
