@@ -16,8 +16,9 @@
 //! (TigerBeetle recommends that too), so the hash keeps ids that differ only in their low 4
 //! bits together: the id's 16-aligned *block* (`id >> 4`) is mixed into a random, 16-aligned
 //! bucket position, and the id lands at offset `(id ^ r) & 15` inside it, where `r` is a
-//! random function of the block. Sixteen consecutive ids therefore share one control group
-//! and six bucket cache lines. The offset is a bijection within a block, so ids with equal
+//! random function of the block. The sixteen ids of a 16-aligned block therefore share one
+//! control group and its buckets (six cache lines of 24-byte [`IdIndex`] entries, two of
+//! 8-byte [`TransferIndex`] entries). The offset is a bijection within a block, so ids with equal
 //! low bits (e.g. `x << 64 | 1`) still spread over all offsets, and the tag byte mixes the
 //! offset in so that ids of one block never share a tag. Random ids hash as uniformly as
 //! before.
@@ -196,9 +197,9 @@ impl<V> std::ops::Index<u128> for IdIndex<V> {
 /// holds the 16-byte id beside the index (24 bytes); here an entry holds the transfer's
 /// log index and a 32-bit *check* — the low 32 bits of the id's [`IdHasher`] hash — and
 /// the id itself is read from the log only when the check matches. A third of the bytes
-/// means a third of the memory to page in and to move when the table doubles, and half
-/// as many cache lines per probed group; the table's hash is a function of the check
-/// alone, so growing never reads the log.
+/// means a third of the memory to page in and to move when the table doubles, and a third
+/// of the cache lines per probed group; the table's hash is a function of the check alone,
+/// so growing never reads the log.
 ///
 /// Lookups therefore take the log (`&[Transfer]`) as an argument. An entry may point one
 /// past its end: [`Ledger::create_transfer`](super::Ledger) enters a new id before it
@@ -218,8 +219,8 @@ struct TransferEntry {
 
 impl TransferEntry {
     /// The table's hash, rebuilt from the check: its low 32 bits are the check, so
-    /// positions are those of the id's [`IdHasher`] hash (sixteen consecutive ids share a
-    /// group) in any table below 2^32 buckets. hashbrown takes its 7-bit tag from bits
+    /// positions are those of the id's [`IdHasher`] hash (the ids of a 16-aligned block
+    /// share a group) in any table below 2^32 buckets. hashbrown takes its 7-bit tag from bits
     /// 57..63, which are mixed from the check's group bits with the in-group offset xor-ed
     /// into the top four: the ids of one block get distinct tags.
     #[inline]
@@ -712,5 +713,114 @@ mod tests {
             tags.dedup();
             assert_eq!(tags.len(), 16, "tags of block {base:#x}");
         }
+    }
+
+    /// `n` pairs of distinct ids with equal checks (equal low 32 hash bits).
+    fn colliding_pairs(n: usize) -> Vec<(u128, u128)> {
+        let mut seen = std::collections::HashMap::<u32, u128>::new();
+        let mut pairs = Vec::new();
+        for k in 1..2_000_000u128 {
+            let id = k.wrapping_mul(0x9E37_79B9_7F4A_7C15_F39C_C060_5CED_C835) | 1 << 127;
+            if let Some(other) = seen.insert(transfer_check(id), id) {
+                pairs.push((other, id));
+                if pairs.len() == n {
+                    break;
+                }
+            }
+        }
+        assert_eq!(pairs.len(), n);
+        pairs
+    }
+
+    #[test]
+    fn a_ledger_tells_ids_with_equal_checks_apart_through_chains_and_rollbacks() {
+        use crate::ledger::{
+            Account, CreateTransferResult as R, Ledger, PendingStatus, Transfer, TransferFlags,
+        };
+        let mut l = Ledger::new();
+        let accounts: Vec<Account> = (1..=2u128)
+            .map(|id| Account {
+                id,
+                ledger: 1,
+                code: 1,
+                ..Account::default()
+            })
+            .collect();
+        l.create_accounts(&accounts, 1);
+        let t = |id: u128, amount: u128, flags: TransferFlags| Transfer {
+            id,
+            debit_account_id: 1,
+            credit_account_id: 2,
+            amount,
+            ledger: 1,
+            code: 1,
+            flags,
+            ..Transfer::default()
+        };
+        let pairs = colliding_pairs(3);
+        let (a, b) = pairs[0];
+        // `a` is stored; `b` (same check) heads a chain that fails at its second event and
+        // is rolled back: `b` must leave the index, `a` must stay.
+        assert_eq!(
+            l.create_transfers(&[t(a, 5, TransferFlags::PENDING)], 10),
+            [R::Created]
+        );
+        let chain = [
+            t(b, 7, TransferFlags::LINKED),
+            t(pairs[1].0, 0, TransferFlags::NONE),
+        ];
+        assert_eq!(
+            l.create_transfers(&chain, 20),
+            [R::LinkedEventFailed, R::AmountMustNotBeZero]
+        );
+        assert_eq!(l.transfer(a).map(|x| x.amount), Some(5));
+        assert_eq!(l.transfer(b), None);
+        assert_eq!(l.pending_status(a), Some(PendingStatus::Pending));
+        // Now `b` goes in for real, then both of the second pair, and a retry of each.
+        let batch = [
+            t(b, 7, TransferFlags::NONE),
+            t(pairs[1].0, 1, TransferFlags::NONE),
+            t(pairs[1].1, 2, TransferFlags::PENDING),
+        ];
+        assert_eq!(l.create_transfers(&batch, 30), [R::Created; 3]);
+        assert_eq!(l.create_transfers(&batch, 40), [R::Exists; 3]);
+        assert_eq!(
+            l.create_transfers(&[t(pairs[1].1, 3, TransferFlags::PENDING)], 50),
+            [R::ExistsWithDifferentAmount]
+        );
+        // Post `a` and void the colliding pending transfer: each status lands on its own id.
+        let post = Transfer {
+            id: pairs[2].0,
+            pending_id: a,
+            amount: crate::ledger::AMOUNT_MAX,
+            flags: TransferFlags::POST_PENDING_TRANSFER,
+            ..Transfer::default()
+        };
+        let void = Transfer {
+            id: pairs[2].1,
+            pending_id: pairs[1].1,
+            flags: TransferFlags::VOID_PENDING_TRANSFER,
+            ..Transfer::default()
+        };
+        assert_eq!(l.create_transfers(&[post, void], 60), [R::Created; 2]);
+        assert_eq!(l.pending_status(a), Some(PendingStatus::Posted));
+        assert_eq!(l.pending_status(pairs[1].1), Some(PendingStatus::Voided));
+        assert_eq!(l.pending_status(b), Some(PendingStatus::None));
+        for (id, amount) in [
+            (a, 5),
+            (b, 7),
+            (pairs[1].0, 1),
+            (pairs[1].1, 2),
+            (pairs[2].0, 5),
+        ] {
+            assert_eq!(l.transfer(id).map(|x| x.amount), Some(amount), "{id:#x}");
+        }
+        l.check_invariants().unwrap();
+        let restored = Ledger::restore(l.snapshot()).unwrap();
+        assert_eq!(restored.digest(), l.digest());
+        assert_eq!(
+            restored.pending_status(pairs[1].1),
+            Some(PendingStatus::Voided)
+        );
     }
 }

@@ -111,11 +111,13 @@
 //!
 //! # Speed
 //!
-//! A growing ledger writes about 165 bytes of fresh memory per transfer, and on 4 KiB
-//! pages the kernel's page faults become the largest single cost: about a third of the
-//! time of the benchmarks on a 2-core VM. Hosts that grow a ledger to millions of
-//! transfers should back the process with transparent huge pages — with THP in `madvise`
-//! mode, glibc does it when started with `GLIBC_TUNABLES=glibc.malloc.hugetlb=1`. On that
+//! A growing ledger keeps about 163 bytes per transfer (above), all of it memory the
+//! process has not touched before, and more is touched while its tables double. On 4 KiB
+//! pages the kernel's page faults are then the largest single cost: about a third of the
+//! time of the `ledger` benchmarks in `benches/` on a 2-core VM (perf, `cpu-clock`). Hosts
+//! that grow a ledger to millions of transfers should back the process with transparent
+//! huge pages: with THP in `madvise` mode, glibc 2.35 or later does it when started with
+//! `GLIBC_TUNABLES=glibc.malloc.hugetlb=1` (or set THP to `always`). On that
 //! VM this took the median two-leg batch of 8,190 from 1.71–2.25 ms to 1.12–1.20 ms and
 //! the median batch of 2,047 four-leg sales from 1.97–2.18 ms to 1.29–1.53 ms
 //! (`cargo bench -p paycore-benches --bench ledger_batches`).

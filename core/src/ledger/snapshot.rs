@@ -93,6 +93,7 @@ impl Ledger {
     /// The state as plain data.
     #[must_use]
     pub fn snapshot(&self) -> Snapshot {
+        debug_assert_eq!(self.statuses.len(), self.transfers.len());
         let pending = self
             .transfers
             .iter()
@@ -304,6 +305,7 @@ impl Ledger {
     /// Check the ledger's invariants: per ledger Σ debits == Σ credits (posted and pending),
     /// balance limits hold, and every account's counters equal what its transfers imply.
     pub fn check_invariants(&self) -> Result<(), InvariantViolation> {
+        debug_assert_eq!(self.statuses.len(), self.transfers.len());
         let mut sums: BTreeMap<u32, [u128; 4]> = BTreeMap::new();
         for a in &self.accounts {
             let s = sums.entry(a.ledger).or_default();
