@@ -747,6 +747,25 @@ mod tests {
         m
     }
 
+    /// The fast codec's table describes one spec object; any other spec — even an equal
+    /// copy, or a different dialect — makes it step aside for the general codec.
+    #[test]
+    fn fast_codec_steps_aside_for_a_spec_it_did_not_compile() {
+        let bytes = sale_request().encode_via(None, false).unwrap();
+        let mut values = Vec::new();
+        let ours = cup_pos().unwrap();
+        assert!(wire_fast::decode(ours, &bytes, &mut values, |_, _, _| {}).is_some());
+        let fields = [(3u8, &b"000000"[..]), (11, &b"000123"[..])];
+        let present = 1 << 3 | 1 << 11;
+        let mut out = Vec::new();
+        assert!(wire_fast::encode(ours, 200, present, fields.into_iter(), &mut out).is_some());
+        for other in ["cup-pos", "iso87binary"] {
+            let spec: &'static Spec = Box::leak(Box::new(Spec::builtin(other).unwrap()));
+            assert!(wire_fast::decode(spec, &bytes, &mut values, |_, _, _| {}).is_none());
+            assert!(wire_fast::encode(spec, 200, present, fields.into_iter(), &mut out).is_none());
+        }
+    }
+
     /// Every single-byte corruption and every truncation of a sale frame: the fast decoder
     /// agrees with the general one (and does take the frame when it is intact).
     #[test]

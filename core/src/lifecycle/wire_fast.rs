@@ -93,10 +93,13 @@ fn compile(spec: &Spec) -> Table {
     Table(t)
 }
 
-/// The compiled `cup-pos` table, built on first use.
-fn table(spec: &Spec) -> &'static Table {
-    static TABLE: OnceLock<Table> = OnceLock::new();
-    TABLE.get_or_init(|| compile(spec))
+/// The compiled table of `spec`, built on first use. One spec is compiled (the lifecycle
+/// speaks only `cup-pos`); for any other spec object this is `None`, so the general codec
+/// decides instead of a table that describes a different spec.
+fn table(spec: &'static Spec) -> Option<&'static Table> {
+    static TABLE: OnceLock<(&'static Spec, Table)> = OnceLock::new();
+    let (compiled, t) = TABLE.get_or_init(|| (spec, compile(spec)));
+    std::ptr::eq(*compiled, spec).then_some(t)
 }
 
 /// Appends `value` (a logical value: ASCII digits/characters or raw bytes) as field `shape`.
@@ -160,7 +163,7 @@ fn put_field(shape: &Shape, value: &[u8], out: &mut Vec<u8>) -> Option<()> {
 /// bits of `present`: bit `n` = field `n`) into `out`, exactly as the general codec would;
 /// `None` (with `out` in any state) if the general codec must decide.
 pub(super) fn encode<'v>(
-    spec: &Spec,
+    spec: &'static Spec,
     mti: u16,
     present: u128,
     fields: impl Iterator<Item = (u8, &'v [u8])>,
@@ -170,7 +173,7 @@ pub(super) fn encode<'v>(
     if mti > 9999 || present & !(u128::MAX << 2 & !(u128::MAX << 65)) != 0 {
         return None;
     }
-    let t = table(spec);
+    let t = table(spec)?;
     let m = |d: u16| (d % 10) as u8;
     out.push(m(mti / 1000) << 4 | m(mti / 100));
     out.push(m(mti / 10) << 4 | m(mti));
@@ -189,12 +192,12 @@ pub(super) fn encode<'v>(
 /// fields (bit `n` = field `n`), or `None` (with
 /// `values` and the callbacks in any state) if the general codec must decide.
 pub(super) fn decode(
-    spec: &Spec,
+    spec: &'static Spec,
     bytes: &[u8],
     values: &mut Vec<u8>,
     mut on_field: impl FnMut(u8, usize, usize),
 ) -> Option<(u16, u128)> {
-    let t = table(spec);
+    let t = table(spec)?;
     let head: &[u8; 10] = bytes.get(..10)?.try_into().ok()?;
     let mut mti = 0u16;
     for &b in &head[..2] {
