@@ -254,7 +254,7 @@ impl Des {
     pub(crate) fn new(key: &[u8; 8]) -> Des {
         #[cfg(test)]
         tests::count_key_schedule();
-        let k = u64::from_be_bytes(*key);
+        let mut k = u64::from_be_bytes(*key);
         // PC1 by nibbles: C in the high 28 bits of `cd`, D in the low 28.
         let mut cd = 0u64;
         for (n, table) in PC1_NIBBLES.iter().enumerate() {
@@ -263,8 +263,10 @@ impl Des {
         let mut c = (cd >> 28) as u32;
         let mut d = (cd as u32) & MASK_28;
         cd.zeroize();
-        let mut round_keys = [0u64; 16];
-        for (rk, &s) in round_keys.iter_mut().zip(SHIFTS.iter()) {
+        let mut des = Des {
+            round_keys: [0u64; 16],
+        };
+        for (rk, &s) in des.round_keys.iter_mut().zip(SHIFTS.iter()) {
             let s = u32::from(s);
             c = ((c << s) | (c >> (28 - s))) & MASK_28;
             d = ((d << s) | (d >> (28 - s))) & MASK_28;
@@ -274,10 +276,15 @@ impl Des {
                 w |= PC2_D[n][((d >> (4 * n)) & 0xF) as usize];
             }
             *rk = w;
+            w.zeroize();
         }
+        k.zeroize();
         c.zeroize();
         d.zeroize();
-        Des { round_keys }
+        // Built in place in the value returned (through the caller's return slot), so no
+        // second copy of the schedule is left in this frame. Registers and spills cannot
+        // be wiped from safe Rust: best effort, like every software key schedule.
+        des
     }
 
     /// Encrypts one block.

@@ -426,8 +426,9 @@ fn des_cmac(cipher: &DesCipher, data: &[u8]) -> [u8; 8] {
     }
     let mut l = [0u8; 8];
     cipher.encrypt_block(&mut l);
-    let k1 = double(u64::from_be_bytes(l));
-    let k2 = double(k1);
+    // The subkeys are key material: wiped when this returns, like `l`.
+    let k1 = zeroize::Zeroizing::new(double(u64::from_be_bytes(l)));
+    let k2 = zeroize::Zeroizing::new(double(*k1));
     l.zeroize();
     let (body, last_len) = match data.len() {
         0 => (&data[..0], 0),
@@ -444,12 +445,13 @@ fn des_cmac(cipher: &DesCipher, data: &[u8]) -> [u8; 8] {
     let mut last = [0u8; 8];
     last[..last_len].copy_from_slice(&data[data.len() - last_len..]);
     let sub = if last_len == 8 {
-        k1
+        &k1
     } else {
         last[last_len] = 0x80;
-        k2
+        &k2
     };
-    xor_into(&mut last, &sub.to_be_bytes());
+    let sub = zeroize::Zeroizing::new(sub.to_be_bytes());
+    xor_into(&mut last, &sub[..]);
     xor_into(&mut state, &last);
     cipher.encrypt_block(&mut state);
     last.zeroize();
