@@ -464,7 +464,10 @@ impl Message {
             .iter()
             .fold(0u128, |m, (f, _)| m | (1u128 << (f & 0x7F)));
         let in_range = own.iter().all(|(f, _)| (2..=63).contains(f));
-        if !(sorted && in_range && self.aside.is_empty() && echo & !(u128::MAX << 64) == echo) {
+        // Echoed fields 2–63 only: anything else (fields 0/1, the MAC, beyond 64) goes the
+        // general way, which refuses what the dialect cannot carry with `UnsupportedField`.
+        let echo_in_range = echo & (u128::MAX << 2) & !(u128::MAX << 64) == echo;
+        if !(sorted && in_range && self.aside.is_empty() && echo_in_range) {
             // The general way (never taken by the processor's replies).
             let mut m = Message::new(mti);
             for f in 0..=TABLE_MAX {
@@ -745,6 +748,29 @@ mod tests {
             .set(63, "CUP")
             .set(64, [0u8; 8]);
         m
+    }
+
+    /// A reply that would echo field 0 or 1 (which the dialect cannot carry) is refused
+    /// like the same reply built field by field: `UnsupportedField`, naming the field.
+    #[test]
+    fn encode_reply_refuses_fields_the_dialect_cannot_carry() {
+        for field in [0u8, 1] {
+            let mut req = sale_request();
+            req.set(field, b"x");
+            let echo = 1u128 << field | 1 << 3 | 1 << 11;
+            let mut built = Message::new(210);
+            built.set(field, b"x");
+            for f in [3u8, 11] {
+                built.set(f, req.get(f).unwrap());
+            }
+            let want = Err(WireError::UnsupportedField {
+                field: u16::from(field),
+            });
+            assert_eq!(built.encode_with(None), want);
+            assert_eq!(req.encode_reply(210, echo, &[], None), want);
+            // Not echoed, it is not a problem.
+            assert!(req.encode_reply(210, 1 << 3 | 1 << 11, &[], None).is_ok());
+        }
     }
 
     /// The fast codec's table describes one spec object; any other spec — even an equal
