@@ -650,19 +650,7 @@ mod tests {
         ids.extend(
             (1..=2_000u128).flat_map(|e| (1..=4).map(move |leg| (e << 64) | (1 << 8) | leg)),
         );
-        let mut collide = std::collections::HashMap::<u32, u128>::new();
-        let mut pairs = Vec::new();
-        // Spread ids (birthday bound: ~40 colliding pairs expected among 600k).
-        for n in 1..600_000u128 {
-            let id = n.wrapping_mul(0x9E37_79B9_7F4A_7C15_F39C_C060_5CED_C835) | 1 << 127;
-            if let Some(other) = collide.insert(transfer_check(id), id) {
-                pairs.push((other, id));
-                if pairs.len() == 8 {
-                    break;
-                }
-            }
-        }
-        assert!(!pairs.is_empty(), "no check collision among 600k ids");
+        let pairs = colliding_pairs(8);
         for (a, b) in &pairs {
             ids.push(*a);
             ids.push(*b);
@@ -715,7 +703,8 @@ mod tests {
         }
     }
 
-    /// `n` pairs of distinct ids with equal checks (equal low 32 hash bits).
+    /// `n` pairs of distinct ids with equal checks (equal low 32 hash bits), from spread
+    /// ids (birthday bound: ~40 pairs expected among the first 600k, ~460 among 2M).
     fn colliding_pairs(n: usize) -> Vec<(u128, u128)> {
         let mut seen = std::collections::HashMap::<u32, u128>::new();
         let mut pairs = Vec::new();
