@@ -118,9 +118,9 @@
 //! that grow a ledger to millions of transfers should back the process with transparent
 //! huge pages: with THP in `madvise` mode, glibc 2.35 or later does it when started with
 //! `GLIBC_TUNABLES=glibc.malloc.hugetlb=1` (or set THP to `always`). On that
-//! VM this took the median two-leg batch of 8,190 from 1.71–2.25 ms to 1.12–1.20 ms and
-//! the median batch of 2,047 four-leg sales from 1.97–2.18 ms to 1.29–1.53 ms
-//! (`cargo bench -p paycore-benches --bench ledger_batches`).
+//! VM, over six paired runs, this took the median two-leg batch of 8,190 from 1.71–2.80 ms
+//! to 1.12–1.42 ms and the median batch of 2,047 four-leg sales from 1.97–2.22 ms to
+//! 1.29–1.92 ms (`cargo bench -p paycore-benches --bench ledger_batches`).
 
 mod account;
 pub mod chart;
